@@ -1,0 +1,85 @@
+// Bundles the extension, the language server and the CLI, and transpiles the tests.
+// Type-checking is separate (`npm run typecheck`): esbuild only strips types.
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const args = process.argv.slice(2);
+const production = args.includes('--production');
+const quiet = args.includes('--quiet');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const withTests = args.includes('--tests');
+
+const bundles = [
+  // The CLI runs from an npm install, so its dependencies stay in node_modules.
+  { name: 'cli', entry: 'server/cli.ts', outfile: 'dist/cli.js', external: ['ts-morph'], banner: '#!/usr/bin/env node' },
+  // The server ships inside the .vsix, which has no node_modules: bundle everything.
+  { name: 'server', entry: 'server/lsp/main.ts', outfile: 'dist/server.js', external: [] },
+  { name: 'extension', entry: 'src/extension.ts', outfile: 'dist/extension.js', external: ['vscode'] },
+];
+
+function log(message) {
+  if (!quiet) process.stderr.write(message + '\n');
+}
+
+async function buildBundles() {
+  for (const bundle of bundles) {
+    if (only && !only.includes(bundle.name)) continue;
+    if (!existsSync(bundle.entry)) continue;
+    const result = await esbuild.build({
+      entryPoints: [bundle.entry],
+      outfile: bundle.outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      sourcemap: !production,
+      minify: production,
+      external: bundle.external,
+      banner: bundle.banner ? { js: bundle.banner } : undefined,
+      metafile: true,
+      logLevel: 'warning',
+    });
+    const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+    if (bundle.name === 'extension') assertNoCompilerInExtension(result.metafile);
+    log(`${bundle.outfile}: ${(bytes / 1024).toFixed(0)} KiB`);
+  }
+}
+
+// The extension host must never load the TypeScript compiler: all analysis lives in the server.
+function assertNoCompilerInExtension(metafile) {
+  const offenders = Object.keys(metafile.inputs).filter((p) => /node_modules\/(typescript|ts-morph|@ts-morph)\//.test(p));
+  if (offenders.length > 0) {
+    throw new Error(`extension bundle pulls in the compiler: ${offenders.slice(0, 3).join(', ')}`);
+  }
+}
+
+function listSources(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name === 'fixtures' || name === 'cases' || name === 'sample-app' || name === '.work') continue;
+    if (statSync(path).isDirectory()) listSources(path, out);
+    else if (/\.ts$/.test(name) && !name.endsWith('.d.ts')) out.push(path);
+  }
+  return out;
+}
+
+async function buildTests() {
+  const entryPoints = [...listSources('server'), ...listSources('test'), ...listSources('src')];
+  await esbuild.build({
+    entryPoints,
+    outdir: 'out',
+    outbase: '.',
+    bundle: false,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+  log(`out/: ${entryPoints.length} files transpiled (${relative('.', 'out')})`);
+}
+
+await buildBundles();
+if (withTests) await buildTests();

@@ -1,0 +1,132 @@
+import * as path from 'node:path';
+import type { FileHost } from './host';
+import type { Problem } from './model';
+import { NEXT_CONFIG_FILES } from './nextConfig';
+import { nextDependencyRange, type PackageJson, readPackageJson } from './nextVersion';
+
+/** Folders never searched: dependencies, build output, VCS data. */
+export const SKIPPED_DIRS = new Set(['node_modules', '.next', 'out', 'dist', '.git', '.turbo', '.vercel', 'coverage', '.svn', '.hg']);
+
+export interface AppCandidate {
+  root: string;
+  configFile?: string;
+  packageJson?: PackageJson;
+  /** The app dir Next.js uses (`app` wins over `src/app`), absolute. */
+  appDir: string;
+  /** Set when `src/app` exists but `app` shadows it. */
+  ignoredAppDir?: string;
+}
+
+export interface DiscoveryResult {
+  apps: AppCandidate[];
+  problems: Problem[];
+}
+
+/**
+ * Finds every Next.js app under `root`: a folder with next.config.* or a package.json depending on
+ * `next`, that has an `app` or `src/app` folder. Follows symbolic links once (a link back into its own
+ * ancestry is reported as a loop) and reports unreadable folders instead of failing.
+ */
+export function discoverApps(host: FileHost, root: string, toRel: (abs: string) => string): DiscoveryResult {
+  const apps: AppCandidate[] = [];
+  const problems: Problem[] = [];
+  const visitedReal = new Set<string>();
+
+  const visit = (dir: string, depth: number) => {
+    if (depth > 40) return;
+    let real: string;
+    try {
+      real = host.realpath(dir);
+    } catch {
+      return;
+    }
+    if (visitedReal.has(real)) return;
+    visitedReal.add(real);
+    let entries;
+    try {
+      entries = host.readDirectory(dir);
+    } catch (error) {
+      problems.push(unreadableProblem(dir, error, toRel));
+      return;
+    }
+    const names = new Set(entries.map((e) => e.name));
+    const configName = NEXT_CONFIG_FILES.find((name) => names.has(name));
+    const packageJson = names.has('package.json') ? readPackageJson(host, path.join(dir, 'package.json')) : undefined;
+    const isApp = configName !== undefined || nextDependencyRange(packageJson) !== undefined;
+    const appDirs = new Set<string>();
+    if (isApp) {
+      const appDir = path.join(dir, 'app');
+      const srcAppDir = path.join(dir, 'src', 'app');
+      const hasApp = host.stat(appDir)?.isDirectory ?? false;
+      const hasSrcApp = host.stat(srcAppDir)?.isDirectory ?? false;
+      if (hasApp || hasSrcApp) {
+        apps.push({
+          root: dir,
+          configFile: configName ? path.join(dir, configName) : undefined,
+          packageJson,
+          appDir: hasApp ? appDir : srcAppDir,
+          ignoredAppDir: hasApp && hasSrcApp ? srcAppDir : undefined,
+        });
+        appDirs.add(hasApp ? appDir : srcAppDir);
+      } else if (configName) {
+        problems.push({
+          id: 'no-app-dir',
+          severity: 'info',
+          file: toRel(path.join(dir, configName)),
+          message: `${toRel(dir)} has ${configName} but no app/ or src/app/ folder, so it has no App Router routes.`,
+        });
+      }
+    }
+    for (const entry of entries) {
+      if (SKIPPED_DIRS.has(entry.name)) continue;
+      const child = path.join(dir, entry.name);
+      // An app's own app dir is walked for routes, not searched for more apps.
+      if (appDirs.has(child)) continue;
+      if (entry.isDirectory) visit(child, depth + 1);
+      else if (entry.isSymbolicLink) {
+        const target = host.stat(child);
+        if (!target?.isDirectory) continue;
+        if (isLinkIntoAncestry(host, child, dir)) {
+          problems.push(symlinkLoopProblem(child, toRel));
+          continue;
+        }
+        visit(child, depth + 1);
+      }
+    }
+  };
+  visit(root, 0);
+  apps.sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));
+  return { apps, problems };
+}
+
+/** True when a symbolic link points at its own folder or one of its ancestors. */
+export function isLinkIntoAncestry(host: FileHost, link: string, parentDir: string): boolean {
+  let target: string;
+  let parentReal: string;
+  try {
+    target = host.realpath(link);
+    parentReal = host.realpath(parentDir);
+  } catch {
+    return true;
+  }
+  return parentReal === target || parentReal.startsWith(target + path.sep);
+}
+
+export function symlinkLoopProblem(link: string, toRel: (abs: string) => string): Problem {
+  return {
+    id: 'symlink-loop',
+    severity: 'warning',
+    file: toRel(link),
+    message: `${toRel(link)} is a symbolic link back into its own folder tree; it was not followed.`,
+  };
+}
+
+export function unreadableProblem(dir: string, error: unknown, toRel: (abs: string) => string): Problem {
+  const code = (error as NodeJS.ErrnoException)?.code ?? 'error';
+  return {
+    id: 'unreadable-folder',
+    severity: 'warning',
+    file: toRel(dir),
+    message: `${toRel(dir) || '.'} could not be read (${code}); routes below it are missing.`,
+  };
+}

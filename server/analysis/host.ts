@@ -1,0 +1,57 @@
+import * as fs from 'node:fs';
+
+/** One entry of a directory listing; symbolic links are reported as such, not followed. */
+export interface DirEntry {
+  name: string;
+  isDirectory: boolean;
+  isFile: boolean;
+  isSymbolicLink: boolean;
+}
+
+export interface FileStat {
+  isFile: boolean;
+  isDirectory: boolean;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * All file-system access of the analysis goes through this interface, so the language server can lay
+ * open editor buffers over the disk and tests can count what is read. Methods throw Node errors.
+ */
+export interface FileHost {
+  readFile(path: string): Buffer;
+  /** Follows symbolic links; undefined when the path does not exist. */
+  stat(path: string): FileStat | undefined;
+  readDirectory(path: string): DirEntry[];
+  realpath(path: string): string;
+}
+
+export const nodeFileHost: FileHost = {
+  readFile: (path) => fs.readFileSync(path),
+  stat(path) {
+    try {
+      const s = fs.statSync(path);
+      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs };
+    } catch {
+      return undefined;
+    }
+  },
+  readDirectory: (path) =>
+    fs.readdirSync(path, { withFileTypes: true }).map((d) => ({
+      name: d.name,
+      isDirectory: d.isDirectory(),
+      isFile: d.isFile(),
+      isSymbolicLink: d.isSymbolicLink(),
+    })),
+  realpath: (path) => fs.realpathSync.native(path),
+};
+
+/** Reads a UTF-8 text file, or undefined when it cannot be read. */
+export function readTextOrUndefined(host: FileHost, path: string): string | undefined {
+  try {
+    return host.readFile(path).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}

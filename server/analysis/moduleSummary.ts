@@ -1,0 +1,292 @@
+import { ts } from 'ts-morph';
+import type { HandlerRequestInfo, Problem, Span, StaticValue } from './model';
+import { analyzeHandler, collectSchemas, type FunctionNode, isFunctionNode } from './handlerInfo';
+import { parseSource, syntaxProblem } from './parse';
+import { spanOfNode } from './spans';
+import { foldNumber, type Literal, propertyNameText, readStaticValue, unwrapExpression } from './staticValues';
+
+/** Where a handler's code is, and what it reads. */
+export interface HandlerSite {
+  span: Span;
+  request: HandlerRequestInfo;
+}
+
+/** What a module-level name is bound to, as far as syntax tells. */
+export type LocalBinding =
+  | { type: 'function'; nameSpan: Span; handler: HandlerSite; declaredAs: 'function' | 'const' }
+  | { type: 'wrapped'; nameSpan: Span; wrappers: string[]; handler?: HandlerSite; target?: string }
+  | { type: 'alias'; nameSpan: Span; target: string }
+  | { type: 'import'; nameSpan: Span; specifier: string; importedName: string }
+  | { type: 'destructured'; nameSpan: Span; source: string }
+  | { type: 'value'; nameSpan: Span; value: StaticValue<Literal> };
+
+/** One name a module exports. */
+export type ExportEntry =
+  /** `export const GET`, `export function GET`, `export { handler as GET }`, `export default x`. */
+  | { type: 'local'; local: string; span: Span; declared: boolean }
+  /** `export { GET } from './x'`, `export { default as GET } from './x'`. */
+  | { type: 'reexport'; specifier: string; importedName: string; span: Span }
+  /** `export * as ns from './x'`. */
+  | { type: 'namespace'; specifier: string; span: Span };
+
+/** Everything the manifest needs from one file, computed from its syntax alone and cached per file. */
+export interface ModuleSummary {
+  exports: Map<string, ExportEntry>;
+  /** `export * from` specifiers, in source order. */
+  stars: Array<{ specifier: string; span: Span }>;
+  locals: Map<string, LocalBinding>;
+  /** The names a default export has (`export default function GET`), so lowercase checks can see them. */
+  problems: Problem[];
+  /** True when the file starts with the `'use client'` directive. */
+  useClient: boolean;
+  /** The module-level `'use cache'` directive. */
+  useCache: boolean;
+}
+
+/** Summarizes a module. `file` is used in problems; it is the path relative to the scanned root. */
+export function summarizeModule(absPath: string, text: string, file: string): ModuleSummary {
+  const sourceFile = parseSource(absPath, text);
+  const summary: ModuleSummary = {
+    exports: new Map(),
+    stars: [],
+    locals: new Map(),
+    problems: [],
+    useClient: hasDirective(sourceFile, 'use client'),
+    useCache: hasDirective(sourceFile, 'use cache'),
+  };
+  const syntax = syntaxProblem(sourceFile, file);
+  if (syntax) summary.problems.push(syntax);
+  const schemas = collectSchemas(sourceFile);
+  const constants = new Map<string, ts.Expression>();
+  const site = (fn: FunctionNode): HandlerSite => ({ span: spanOfNode(fn, sourceFile), request: analyzeHandler(fn, sourceFile, schemas) });
+
+  const bindVariable = (declaration: ts.VariableDeclaration, exported: boolean) => {
+    if (ts.isIdentifier(declaration.name)) {
+      const name = declaration.name.text;
+      const nameSpan = spanOfNode(declaration.name, sourceFile);
+      if (declaration.initializer) constants.set(name, declaration.initializer);
+      summary.locals.set(name, bindingOfInitializer(declaration.initializer, nameSpan, sourceFile, site, constants));
+      if (exported) summary.exports.set(name, { type: 'local', local: name, span: nameSpan, declared: true });
+      return;
+    }
+    // export const { GET, POST } = handlers / export const { handlers: { GET, POST } } = NextAuth(...)
+    const source = declaration.initializer ? unwrapExpression(declaration.initializer).getText(sourceFile) : '';
+    for (const identifier of bindingIdentifiers(declaration.name)) {
+      const nameSpan = spanOfNode(identifier, sourceFile);
+      summary.locals.set(identifier.text, { type: 'destructured', nameSpan, source });
+      if (exported) summary.exports.set(identifier.text, { type: 'local', local: identifier.text, span: nameSpan, declared: true });
+    }
+  };
+
+  for (const statement of sourceFile.statements) {
+    const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+    const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
+    if (ts.isVariableStatement(statement)) {
+      if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
+      for (const declaration of statement.declarationList.declarations) bindVariable(declaration, exported);
+    } else if (ts.isFunctionDeclaration(statement)) {
+      if (!statement.body) continue; // an overload signature
+      const name = statement.name?.text;
+      const nameSpan = spanOfNode(statement.name ?? statement, sourceFile);
+      const binding: LocalBinding = { type: 'function', nameSpan, handler: site(statement), declaredAs: 'function' };
+      if (name) summary.locals.set(name, binding);
+      if (exported && isDefault) {
+        summary.locals.set('*default*', binding);
+        summary.exports.set('default', { type: 'local', local: '*default*', span: nameSpan, declared: true });
+      } else if (exported && name) {
+        summary.exports.set(name, { type: 'local', local: name, span: nameSpan, declared: true });
+      }
+    } else if (ts.isClassDeclaration(statement)) {
+      const name = statement.name?.text;
+      const nameSpan = spanOfNode(statement.name ?? statement, sourceFile);
+      const binding: LocalBinding = { type: 'value', nameSpan, value: { known: false, reason: 'a class' } };
+      if (name) summary.locals.set(name, binding);
+      if (exported) {
+        const exportName = isDefault ? 'default' : name;
+        if (exportName) summary.exports.set(exportName, { type: 'local', local: name ?? '*default*', span: nameSpan, declared: true });
+        if (isDefault && !name) summary.locals.set('*default*', binding);
+      }
+    } else if (ts.isEnumDeclaration(statement) && exported) {
+      const nameSpan = spanOfNode(statement.name, sourceFile);
+      summary.locals.set(statement.name.text, { type: 'value', nameSpan, value: { known: false, reason: 'an enum' } });
+      summary.exports.set(statement.name.text, { type: 'local', local: statement.name.text, span: nameSpan, declared: true });
+    } else if (ts.isImportDeclaration(statement)) {
+      bindImports(statement, sourceFile, summary);
+    } else if (ts.isImportEqualsDeclaration(statement)) {
+      const reference = statement.moduleReference;
+      if (ts.isExternalModuleReference(reference) && ts.isStringLiteral(reference.expression)) {
+        summary.locals.set(statement.name.text, { type: 'import', nameSpan: spanOfNode(statement.name, sourceFile), specifier: reference.expression.text, importedName: '*' });
+      }
+    } else if (ts.isExportDeclaration(statement)) {
+      if (statement.isTypeOnly) continue;
+      const specifier = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+      const clause = statement.exportClause;
+      if (!clause) {
+        if (specifier !== undefined) summary.stars.push({ specifier, span: spanOfNode(statement, sourceFile) });
+      } else if (ts.isNamespaceExport(clause)) {
+        if (specifier !== undefined) summary.exports.set(clause.name.text, { type: 'namespace', specifier, span: spanOfNode(clause.name, sourceFile) });
+      } else {
+        for (const element of clause.elements) {
+          if (element.isTypeOnly) continue;
+          const exportedName = moduleExportNameText(element.name);
+          const localName = moduleExportNameText(element.propertyName ?? element.name);
+          const span = spanOfNode(element, sourceFile);
+          if (specifier !== undefined) summary.exports.set(exportedName, { type: 'reexport', specifier, importedName: localName, span });
+          else summary.exports.set(exportedName, { type: 'local', local: localName, span, declared: false });
+        }
+      }
+    } else if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
+      const nameSpan = spanOfNode(statement, sourceFile);
+      const expr = unwrapExpression(statement.expression);
+      const binding = ts.isIdentifier(expr) ? ({ type: 'alias', nameSpan, target: expr.text } as const) : bindingOfInitializer(statement.expression, nameSpan, sourceFile, site, constants);
+      summary.locals.set('*default*', binding);
+      summary.exports.set('default', { type: 'local', local: '*default*', span: nameSpan, declared: true });
+    } else if (ts.isExpressionStatement(statement)) {
+      bindCommonJsExport(statement, sourceFile, summary, site, constants);
+    }
+  }
+  return summary;
+}
+
+function hasDirective(sourceFile: ts.SourceFile, directive: string): boolean {
+  for (const statement of sourceFile.statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (statement.expression.text === directive) return true;
+  }
+  return false;
+}
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
+}
+
+function moduleExportNameText(name: ts.ModuleExportName): string {
+  return name.text;
+}
+
+function bindingIdentifiers(name: ts.BindingName, out: ts.Identifier[] = []): ts.Identifier[] {
+  if (ts.isIdentifier(name)) out.push(name);
+  else {
+    for (const element of name.elements) {
+      if (ts.isBindingElement(element)) bindingIdentifiers(element.name, out);
+    }
+  }
+  return out;
+}
+
+function bindImports(statement: ts.ImportDeclaration, sourceFile: ts.SourceFile, summary: ModuleSummary): void {
+  const clause = statement.importClause;
+  if (!clause || clause.isTypeOnly || !ts.isStringLiteral(statement.moduleSpecifier)) return;
+  const specifier = statement.moduleSpecifier.text;
+  if (clause.name) {
+    summary.locals.set(clause.name.text, { type: 'import', nameSpan: spanOfNode(clause.name, sourceFile), specifier, importedName: 'default' });
+  }
+  const bindings = clause.namedBindings;
+  if (!bindings) return;
+  if (ts.isNamespaceImport(bindings)) {
+    summary.locals.set(bindings.name.text, { type: 'import', nameSpan: spanOfNode(bindings.name, sourceFile), specifier, importedName: '*' });
+    return;
+  }
+  for (const element of bindings.elements) {
+    if (element.isTypeOnly) continue;
+    const importedName = moduleExportNameText(element.propertyName ?? element.name);
+    summary.locals.set(element.name.text, { type: 'import', nameSpan: spanOfNode(element.name, sourceFile), specifier, importedName });
+  }
+}
+
+/** `exports.GET = ...` and `module.exports.GET = ...` in CommonJS route files. */
+function bindCommonJsExport(
+  statement: ts.ExpressionStatement,
+  sourceFile: ts.SourceFile,
+  summary: ModuleSummary,
+  site: (fn: FunctionNode) => HandlerSite,
+  constants: Map<string, ts.Expression>,
+): void {
+  const expr = statement.expression;
+  if (!ts.isBinaryExpression(expr) || expr.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+  const left = expr.left;
+  if (!ts.isPropertyAccessExpression(left)) return;
+  const target = left.expression.getText(sourceFile);
+  if (target !== 'exports' && target !== 'module.exports') return;
+  const name = left.name.text;
+  const nameSpan = spanOfNode(left.name, sourceFile);
+  const local = `*cjs*${name}`;
+  summary.locals.set(local, bindingOfInitializer(expr.right, nameSpan, sourceFile, site, constants));
+  summary.exports.set(name, { type: 'local', local, span: nameSpan, declared: true });
+}
+
+/** What `const name = <initializer>` binds: a handler, a wrapped handler, an alias, or a value. */
+function bindingOfInitializer(
+  initializer: ts.Expression | undefined,
+  nameSpan: Span,
+  sourceFile: ts.SourceFile,
+  site: (fn: FunctionNode) => HandlerSite,
+  constants: ReadonlyMap<string, ts.Expression>,
+): LocalBinding {
+  if (!initializer) return { type: 'value', nameSpan, value: { known: false, reason: 'declared without a value' } };
+  const expr = unwrapExpression(initializer);
+  if (isFunctionNode(expr)) return { type: 'function', nameSpan, handler: site(expr), declaredAs: 'const' };
+  if (ts.isIdentifier(expr) && expr.text !== 'undefined') return { type: 'alias', nameSpan, target: expr.text };
+  if (ts.isCallExpression(expr) && !isLiteralFactory(expr)) {
+    const wrappers: string[] = [];
+    const inner = innermostHandler(expr, wrappers, sourceFile);
+    const binding: LocalBinding = { type: 'wrapped', nameSpan, wrappers };
+    if (inner && isFunctionNode(inner)) binding.handler = site(inner);
+    else if (inner && ts.isIdentifier(inner)) binding.target = inner.text;
+    return binding;
+  }
+  const value = readStaticValue(expr, sourceFile);
+  if (!value.known) {
+    const folded = foldNumber(expr, constants);
+    const stringConstant = ts.isIdentifier(expr) ? constants.get(expr.text) : undefined;
+    if (folded !== undefined) value.evaluated = folded;
+    else if (stringConstant && ts.isStringLiteralLike(unwrapExpression(stringConstant))) value.evaluated = (unwrapExpression(stringConstant) as ts.StringLiteral).text;
+  }
+  return { type: 'value', nameSpan, value };
+}
+
+/** Calls whose result is plain data, not a wrapped handler. */
+function isLiteralFactory(call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+  return /^(Symbol|Number|String|Boolean|BigInt)$/.test(name);
+}
+
+/**
+ * Unwraps `withAuth(withLogging(async (req) => ...))`, `compose(a, b)(handler)` and
+ * `handler.bind(x)`, recording the wrappers outermost first. Returns the innermost function literal,
+ * or the identifier the chain ends in.
+ */
+function innermostHandler(call: ts.CallExpression, wrappers: string[], sourceFile: ts.SourceFile, depth = 0): ts.Expression | undefined {
+  if (depth > 12) return undefined;
+  wrappers.push(calleeLabel(call.expression, sourceFile));
+  let fallback: ts.Expression | undefined;
+  for (const argument of call.arguments) {
+    const expr = unwrapExpression(argument);
+    if (isFunctionNode(expr)) return expr;
+    if (ts.isCallExpression(expr)) {
+      const nested = innermostHandler(expr, wrappers, sourceFile, depth + 1);
+      if (nested) return nested;
+    }
+    if (ts.isIdentifier(expr) && fallback === undefined) fallback = expr;
+    if (ts.isObjectLiteralExpression(expr)) {
+      // withRoute({ handler: async (req) => ..., auth: true })
+      for (const property of expr.properties) {
+        if (ts.isPropertyAssignment(property) && isFunctionNode(unwrapExpression(property.initializer))) {
+          const key = propertyNameText(property.name);
+          if (key && /handler|handle|fn|resolve/i.test(key)) return unwrapExpression(property.initializer);
+        }
+        if (ts.isMethodDeclaration(property)) {
+          const key = propertyNameText(property.name);
+          if (key && /handler|handle|fn|resolve/i.test(key)) return undefined;
+        }
+      }
+    }
+  }
+  return fallback;
+}
+
+function calleeLabel(callee: ts.Expression, sourceFile: ts.SourceFile): string {
+  const text = callee.getText(sourceFile).replace(/\s+/g, ' ');
+  return text.length > 60 ? text.slice(0, 57) + '...' : text;
+}

@@ -1,0 +1,33 @@
+import { ts } from 'ts-morph';
+import type { Problem } from './model';
+import { spanOfRange } from './spans';
+
+/** Parses one file syntactically: no program, no binder, no type checker. */
+export function parseSource(path: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindOf(path));
+}
+
+export function scriptKindOf(path: string): ts.ScriptKind {
+  if (/\.(tsx)$/.test(path)) return ts.ScriptKind.TSX;
+  if (/\.(ts|mts|cts)$/.test(path)) return ts.ScriptKind.TS;
+  if (/\.(jsx)$/.test(path)) return ts.ScriptKind.JSX;
+  return ts.ScriptKind.JS;
+}
+
+/** The parser's first syntax error, as a problem, or undefined when the file parses cleanly. */
+export function syntaxProblem(sourceFile: ts.SourceFile, file: string): Problem | undefined {
+  // parseDiagnostics is internal to TypeScript but has been stable for a decade; it is the only way
+  // to learn about syntax errors without building a program.
+  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics;
+  if (!diagnostics || diagnostics.length === 0) return undefined;
+  const first = diagnostics[0];
+  const message = ts.flattenDiagnosticMessageText(first.messageText, '\n');
+  const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : '';
+  return {
+    id: 'syntax-error',
+    severity: 'error',
+    message: `Syntax error: ${message}${more}. Exports before the error are still listed.`,
+    file,
+    span: spanOfRange(sourceFile, first.start, first.start + Math.max(first.length, 1)),
+  };
+}

@@ -1,0 +1,220 @@
+import * as path from 'node:path';
+import { ts } from 'ts-morph';
+import type { FileHost } from './host';
+import { readTextOrUndefined } from './host';
+
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+/** `import './x.js'` in TypeScript ESM style names the emitted file; the source is `.ts`. */
+const EMITTED_TO_SOURCE: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx'],
+  '.jsx': ['.tsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
+
+interface PathsConfig {
+  /** Directory `paths` entries are relative to (baseUrl, else the tsconfig's own directory). */
+  pathsBase: string;
+  baseUrl?: string;
+  paths: Array<{ pattern: string; targets: string[] }>;
+}
+
+/**
+ * Resolves import specifiers to workspace source files: relative paths, tsconfig/jsconfig `paths` and
+ * `baseUrl` (following `extends`), and workspace packages linked into node_modules. Packages that
+ * live inside node_modules are never followed: they are dependencies, not the app's code.
+ */
+export class ModuleResolver {
+  private readonly resolutions = new Map<string, string | null>();
+  private readonly configsByDir = new Map<string, PathsConfig | null>();
+  private readonly fileExists = new Map<string, boolean>();
+
+  constructor(private readonly host: FileHost, private readonly stopDir: string) {}
+
+  /** Forget everything: a file was created or deleted, so any resolution may change. */
+  clear(): void {
+    this.resolutions.clear();
+    this.fileExists.clear();
+    this.configsByDir.clear();
+  }
+
+  resolve(specifier: string, fromFile: string): string | undefined {
+    const fromDir = path.dirname(fromFile);
+    const key = `${fromDir}\0${specifier}`;
+    const cached = this.resolutions.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const resolved = this.resolveUncached(specifier, fromDir);
+    this.resolutions.set(key, resolved ?? null);
+    return resolved;
+  }
+
+  private resolveUncached(specifier: string, fromDir: string): string | undefined {
+    if (specifier.startsWith('.') || path.isAbsolute(specifier)) return this.resolveAsFile(path.resolve(fromDir, specifier));
+    const config = this.pathsConfigFor(fromDir);
+    if (config) {
+      for (const { pattern, targets } of config.paths) {
+        const star = matchPattern(pattern, specifier);
+        if (star === undefined) continue;
+        for (const target of targets) {
+          const resolved = this.resolveAsFile(path.resolve(config.pathsBase, target.replace('*', star)));
+          if (resolved) return resolved;
+        }
+      }
+      if (config.baseUrl) {
+        const resolved = this.resolveAsFile(path.resolve(config.baseUrl, specifier));
+        if (resolved) return resolved;
+      }
+    }
+    return this.resolveWorkspacePackage(specifier, fromDir);
+  }
+
+  private exists(file: string): boolean {
+    let known = this.fileExists.get(file);
+    if (known === undefined) {
+      known = this.host.stat(file)?.isFile ?? false;
+      this.fileExists.set(file, known);
+    }
+    return known;
+  }
+
+  private resolveAsFile(base: string): string | undefined {
+    const ext = path.extname(base);
+    if (SOURCE_EXTENSIONS.includes(ext)) {
+      for (const sourceExt of EMITTED_TO_SOURCE[ext] ?? []) {
+        const candidate = base.slice(0, -ext.length) + sourceExt;
+        if (this.exists(candidate)) return candidate;
+      }
+      if (this.exists(base)) return base;
+    }
+    for (const candidateExt of SOURCE_EXTENSIONS) {
+      if (this.exists(base + candidateExt)) return base + candidateExt;
+    }
+    for (const candidateExt of SOURCE_EXTENSIONS) {
+      const index = path.join(base, 'index' + candidateExt);
+      if (this.exists(index)) return index;
+    }
+    return undefined;
+  }
+
+  /** A monorepo package symlinked into node_modules (`@acme/api`): follow it to its sources. */
+  private resolveWorkspacePackage(specifier: string, fromDir: string): string | undefined {
+    const parts = specifier.split('/');
+    const nameLength = specifier.startsWith('@') ? 2 : 1;
+    if (parts.length < nameLength) return undefined;
+    const name = parts.slice(0, nameLength).join('/');
+    const subpath = parts.slice(nameLength).join('/');
+    for (let dir = fromDir; ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, 'node_modules', name);
+      if (this.host.stat(candidate)?.isDirectory) {
+        let real: string;
+        try {
+          real = this.host.realpath(candidate);
+        } catch {
+          return undefined;
+        }
+        if (real.split(path.sep).includes('node_modules')) return undefined;
+        return this.resolveInPackage(real, subpath);
+      }
+      if (path.dirname(dir) === dir || dir === path.dirname(this.stopDir)) return undefined;
+    }
+  }
+
+  private resolveInPackage(packageDir: string, subpath: string): string | undefined {
+    let manifest: { exports?: unknown; main?: string; module?: string; types?: string; source?: string } = {};
+    try {
+      manifest = JSON.parse(readTextOrUndefined(this.host, path.join(packageDir, 'package.json')) ?? '{}');
+    } catch {
+      // A broken package.json: fall back to probing files.
+    }
+    const exportTarget = pickExport(manifest.exports, subpath ? `./${subpath}` : '.');
+    const candidates = [exportTarget, ...(subpath ? [subpath, `src/${subpath}`] : [manifest.source, manifest.types, manifest.module, manifest.main, 'src/index', 'index'])];
+    for (const candidate of candidates) {
+      if (!candidate) continue;
+      const target = path.resolve(packageDir, candidate.replace(/\.d\.ts$/, '.ts'));
+      const resolved = this.resolveAsFile(target.replace(/^(.*)[\\/]dist[\\/]/, '$1/src/')) ?? this.resolveAsFile(target);
+      if (resolved) return resolved;
+    }
+    return undefined;
+  }
+
+  private pathsConfigFor(dir: string): PathsConfig | undefined {
+    const cached = this.configsByDir.get(dir);
+    if (cached !== undefined) return cached ?? undefined;
+    let config: PathsConfig | undefined;
+    for (const name of ['tsconfig.json', 'jsconfig.json']) {
+      const file = path.join(dir, name);
+      if (this.host.stat(file)?.isFile) {
+        config = this.readPathsConfig(file, 0);
+        break;
+      }
+    }
+    const parent = path.dirname(dir);
+    if (!config && parent !== dir && dir !== this.stopDir && dir.startsWith(this.stopDir)) config = this.pathsConfigFor(parent);
+    this.configsByDir.set(dir, config ?? null);
+    return config;
+  }
+
+  /** Reads `baseUrl` and `paths`, following `extends` (relative files only), with comments allowed. */
+  private readPathsConfig(file: string, depth: number): PathsConfig | undefined {
+    if (depth > 8) return undefined;
+    const text = readTextOrUndefined(this.host, file);
+    if (text === undefined) return undefined;
+    const parsed = ts.parseConfigFileTextToJson(file, text).config as
+      | { extends?: string | string[]; compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } }
+      | undefined;
+    if (!parsed) return undefined;
+    const dir = path.dirname(file);
+    let inherited: PathsConfig | undefined;
+    for (const parent of [parsed.extends ?? []].flat()) {
+      if (!parent.startsWith('.')) continue;
+      const parentFile = path.resolve(dir, parent.endsWith('.json') ? parent : parent + '.json');
+      inherited = this.readPathsConfig(parentFile, depth + 1) ?? inherited;
+    }
+    const options = parsed.compilerOptions ?? {};
+    const baseUrl = options.baseUrl !== undefined ? path.resolve(dir, options.baseUrl) : inherited?.baseUrl;
+    if (!options.paths) return inherited || baseUrl ? { pathsBase: inherited?.pathsBase ?? dir, baseUrl, paths: inherited?.paths ?? [] } : undefined;
+    const paths = Object.entries(options.paths).map(([pattern, targets]) => ({ pattern, targets }));
+    // Longest prefix first, as TypeScript matches patterns.
+    paths.sort((a, b) => b.pattern.indexOf('*') - a.pattern.indexOf('*'));
+    return { pathsBase: baseUrl ?? dir, baseUrl, paths };
+  }
+}
+
+function matchPattern(pattern: string, specifier: string): string | undefined {
+  const star = pattern.indexOf('*');
+  if (star === -1) return pattern === specifier ? '' : undefined;
+  const prefix = pattern.slice(0, star);
+  const suffix = pattern.slice(star + 1);
+  if (specifier.length < prefix.length + suffix.length || !specifier.startsWith(prefix) || !specifier.endsWith(suffix)) return undefined;
+  return specifier.slice(prefix.length, specifier.length - suffix.length);
+}
+
+/** The file a package.json `exports` map gives for a subpath, preferring source-like conditions. */
+function pickExport(exports: unknown, subpath: string): string | undefined {
+  if (!exports) return undefined;
+  if (typeof exports === 'string') return subpath === '.' ? exports : undefined;
+  if (typeof exports !== 'object') return undefined;
+  const map = exports as Record<string, unknown>;
+  const isSubpathMap = Object.keys(map).some((key) => key.startsWith('.'));
+  const entry = isSubpathMap ? map[subpath] ?? wildcardExport(map, subpath) : subpath === '.' ? map : undefined;
+  return pickCondition(entry);
+}
+
+function wildcardExport(map: Record<string, unknown>, subpath: string): unknown {
+  for (const [key, value] of Object.entries(map)) {
+    const star = matchPattern(key, subpath);
+    if (star !== undefined && key.includes('*')) return JSON.parse(JSON.stringify(value).split('*').join(star));
+  }
+  return undefined;
+}
+
+function pickCondition(entry: unknown): string | undefined {
+  if (typeof entry === 'string') return entry;
+  if (!entry || typeof entry !== 'object') return undefined;
+  const conditions = entry as Record<string, unknown>;
+  for (const condition of ['source', 'types', 'import', 'default', 'require', 'node']) {
+    const picked = pickCondition(conditions[condition]);
+    if (picked) return picked;
+  }
+  return undefined;
+}

@@ -1,0 +1,463 @@
+import * as path from 'node:path';
+import { type AppCandidate, discoverApps, isLinkIntoAncestry, SKIPPED_DIRS, symlinkLoopProblem, unreadableProblem } from './discover';
+import { type FileHost, nodeFileHost } from './host';
+import { isMetadataCodeFile, matchMetadataFile } from './metadataRoutes';
+import type { AppManifest, NextConfigInfo, NextVersionInfo, PageEntry, Problem, Route, RouteManifest } from './model';
+import { MANIFEST_VERSION } from './model';
+import { type ModuleSummary, summarizeModule } from './moduleSummary';
+import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, readNextConfig } from './nextConfig';
+import { detectBundler, detectNextVersion } from './nextVersion';
+import { ModuleResolver } from './resolver';
+import { linkRouteModule, type ModuleGraph } from './routeModule';
+import { toPosix } from './spans';
+import { publicPathOf, urlOfSegments } from './urls';
+
+export const GENERATOR_VERSION = '0.1.0';
+/** Files larger than this are listed but not parsed. */
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export interface ScanOptions {
+  /** Overrides the detected Next.js major for every app. */
+  nextVersion?: number;
+  /** Overrides `cacheComponents` for every app. */
+  cacheComponents?: boolean;
+  host?: FileHost;
+  maxFileBytes?: number;
+}
+
+export interface FileChange {
+  /** Absolute path of a file or folder. */
+  path: string;
+  type: 'created' | 'changed' | 'deleted';
+  /** Editor text that takes precedence over the disk until a later change without text. */
+  text?: string;
+}
+
+/** A file under an app dir that produces a route. */
+interface RouteFile {
+  abs: string;
+  /** Folder names between the app dir and the file. */
+  segments: string[];
+  name: string;
+  kind: 'route' | 'metadata';
+}
+
+interface LinkedRoute {
+  /** Absent for files that turned out not to be routes (a private folder, a non-metadata name). */
+  route?: Route;
+  problems: Problem[];
+  dependencies: Set<string>;
+  hasUnresolved: boolean;
+}
+
+interface AppState {
+  candidate: AppCandidate;
+  rel: string;
+  config: NextConfigInfo;
+  nextVersion: NextVersionInfo;
+  bundler: 'webpack' | 'turbopack';
+  pageExtensions: string[];
+  basePath: string;
+  trailingSlash: boolean;
+  problems: Problem[];
+  routeFiles: Map<string, RouteFile>;
+  pages: Map<string, PageEntry>;
+  linked: Map<string, LinkedRoute>;
+  /** Route files in manifest order; rebuilt when the set of routes changes. */
+  order?: string[];
+}
+
+const CONFIG_BASENAMES = /^(next\.config\.(js|mjs|cjs|ts|mts)|package\.json|tsconfig\.json|jsconfig\.json|pnpm-workspace\.yaml)$/;
+
+/**
+ * The route manifest of every Next.js app under one folder, kept current from file changes. Each file
+ * is parsed once into a summary; a change re-parses that file and re-links only the routes that
+ * depend on it.
+ */
+export class Workspace {
+  readonly root: string;
+  private readonly host: FileHost;
+  private readonly overlays = new Map<string, string>();
+  private readonly summaries = new Map<string, ModuleSummary | Problem>();
+  private readonly resolver: ModuleResolver;
+  private apps: AppState[] = [];
+  private discoveryProblems: Problem[] = [];
+  private readonly maxFileBytes: number;
+
+  constructor(root: string, private readonly options: ScanOptions = {}) {
+    this.root = path.resolve(root);
+    const base = options.host ?? nodeFileHost;
+    this.host = {
+      ...base,
+      readFile: (file) => {
+        const overlay = this.overlays.get(file);
+        return overlay !== undefined ? Buffer.from(overlay, 'utf8') : base.readFile(file);
+      },
+    };
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.resolver = new ModuleResolver(this.host, path.parse(this.root).root);
+  }
+
+  /** Cold scan: discovers the apps, walks their app dirs and links every route. */
+  scan(): RouteManifest {
+    const discovery = discoverApps(this.host, this.root, this.relative);
+    this.discoveryProblems = discovery.problems;
+    this.apps = discovery.apps.map((candidate) => this.loadApp(candidate));
+    return this.manifest();
+  }
+
+  /** Applies file changes and returns the updated manifest. */
+  applyChanges(changes: FileChange[]): RouteManifest {
+    let rediscover = false;
+    let membershipChanged = false;
+    const touched = new Set<string>();
+    for (const change of changes) {
+      const abs = path.resolve(change.path);
+      if (change.text !== undefined) this.overlays.set(abs, change.text);
+      else if (change.type !== 'changed' || this.overlays.has(abs)) this.overlays.delete(abs);
+      if (CONFIG_BASENAMES.test(path.basename(abs))) rediscover = true;
+      this.forgetSummaries(abs, change.type === 'deleted');
+      touched.add(abs);
+      if (change.type !== 'changed') {
+        membershipChanged = true;
+        this.updateMembership(abs, change.type);
+      }
+    }
+    if (rediscover) {
+      this.resolver.clear();
+      return this.scan();
+    }
+    if (membershipChanged) this.resolver.clear();
+    for (const app of this.apps) {
+      for (const [file, linked] of app.linked) {
+        const affected = touched.has(file) || [...touched].some((t) => linked.dependencies.has(t)) || (membershipChanged && (linked.hasUnresolved || linked.dependencies.size > 0));
+        if (affected) app.linked.delete(file);
+      }
+      for (const file of app.routeFiles.keys()) if (!app.linked.has(file)) this.linkRoute(app, file);
+    }
+    return this.manifest();
+  }
+
+  /** The manifest from the current state, without touching the disk. */
+  manifest(): RouteManifest {
+    return {
+      manifestVersion: MANIFEST_VERSION,
+      generator: { name: 'route-atlas', version: GENERATOR_VERSION },
+      root: this.root,
+      apps: this.apps.map((app) => this.appManifest(app)),
+      problems: this.discoveryProblems,
+    };
+  }
+
+  /** The module summary of a file, parsed once and cached until the file changes. */
+  summaryOf(abs: string): ModuleSummary | undefined {
+    const parsed = this.summaryOrProblem(abs);
+    return isSummary(parsed) ? parsed : undefined;
+  }
+
+  /** The summary, or the reason the file could not be parsed. */
+  private summaryOrProblem(abs: string): ModuleSummary | Problem {
+    let parsed = this.summaries.get(abs);
+    if (parsed === undefined) {
+      const text = this.readSource(abs);
+      parsed = typeof text === 'string' ? summarizeModule(abs, text, this.relative(abs)) : text;
+      this.summaries.set(abs, parsed);
+    }
+    return parsed;
+  }
+
+  readonly relative = (abs: string): string => {
+    const rel = toPosix(path.relative(this.root, abs));
+    return rel === '' ? '.' : rel;
+  };
+
+  private forgetSummaries(abs: string, isDeletion: boolean): void {
+    this.summaries.delete(abs);
+    if (isDeletion || !path.extname(abs)) {
+      const prefix = abs + path.sep;
+      for (const key of this.summaries.keys()) if (key.startsWith(prefix)) this.summaries.delete(key);
+    }
+  }
+
+  /** Reads a source file, or says why it is not parsed. */
+  private readSource(abs: string): string | Problem {
+    let buffer: Buffer;
+    try {
+      buffer = this.host.readFile(abs);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException)?.code ?? 'error';
+      return { id: 'unreadable-file', severity: 'warning', file: this.relative(abs), message: `${this.relative(abs)} could not be read (${code}).` };
+    }
+    if (buffer.length > this.maxFileBytes) {
+      const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+      return {
+        id: 'file-too-large',
+        severity: 'warning',
+        file: this.relative(abs),
+        message: `${this.relative(abs)} is ${mb(buffer.length)} MB, over the ${mb(this.maxFileBytes)} MB limit: it was not parsed, so its methods are unknown.`,
+      };
+    }
+    if (buffer.subarray(0, 8000).includes(0)) {
+      return { id: 'binary-file', severity: 'warning', file: this.relative(abs), message: `${this.relative(abs)} is a binary file, not source code; it was not parsed.` };
+    }
+    return buffer.toString('utf8');
+  }
+
+  private loadApp(candidate: AppCandidate): AppState {
+    const rel = this.relative(candidate.root);
+    const problems: Problem[] = [];
+    let config = defaultNextConfig();
+    if (candidate.configFile) {
+      const text = this.readSource(candidate.configFile);
+      if (typeof text === 'string') {
+        const read = readNextConfig(text, candidate.configFile, this.relative(candidate.configFile));
+        config = read.config;
+        problems.push(...read.problems);
+      } else {
+        problems.push(text);
+        config = defaultNextConfig(this.relative(candidate.configFile));
+      }
+    }
+    if (this.options.cacheComponents !== undefined) config.cacheComponents = { known: true, value: this.options.cacheComponents };
+    let nextVersion = detectNextVersion(this.host, candidate.root, candidate.packageJson, this.relative);
+    if (this.options.nextVersion !== undefined) nextVersion = { version: String(this.options.nextVersion), major: this.options.nextVersion, source: 'override' };
+    if (candidate.ignoredAppDir) {
+      problems.push({
+        id: 'src-app-ignored',
+        severity: 'warning',
+        file: this.relative(candidate.ignoredAppDir),
+        message: `Both app/ and src/app/ exist in ${rel}; Next.js uses only app/, so routes in src/app/ are not served.`,
+      });
+    }
+    const app: AppState = {
+      candidate,
+      rel,
+      config,
+      nextVersion,
+      bundler: detectBundler(candidate.packageJson, nextVersion.major),
+      pageExtensions: config.pageExtensions.known ? config.pageExtensions.value : DEFAULT_PAGE_EXTENSIONS,
+      basePath: config.basePath.known ? config.basePath.value : '',
+      trailingSlash: config.trailingSlash.known ? config.trailingSlash.value : false,
+      problems,
+      routeFiles: new Map(),
+      pages: new Map(),
+      linked: new Map(),
+    };
+    this.walkAppDir(app, candidate.appDir, []);
+    for (const file of app.routeFiles.keys()) this.linkRoute(app, file);
+    return app;
+  }
+
+  /** Collects route, metadata and page files below `dir`, which is `segments` deep in the app dir. */
+  private walkAppDir(app: AppState, dir: string, segments: string[], ancestors = new Set<string>()): void {
+    let real: string;
+    try {
+      real = this.host.realpath(dir);
+    } catch {
+      return;
+    }
+    if (ancestors.has(real)) return;
+    const chain = new Set(ancestors).add(real);
+    let entries;
+    try {
+      entries = this.host.readDirectory(dir);
+    } catch (error) {
+      app.problems.push(unreadableProblem(dir, error, this.relative));
+      return;
+    }
+    for (const entry of entries) {
+      const abs = path.join(dir, entry.name);
+      let isDirectory = entry.isDirectory;
+      let isFile = entry.isFile;
+      if (entry.isSymbolicLink) {
+        const target = this.host.stat(abs);
+        isDirectory = target?.isDirectory ?? false;
+        isFile = target?.isFile ?? false;
+        if (isDirectory && isLinkIntoAncestry(this.host, abs, dir)) {
+          app.problems.push(symlinkLoopProblem(abs, this.relative));
+          continue;
+        }
+      }
+      if (isDirectory) {
+        if (SKIPPED_DIRS.has(entry.name)) continue;
+        this.walkAppDir(app, abs, [...segments, entry.name], chain);
+      } else if (isFile) {
+        this.classifyFile(app, abs, segments, entry.name);
+      }
+    }
+  }
+
+  private classifyFile(app: AppState, abs: string, segments: string[], name: string): void {
+    const extension = pageExtensionOf(name, app.pageExtensions);
+    if (extension !== undefined) {
+      const stem = name.slice(0, name.length - extension.length - 1);
+      if (stem === 'route') app.routeFiles.set(abs, { abs, segments, name, kind: 'route' });
+      else if (stem === 'page') {
+        const { url, privateFolder } = urlOfSegments(segments);
+        if (!privateFolder) app.pages.set(abs, { url, file: this.relative(abs) });
+      }
+    }
+    if (!app.routeFiles.has(abs) && isMetadataCandidate(name, app.pageExtensions)) {
+      app.routeFiles.set(abs, { abs, segments, name, kind: 'metadata' });
+    }
+  }
+
+  /** Adds or removes files and folders after a create or delete event. */
+  private updateMembership(abs: string, type: 'created' | 'deleted'): void {
+    for (const app of this.apps) {
+      const appDir = app.candidate.appDir;
+      if (abs !== appDir && !abs.startsWith(appDir + path.sep)) continue;
+      app.order = undefined;
+      if (type === 'deleted') {
+        const prefix = abs + path.sep;
+        for (const map of [app.routeFiles, app.pages, app.linked] as Map<string, unknown>[]) {
+          for (const key of [...map.keys()]) if (key === abs || key.startsWith(prefix)) map.delete(key);
+        }
+        continue;
+      }
+      const segments = path.relative(appDir, abs).split(path.sep).filter(Boolean);
+      const stat = this.host.stat(abs);
+      if (stat?.isDirectory) this.walkAppDir(app, abs, segments);
+      else if (stat?.isFile) this.classifyFile(app, abs, segments.slice(0, -1), path.basename(abs));
+    }
+  }
+
+  private readonly graph: ModuleGraph = {
+    summaryOf: (abs) => this.summaryOf(abs),
+    resolve: (specifier, from) => this.resolver.resolve(specifier, from),
+    relative: (abs) => this.relative(abs),
+  };
+
+  private linkRoute(app: AppState, abs: string): void {
+    const routeFile = app.routeFiles.get(abs);
+    if (!routeFile) return;
+    const location = urlOfSegments(routeFile.segments);
+    const file = this.relative(abs);
+    const problems: Problem[] = [];
+    if (location.privateFolder) {
+      if (routeFile.kind === 'route') {
+        problems.push({
+          id: 'private-folder-route',
+          severity: 'info',
+          file,
+          message: `${file} is inside the private folder ${location.privateFolder}, so Next.js does not route it. Rename the folder to %5F${location.privateFolder.slice(1)} to serve it.`,
+        });
+      }
+      app.linked.set(abs, { problems, dependencies: new Set(), hasUnresolved: false });
+      return;
+    }
+    const route: Route = {
+      url: location.url,
+      publicPath: publicPathOf(location.url, app.basePath, app.trailingSlash),
+      file,
+      appRoot: app.rel,
+      kind: 'route',
+      methods: [],
+      params: location.params,
+      segmentConfig: {},
+      otherExports: [],
+    };
+    if (location.intercepting) route.intercepting = true;
+    let dependencies = new Set<string>();
+    let hasUnresolved = false;
+
+    const isCode = routeFile.kind === 'route' || isMetadataCodeFile(routeFile.name, app.pageExtensions);
+    let summary: ModuleSummary | undefined;
+    if (isCode) {
+      const parsed = this.summaryOrProblem(abs);
+      if (isSummary(parsed)) {
+        summary = parsed;
+        problems.push(...summary.problems);
+      } else problems.push(parsed);
+    }
+    if (routeFile.kind === 'metadata') {
+      const dirUrl = location.url;
+      const dirAppPath = '/' + routeFile.segments.join('/');
+      const exportsOf = (name: string) => summary?.exports.has(name) ?? false;
+      const match = matchMetadataFile(routeFile.name, dirUrl, dirAppPath, routeFile.segments.length === 0, app.pageExtensions, exportsOf('generateSitemaps'), exportsOf('generateImageMetadata'));
+      if (!match) {
+        app.linked.set(abs, { problems: [], dependencies, hasUnresolved });
+        return;
+      }
+      route.kind = match.kind;
+      route.metadataSource = match.source;
+      route.url = match.url;
+      route.publicPath = publicPathOf(match.url, app.basePath, false);
+      route.params = urlOfSegments(match.url.split('/').filter(Boolean)).params;
+    }
+    if (summary) {
+      const linked = linkRouteModule(abs, summary, this.graph);
+      if (routeFile.kind === 'route') route.methods = linked.methods;
+      route.segmentConfig = linked.segmentConfig;
+      route.otherExports = routeFile.kind === 'route' ? linked.otherExports : [];
+      problems.push(...linked.problems);
+      dependencies = linked.dependencies;
+      hasUnresolved = linked.hasUnresolved;
+      if (routeFile.kind === 'route' && !route.methods.some((m) => !m.implicit) && !problems.some((p) => p.id === 'file-too-large' || p.id === 'binary-file' || p.id === 'unreadable-file')) {
+        problems.push({
+          id: 'no-methods',
+          severity: 'warning',
+          file,
+          message: `No HTTP methods exported in '${file}'. Export a named export for each HTTP method (GET, POST, ...); Next.js answers 405 to every request.`,
+        });
+      }
+    }
+    app.linked.set(abs, { route, problems, dependencies, hasUnresolved });
+  }
+
+  private appManifest(app: AppState): AppManifest {
+    if (!app.order) {
+      const keyed = [...app.linked.entries()].filter((entry): entry is [string, LinkedRoute & { route: Route }] => entry[1].route !== undefined);
+      keyed.sort(([fa, a], [fb, b]) => compareRoutes(a.route, b.route) || (fa < fb ? -1 : 1));
+      app.order = keyed.map(([file]) => file);
+    }
+    const routes: Route[] = [];
+    const problems: Problem[] = [...app.problems];
+    for (const file of app.order) {
+      const linked = app.linked.get(file);
+      if (linked?.route) routes.push(linked.route);
+    }
+    for (const linked of app.linked.values()) problems.push(...linked.problems);
+    const pages = [...app.pages.values()].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : a.file < b.file ? -1 : 1));
+    const manifest: AppManifest = {
+      root: app.rel,
+      appDir: toPosix(path.relative(app.candidate.root, app.candidate.appDir)),
+      nextVersion: app.nextVersion,
+      config: app.config,
+      bundler: app.bundler,
+      routes,
+      pages,
+      problems,
+    };
+    if (app.candidate.packageJson?.name) manifest.name = app.candidate.packageJson.name;
+    return manifest;
+  }
+}
+
+function isSummary(value: ModuleSummary | Problem): value is ModuleSummary {
+  return 'exports' in value;
+}
+
+/** The page extension a file name ends in (`route.api.ts` with `api.ts`), longest first. */
+function pageExtensionOf(name: string, pageExtensions: readonly string[]): string | undefined {
+  let best: string | undefined;
+  for (const extension of pageExtensions) {
+    if (name.endsWith('.' + extension) && (best === undefined || extension.length > best.length)) {
+      const stem = name.slice(0, name.length - extension.length - 1);
+      if (stem === 'route' || stem === 'page') best = extension;
+    }
+  }
+  return best;
+}
+
+const METADATA_STEMS = /^(sitemap|robots|manifest|favicon|icon\d*|apple-icon\d*|opengraph-image\d*|twitter-image\d*)\./;
+
+function isMetadataCandidate(name: string, pageExtensions: readonly string[]): boolean {
+  return METADATA_STEMS.test(name) && (isMetadataCodeFile(name, pageExtensions) || !/\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/.test(name) || pageExtensions.some((e) => name.endsWith('.' + e)));
+}
+
+function compareRoutes(a: Route, b: Route): number {
+  if (a.url !== b.url) return a.url < b.url ? -1 : 1;
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return 0;
+}

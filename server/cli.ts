@@ -1,0 +1,163 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AppManifest, Problem, Route, RouteManifest } from './analysis/model';
+import { scanWorkspace } from './analysis/scan';
+import { SUPPORTED_MAJORS } from './analysis/nextVersion';
+
+const USAGE = `Usage: route-atlas [dir] [options]
+
+Lists every Next.js App Router route handler under dir (default: the bundled sample app).
+
+Options:
+  --json                 print the route manifest as JSON (nothing else goes to stdout)
+  --check                print problems as file:line:col severity id message; exit 1 on an error
+  --next-version <N>     analyze as Next.js N (${SUPPORTED_MAJORS.join(', ')}) instead of the detected version
+  --cache-components     analyze with cacheComponents on (--no-cache-components: off)
+  -h, --help             show this help
+  -v, --version          show the version
+`;
+
+interface CliOptions {
+  dir?: string;
+  json: boolean;
+  check: boolean;
+  nextVersion?: number;
+  cacheComponents?: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
+  const options: CliOptions = { json: false, check: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') return 'help';
+    if (arg === '-v' || arg === '--version') return 'version';
+    if (arg === '--json') options.json = true;
+    else if (arg === '--check') options.check = true;
+    else if (arg === '--cache-components') options.cacheComponents = true;
+    else if (arg === '--no-cache-components') options.cacheComponents = false;
+    else if (arg === '--next-version' || arg.startsWith('--next-version=')) {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+      const major = Number(value);
+      if (!SUPPORTED_MAJORS.includes(major)) throw new UsageError(`--next-version must be one of ${SUPPORTED_MAJORS.join(', ')}, got ${value ?? 'nothing'}`);
+      options.nextVersion = major;
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else if (options.dir === undefined) options.dir = arg;
+    else throw new UsageError(`only one folder can be scanned, got ${options.dir} and ${arg}`);
+  }
+  return options;
+}
+
+/** The sample app shipped with the repository, scanned when no folder is given. */
+function defaultDir(): string {
+  return path.resolve(__dirname, '..', 'test', 'sample-app');
+}
+
+export function formatTable(manifest: RouteManifest): string {
+  const lines: string[] = [];
+  for (const app of manifest.apps) {
+    lines.push(appHeading(app));
+    const rows = app.routes.map((route) => [route.url, methodsLabel(route), paramsLabel(route), `${route.file}:${firstLine(route)}`]);
+    lines.push(...alignColumns([['URL', 'METHODS', 'PARAMS', 'FILE'], ...rows]).map((line) => '  ' + line));
+    const counts = countProblems(app.problems);
+    lines.push(`  ${app.routes.length} routes${counts ? `, ${counts}` : ''}`, '');
+  }
+  if (manifest.apps.length === 0) lines.push(`No Next.js app with an app/ or src/app/ folder found under ${manifest.root}.`, '');
+  const problems = [...manifest.problems, ...manifest.apps.flatMap((a) => a.problems)];
+  if (problems.length > 0) {
+    lines.push('Problems:');
+    for (const problem of problems) lines.push('  ' + formatProblem(problem));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function appHeading(app: AppManifest): string {
+  const version = app.nextVersion.version ? `${app.nextVersion.version} (${app.nextVersion.source})` : `${app.nextVersion.major} (${app.nextVersion.source})`;
+  const extras = [`app dir: ${app.appDir}`];
+  if (app.config.basePath.known && app.config.basePath.value) extras.push(`basePath: ${app.config.basePath.value}`);
+  if (app.config.cacheComponents.known && app.config.cacheComponents.value) extras.push('cacheComponents');
+  return `${app.name ?? app.root} [${app.root}] Next.js ${version}, ${extras.join(', ')}`;
+}
+
+function methodsLabel(route: Route): string {
+  if (route.kind !== 'route') return `(${route.kind}${route.metadataSource === 'static' ? ', static file' : ''})`;
+  const explicit = route.methods.filter((m) => !m.implicit).map((m) => m.name);
+  return explicit.length > 0 ? explicit.join(',') : '-';
+}
+
+function paramsLabel(route: Route): string {
+  if (route.params.length === 0) return '';
+  return route.params.map((p) => (p.kind === 'dynamic' ? p.name : p.kind === 'catchAll' ? `...${p.name}` : `[...${p.name}]`)).join(', ');
+}
+
+function firstLine(route: Route): number {
+  const explicit = route.methods.find((m) => !m.implicit && m.span);
+  return explicit?.span?.line ?? 1;
+}
+
+function alignColumns(rows: string[][]): string[] {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd());
+}
+
+function countProblems(problems: Problem[]): string {
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.filter((p) => p.severity === 'warning').length;
+  const parts = [];
+  if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
+  if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+export function formatProblem(problem: Problem): string {
+  const where = problem.file ? `${problem.file}:${problem.span?.line ?? 1}:${problem.span?.column ?? 1}` : '-';
+  return `${where} ${problem.severity} ${problem.id} ${problem.message}`;
+}
+
+export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+  let options: CliOptions | 'help' | 'version';
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    err.write(`route-atlas: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    out.write(USAGE);
+    return 0;
+  }
+  if (options === 'version') {
+    out.write(`${readOwnVersion()}\n`);
+    return 0;
+  }
+  const dir = path.resolve(options.dir ?? defaultDir());
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    err.write(`route-atlas: ${dir} is not a folder\n`);
+    return 2;
+  }
+  const started = performance.now();
+  const manifest = scanWorkspace(dir, { nextVersion: options.nextVersion, cacheComponents: options.cacheComponents });
+  const elapsed = performance.now() - started;
+  const routeCount = manifest.apps.reduce((sum, app) => sum + app.routes.length, 0);
+  err.write(`route-atlas: ${manifest.apps.length} app(s), ${routeCount} routes in ${elapsed.toFixed(0)} ms\n`);
+  const allProblems = [...manifest.problems, ...manifest.apps.flatMap((a) => a.problems)];
+  if (options.json) out.write(JSON.stringify(manifest, null, 2) + '\n');
+  else if (options.check) for (const problem of allProblems) out.write(formatProblem(problem) + '\n');
+  else out.write(formatTable(manifest));
+  if (options.check && allProblems.some((p) => p.severity === 'error')) return 1;
+  return 0;
+}
+
+function readOwnVersion(): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

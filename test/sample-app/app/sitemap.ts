@@ -1,0 +1,3 @@
+export default function sitemap() {
+  return [{ url: 'https://shop.example/', lastModified: new Date() }];
+}
