@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import type { HandlerRequestInfo, Problem, Span, StaticValue } from './model';
+import { collectFacts, type FunctionFacts, type ImportTable } from './effects';
 import { analyzeHandler, collectSchemas, type FunctionNode, isFunctionNode } from './handlerInfo';
 import { parseSource, syntaxProblem } from './parse';
 import { spanOfNode } from './spans';
@@ -9,6 +10,7 @@ import { foldNumber, type Literal, propertyNameText, readStaticValue, unwrapExpr
 export interface HandlerSite {
   span: Span;
   request: HandlerRequestInfo;
+  facts: FunctionFacts;
 }
 
 /** What a module-level name is bound to, as far as syntax tells. */
@@ -58,7 +60,18 @@ export function summarizeModule(absPath: string, text: string, file: string): Mo
   if (syntax) summary.problems.push(syntax);
   const schemas = collectSchemas(sourceFile);
   const constants = new Map<string, ts.Expression>();
-  const site = (fn: FunctionNode): HandlerSite => ({ span: spanOfNode(fn, sourceFile), request: analyzeHandler(fn, sourceFile, schemas) });
+  // Imports are hoisted, so collect them before any function body is read.
+  for (const statement of sourceFile.statements) {
+    if (ts.isImportDeclaration(statement)) bindImports(statement, sourceFile, summary);
+  }
+  const imports: ImportTable = new Map(
+    [...summary.locals].flatMap(([name, binding]) => (binding.type === 'import' ? [[name, { specifier: binding.specifier, importedName: binding.importedName }] as const] : [])),
+  );
+  const site = (fn: FunctionNode): HandlerSite => ({
+    span: spanOfNode(fn, sourceFile),
+    request: analyzeHandler(fn, sourceFile, schemas),
+    facts: collectFacts(fn, sourceFile, imports, summary.useCache),
+  });
 
   const bindVariable = (declaration: ts.VariableDeclaration, exported: boolean) => {
     if (ts.isIdentifier(declaration.name)) {
@@ -110,8 +123,6 @@ export function summarizeModule(absPath: string, text: string, file: string): Mo
       const nameSpan = spanOfNode(statement.name, sourceFile);
       summary.locals.set(statement.name.text, { type: 'value', nameSpan, value: { known: false, reason: 'an enum' } });
       summary.exports.set(statement.name.text, { type: 'local', local: statement.name.text, span: nameSpan, declared: true });
-    } else if (ts.isImportDeclaration(statement)) {
-      bindImports(statement, sourceFile, summary);
     } else if (ts.isImportEqualsDeclaration(statement)) {
       const reference = statement.moduleReference;
       if (ts.isExternalModuleReference(reference) && ts.isStringLiteral(reference.expression)) {

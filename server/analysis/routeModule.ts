@@ -167,10 +167,9 @@ export function linkRouteModule(routeFile: string, summary: ModuleSummary, graph
       }
       if (target.wrappers.length > 0) method.wrappers = target.wrappers;
       methods.push(method);
-    } else if (SEGMENT_KEYS.has(name)) {
-      segmentConfig[name as SegmentConfigKey] = segmentValue(name as SegmentConfigKey, traced, followTraced(traced, 0, []), graph) as never;
     } else {
-      const kind: OtherExport['kind'] = name === 'default' ? 'default' : LOWERCASE_METHODS.has(name) ? 'lowercaseMethod' : 'other';
+      if (SEGMENT_KEYS.has(name)) segmentConfig[name as SegmentConfigKey] = segmentValue(name as SegmentConfigKey, traced, followTraced(traced, 0, []), graph) as never;
+      const kind: OtherExport['kind'] = SEGMENT_KEYS.has(name) ? 'segmentConfig' : name === 'default' ? 'default' : LOWERCASE_METHODS.has(name) ? 'lowercaseMethod' : 'other';
       const other: OtherExport = { name, kind, span: exportSpan };
       if (traced.file !== routeFile && !viaStar) other.file = graph.relative(traced.file);
       otherExports.push(other);

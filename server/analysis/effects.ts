@@ -1,0 +1,268 @@
+import { ts } from 'ts-morph';
+import type { Span } from './model';
+import { spanOfNode } from './spans';
+import { propertyNameText, unwrapExpression } from './staticValues';
+
+/**
+ * Things a function does that decide whether Next.js can prerender the route that runs it, or that
+ * make a prerendered body wrong. Found by syntax alone; calls to other functions are recorded and
+ * followed later, across modules.
+ */
+export type EffectKind =
+  | 'cookies' //          cookies() from next/headers
+  | 'headers' //          headers() from next/headers
+  | 'draftMode' //        draftMode() from next/headers
+  | 'connection' //       connection() from next/server
+  | 'noStore' //          unstable_noStore() from next/cache
+  | 'cacheLife' //        cacheLife('minutes') from next/cache
+  | 'requestUrl' //       request.url, request.nextUrl.href
+  | 'requestHeaders' //   request.headers
+  | 'requestCookies' //   request.cookies
+  | 'searchParams' //     request.nextUrl.searchParams / search
+  | 'requestBody' //      request.json() / text() / formData() / body
+  | 'requestPassed' //    the request handed whole to a package function that reads it
+  | 'fetchNoStore' //     fetch(url, { cache: 'no-store' })
+  | 'fetchRevalidate' //  fetch(url, { next: { revalidate: n } }), n > 0; n = 0 is fetchNoStore
+  | 'fetchForceCache' //  fetch(url, { cache: 'force-cache' })
+  | 'fetchDefault' //     fetch(url) with no cache option
+  | 'time' //             new Date(), Date.now()
+  | 'random' //           Math.random(), crypto.randomUUID()
+  | 'env' //              process.env.X
+  | 'database'; //        prisma.user.findMany(), db.select(), sql`...`
+
+export interface Effect {
+  kind: EffectKind;
+  span: Span;
+  /** The code as written, for messages: `cookies()`, `request.url`. */
+  text: string;
+  /** Seconds, for `fetchRevalidate`; the profile name for `cacheLife`. */
+  revalidate?: number;
+  profile?: string;
+}
+
+/** A call to something that may have effects of its own: a local function or an import. */
+export interface CallSite {
+  /** The local name called: `getSession`, or `auth` for `auth.getSession()`. */
+  callee: string;
+  /** For `ns.fn()` on a namespace import: `fn`. */
+  member?: string;
+  span: Span;
+  /** Argument positions that receive the caller's request object. */
+  requestArgs: number[];
+}
+
+/** A property read on a parameter, so a caller that passes its request can turn it into an effect. */
+export interface ParamRead {
+  param: number;
+  effect: Effect;
+}
+
+export interface FunctionFacts {
+  effects: Effect[];
+  calls: CallSite[];
+  paramReads: ParamRead[];
+  /** `'use cache'` at the top of the function (or of its module). */
+  useCache: boolean;
+}
+
+/** Import bindings of a module: local name → where it comes from. */
+export type ImportTable = ReadonlyMap<string, { specifier: string; importedName: string }>;
+
+const NEXT_HEADERS_EFFECTS: Record<string, EffectKind> = { cookies: 'cookies', headers: 'headers', draftMode: 'draftMode' };
+const NEXT_SERVER_EFFECTS: Record<string, EffectKind> = { connection: 'connection' };
+const NEXT_CACHE_EFFECTS: Record<string, EffectKind> = { unstable_noStore: 'noStore', noStore: 'noStore', cacheLife: 'cacheLife', unstable_cacheLife: 'cacheLife' };
+const REQUEST_PROPERTY_EFFECTS: Record<string, EffectKind> = {
+  url: 'requestUrl',
+  href: 'requestUrl',
+  headers: 'requestHeaders',
+  cookies: 'requestCookies',
+  json: 'requestBody',
+  text: 'requestBody',
+  formData: 'requestBody',
+  arrayBuffer: 'requestBody',
+  blob: 'requestBody',
+  body: 'requestBody',
+  ip: 'requestHeaders',
+  geo: 'requestHeaders',
+};
+const NEXT_URL_EFFECTS: Record<string, EffectKind> = { searchParams: 'searchParams', search: 'searchParams', href: 'requestUrl', host: 'requestUrl', hostname: 'requestUrl', origin: 'requestUrl', port: 'requestUrl', protocol: 'requestUrl' };
+const DATABASE_ROOTS = /^(prisma|db|database|sql|supabase|knex|pool|redis|kv|mongo|mongoose|drizzle|turso|neon|pg|mysql|firestore|sanity|payload)$/;
+
+/** What the package export a local name refers to is, when it is one Next.js treats specially. */
+function nextApi(name: string, imports: ImportTable): EffectKind | undefined {
+  const binding = imports.get(name);
+  if (!binding) return undefined;
+  if (binding.specifier === 'next/headers') return NEXT_HEADERS_EFFECTS[binding.importedName];
+  if (binding.specifier === 'next/server') return NEXT_SERVER_EFFECTS[binding.importedName];
+  if (binding.specifier === 'next/cache') return NEXT_CACHE_EFFECTS[binding.importedName];
+  return undefined;
+}
+
+function namespaceApi(namespace: string, member: string, imports: ImportTable): EffectKind | undefined {
+  const binding = imports.get(namespace);
+  if (!binding || binding.importedName !== '*') return undefined;
+  if (binding.specifier === 'next/headers') return NEXT_HEADERS_EFFECTS[member];
+  if (binding.specifier === 'next/server') return NEXT_SERVER_EFFECTS[member];
+  if (binding.specifier === 'next/cache') return NEXT_CACHE_EFFECTS[member];
+  return undefined;
+}
+
+export function hasUseCacheDirective(body: ts.Node | undefined): boolean {
+  if (!body || !ts.isBlock(body)) return false;
+  for (const statement of body.statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (/^use cache(:|$)/.test(statement.expression.text)) return true;
+  }
+  return false;
+}
+
+/**
+ * Facts of one function, nested callbacks included (they usually run: `items.map(x => ...)`).
+ * `requestParam` is the index of the parameter that holds the request when the function is a route
+ * handler; for other functions every parameter is tracked as a possible request.
+ */
+export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, sourceFile: ts.SourceFile, imports: ImportTable, moduleUseCache: boolean): FunctionFacts {
+  const facts: FunctionFacts = { effects: [], calls: [], paramReads: [], useCache: moduleUseCache || hasUseCacheDirective(fn.body) };
+  /** Local names holding the request (or a part of it), by parameter index. */
+  const requestAliases = new Map<string, number>();
+  /** Local names holding `request.nextUrl` or `new URL(request.url)`, by parameter index. */
+  const urlAliases = new Map<string, number>();
+  fn.parameters.forEach((parameter, index) => {
+    if (ts.isIdentifier(parameter.name)) requestAliases.set(parameter.name.text, index);
+    else if (ts.isObjectBindingPattern(parameter.name) && index === 0) {
+      for (const element of parameter.name.elements) {
+        const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+        if (key === 'nextUrl' && ts.isIdentifier(element.name)) urlAliases.set(element.name.text, index);
+        else if (key && REQUEST_PROPERTY_EFFECTS[key]) {
+          facts.paramReads.push({ param: index, effect: { kind: REQUEST_PROPERTY_EFFECTS[key], span: spanOfNode(element, sourceFile), text: `request.${key}` } });
+        }
+      }
+    }
+  });
+  const effect = (kind: EffectKind, node: ts.Node, extra: Partial<Effect> = {}) => {
+    facts.effects.push({ kind, span: spanOfNode(node, sourceFile), text: node.getText(sourceFile).replace(/\s+/g, ' ').slice(0, 80), ...extra });
+  };
+  const requestIndex = (node: ts.Expression): number | undefined => {
+    const expr = unwrapExpression(node);
+    return ts.isIdentifier(expr) ? requestAliases.get(expr.text) : undefined;
+  };
+  const urlIndex = (node: ts.Expression): number | undefined => {
+    const expr = unwrapExpression(node);
+    if (ts.isIdentifier(expr)) return urlAliases.get(expr.text);
+    if (ts.isPropertyAccessExpression(expr) && expr.name.text === 'nextUrl') return requestIndex(expr.expression);
+    return undefined;
+  };
+  const paramRead = (param: number, kind: EffectKind, node: ts.Node) => {
+    facts.paramReads.push({ param, effect: { kind, span: spanOfNode(node, sourceFile), text: node.getText(sourceFile).replace(/\s+/g, ' ').slice(0, 80) } });
+  };
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && node.initializer) {
+      const init = unwrapExpression(node.initializer);
+      if (ts.isIdentifier(node.name)) {
+        // const url = req.nextUrl / const url = new URL(req.url)
+        if (ts.isPropertyAccessExpression(init) && init.name.text === 'nextUrl' && requestIndex(init.expression) !== undefined) {
+          urlAliases.set(node.name.text, requestIndex(init.expression)!);
+        }
+      } else if (ts.isObjectBindingPattern(node.name)) {
+        const fromRequest = requestIndex(init);
+        const fromUrl = urlIndex(init);
+        for (const element of node.name.elements) {
+          const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+          if (!key) continue;
+          if (fromRequest !== undefined) {
+            if (key === 'nextUrl' && ts.isIdentifier(element.name)) urlAliases.set(element.name.text, fromRequest);
+            else if (REQUEST_PROPERTY_EFFECTS[key]) paramRead(fromRequest, REQUEST_PROPERTY_EFFECTS[key], element);
+          }
+          if (fromUrl !== undefined && NEXT_URL_EFFECTS[key]) paramRead(fromUrl, NEXT_URL_EFFECTS[key], element);
+        }
+      }
+    }
+    if (ts.isPropertyAccessExpression(node)) {
+      const property = node.name.text;
+      const fromRequest = requestIndex(node.expression);
+      if (fromRequest !== undefined && REQUEST_PROPERTY_EFFECTS[property]) paramRead(fromRequest, REQUEST_PROPERTY_EFFECTS[property], node);
+      const fromUrl = urlIndex(node.expression);
+      if (fromUrl !== undefined && NEXT_URL_EFFECTS[property]) paramRead(fromUrl, NEXT_URL_EFFECTS[property], node);
+      if (ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'env' && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'process') {
+        effect('env', node);
+      }
+    }
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Date' && (node.arguments?.length ?? 0) === 0) effect('time', node);
+    if (ts.isCallExpression(node)) visitCall(node);
+    if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && DATABASE_ROOTS.test(node.tag.text)) effect('database', node);
+    ts.forEachChild(node, visit);
+  };
+
+  const visitCall = (call: ts.CallExpression) => {
+    const callee = unwrapExpression(call.expression);
+    const requestArgs = call.arguments.flatMap((argument, index) => (requestIndex(argument) !== undefined ? [index] : []));
+    if (ts.isIdentifier(callee)) {
+      const name = callee.text;
+      const api = nextApi(name, imports);
+      if (api === 'cacheLife') {
+        const profile = call.arguments[0] && ts.isStringLiteralLike(call.arguments[0]) ? call.arguments[0].text : undefined;
+        effect('cacheLife', call, { profile });
+      } else if (api) effect(api, call);
+      else if (name === 'fetch' && !imports.has('fetch')) visitFetch(call);
+      else facts.calls.push({ callee: name, span: spanOfNode(call, sourceFile), requestArgs });
+      return;
+    }
+    if (ts.isPropertyAccessExpression(callee)) {
+      const member = callee.name.text;
+      const receiver = unwrapExpression(callee.expression);
+      if (ts.isIdentifier(receiver)) {
+        const api = namespaceApi(receiver.text, member, imports);
+        if (api) {
+          effect(api, call);
+          return;
+        }
+        if ((receiver.text === 'Date' && member === 'now') || (receiver.text === 'performance' && member === 'now')) effect('time', call);
+        else if ((receiver.text === 'Math' && member === 'random') || (receiver.text === 'crypto' && /^(randomUUID|getRandomValues)$/.test(member))) effect('random', call);
+        else if (imports.get(receiver.text)?.importedName === '*') facts.calls.push({ callee: receiver.text, member, span: spanOfNode(call, sourceFile), requestArgs });
+        else if (imports.has(receiver.text) && requestArgs.length > 0) facts.calls.push({ callee: receiver.text, member, span: spanOfNode(call, sourceFile), requestArgs });
+      }
+      const root = rootIdentifier(callee);
+      if (root && DATABASE_ROOTS.test(root) && !/^(then|catch|finally)$/.test(member)) effect('database', call);
+      return;
+    }
+  };
+
+  const visitFetch = (call: ts.CallExpression) => {
+    const init = call.arguments[1] ? unwrapExpression(call.arguments[1]) : undefined;
+    if (!init) return effect('fetchDefault', call);
+    if (!ts.isObjectLiteralExpression(init)) return effect('fetchDefault', call);
+    let cache: string | undefined;
+    let revalidate: number | false | undefined;
+    for (const property of init.properties) {
+      if (!ts.isPropertyAssignment(property)) continue;
+      const key = propertyNameText(property.name);
+      const value = unwrapExpression(property.initializer);
+      if (key === 'cache' && ts.isStringLiteralLike(value)) cache = value.text;
+      if (key === 'next' && ts.isObjectLiteralExpression(value)) {
+        for (const inner of value.properties) {
+          if (ts.isPropertyAssignment(inner) && propertyNameText(inner.name) === 'revalidate') {
+            const v = unwrapExpression(inner.initializer);
+            if (ts.isNumericLiteral(v)) revalidate = Number(v.text);
+            else if (v.kind === ts.SyntaxKind.FalseKeyword) revalidate = false;
+          }
+        }
+      }
+    }
+    if (cache === 'no-store' || revalidate === 0) effect('fetchNoStore', call);
+    else if (typeof revalidate === 'number') effect('fetchRevalidate', call, { revalidate });
+    else if (cache === 'force-cache' || revalidate === false) effect('fetchForceCache', call);
+    else effect('fetchDefault', call);
+  };
+
+  if (fn.body) visit(fn.body);
+  return facts;
+}
+
+function rootIdentifier(node: ts.Expression): string | undefined {
+  let current = unwrapExpression(node);
+  while (ts.isPropertyAccessExpression(current) || ts.isCallExpression(current) || ts.isElementAccessExpression(current)) {
+    current = unwrapExpression(current.expression);
+  }
+  return ts.isIdentifier(current) ? current.text : undefined;
+}
