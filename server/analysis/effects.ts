@@ -28,7 +28,8 @@ export type EffectKind =
   | 'time' //             new Date(), Date.now()
   | 'random' //           Math.random(), crypto.randomUUID()
   | 'env' //              process.env.X
-  | 'database'; //        prisma.user.findMany(), db.select(), sql`...`
+  | 'database' //         prisma.user.findMany(), db.select(), sql`...`
+  | 'unknownCall'; //     a call into a workspace module that could not be resolved
 
 export interface Effect {
   kind: EffectKind;
@@ -47,8 +48,8 @@ export interface CallSite {
   /** For `ns.fn()` on a namespace import: `fn`. */
   member?: string;
   span: Span;
-  /** Argument positions that receive the caller's request object. */
-  requestArgs: number[];
+  /** Arguments that are one of the caller's parameters: `arg` position → caller's `param` index. */
+  requestArgs: Array<{ arg: number; param: number }>;
 }
 
 /** A property read on a parameter, so a caller that passes its request can turn it into an effect. */
@@ -157,6 +158,10 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
   };
 
   const visit = (node: ts.Node): void => {
+    if (isReturnedFunction(node, fn)) {
+      const first = (node as ts.ArrowFunction).parameters[0];
+      if (first && ts.isIdentifier(first.name)) requestAliases.set(first.name.text, RETURNED_HANDLER_REQUEST);
+    }
     if (ts.isVariableDeclaration(node) && node.initializer) {
       const init = unwrapExpression(node.initializer);
       if (ts.isIdentifier(node.name)) {
@@ -196,7 +201,10 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
 
   const visitCall = (call: ts.CallExpression) => {
     const callee = unwrapExpression(call.expression);
-    const requestArgs = call.arguments.flatMap((argument, index) => (requestIndex(argument) !== undefined ? [index] : []));
+    const requestArgs = call.arguments.flatMap((argument, arg) => {
+      const param = requestIndex(argument);
+      return param !== undefined ? [{ arg, param }] : [];
+    });
     if (ts.isIdentifier(callee)) {
       const name = callee.text;
       const api = nextApi(name, imports);
@@ -257,6 +265,19 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
 
   if (fn.body) visit(fn.body);
   return facts;
+}
+
+/** Parameter index standing for the request of a handler that a wrapper returns. */
+export const RETURNED_HANDLER_REQUEST = -1;
+
+/** A function expression the outer function returns: the handler a wrapper such as `withAuth` builds. */
+function isReturnedFunction(node: ts.Node, outer: ts.Node): boolean {
+  if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return false;
+  let parent = node.parent;
+  while (parent && (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent))) parent = parent.parent;
+  if (!parent) return false;
+  if (ts.isReturnStatement(parent)) return true;
+  return ts.isArrowFunction(parent) && parent.body === node && parent === outer;
 }
 
 function rootIdentifier(node: ts.Expression): string | undefined {

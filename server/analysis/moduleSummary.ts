@@ -16,7 +16,7 @@ export interface HandlerSite {
 /** What a module-level name is bound to, as far as syntax tells. */
 export type LocalBinding =
   | { type: 'function'; nameSpan: Span; handler: HandlerSite; declaredAs: 'function' | 'const' }
-  | { type: 'wrapped'; nameSpan: Span; wrappers: string[]; handler?: HandlerSite; target?: string }
+  | { type: 'wrapped'; nameSpan: Span; wrappers: string[]; wrapperCallees: string[]; handler?: HandlerSite; target?: string }
   | { type: 'alias'; nameSpan: Span; target: string }
   | { type: 'import'; nameSpan: Span; specifier: string; importedName: string }
   | { type: 'destructured'; nameSpan: Span; source: string }
@@ -240,8 +240,9 @@ function bindingOfInitializer(
   if (ts.isIdentifier(expr) && expr.text !== 'undefined') return { type: 'alias', nameSpan, target: expr.text };
   if (ts.isCallExpression(expr) && !isLiteralFactory(expr)) {
     const wrappers: string[] = [];
-    const inner = innermostHandler(expr, wrappers, sourceFile);
-    const binding: LocalBinding = { type: 'wrapped', nameSpan, wrappers };
+    const wrapperCallees: string[] = [];
+    const inner = innermostHandler(expr, wrappers, wrapperCallees, sourceFile);
+    const binding: LocalBinding = { type: 'wrapped', nameSpan, wrappers, wrapperCallees };
     if (inner && isFunctionNode(inner)) binding.handler = site(inner);
     else if (inner && ts.isIdentifier(inner)) binding.target = inner.text;
     return binding;
@@ -268,15 +269,18 @@ function isLiteralFactory(call: ts.CallExpression): boolean {
  * `handler.bind(x)`, recording the wrappers outermost first. Returns the innermost function literal,
  * or the identifier the chain ends in.
  */
-function innermostHandler(call: ts.CallExpression, wrappers: string[], sourceFile: ts.SourceFile, depth = 0): ts.Expression | undefined {
+function innermostHandler(call: ts.CallExpression, wrappers: string[], callees: string[], sourceFile: ts.SourceFile, depth = 0): ts.Expression | undefined {
   if (depth > 12) return undefined;
   wrappers.push(calleeLabel(call.expression, sourceFile));
+  let root: ts.Expression = call.expression;
+  while (ts.isCallExpression(root)) root = root.expression;
+  if (ts.isIdentifier(root)) callees.push(root.text);
   let fallback: ts.Expression | undefined;
   for (const argument of call.arguments) {
     const expr = unwrapExpression(argument);
     if (isFunctionNode(expr)) return expr;
     if (ts.isCallExpression(expr)) {
-      const nested = innermostHandler(expr, wrappers, sourceFile, depth + 1);
+      const nested = innermostHandler(expr, wrappers, callees, sourceFile, depth + 1);
       if (nested) return nested;
     }
     if (ts.isIdentifier(expr) && fallback === undefined) fallback = expr;

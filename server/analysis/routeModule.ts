@@ -10,7 +10,7 @@ export interface ModuleGraph {
 }
 
 /** An exported name traced to the module and binding that define it. */
-interface TracedExport {
+export interface TracedExport {
   file: string;
   entry: ExportEntry;
   /** The binding in `file`, for local exports. */
@@ -20,22 +20,23 @@ interface TracedExport {
 }
 
 /** Where a handler's code is, after following aliases, imports and wrappers. */
-interface HandlerTarget {
+export interface HandlerTarget {
   file: string;
   site?: HandlerSite;
   wrappers: string[];
   binding?: LocalBinding;
+  /** The wrapper functions around the handler, by module and local name, outermost first. */
+  wrapperCalls?: Array<{ file: string; callee: string }>;
 }
 
 export interface LinkedRouteModule {
   methods: RouteMethod[];
   segmentConfig: SegmentConfig;
   otherExports: OtherExport[];
-  problems: Problem[];
-  /** Files other than the route file whose contents this result depends on. */
-  dependencies: Set<string>;
-  /** True when some import could not be resolved, so a new file could change the result. */
-  hasUnresolved: boolean;
+  /** Where each exported method's code was found; the caching analysis starts there. */
+  handlers: Map<HttpMethod, HandlerTarget>;
+  /** Holds the problems, the dependencies and whether anything was unresolved; reusable for more following. */
+  linker: ModuleLinker;
 }
 
 const METHOD_NAMES = new Set<string>(HTTP_METHODS);
@@ -44,131 +45,145 @@ const SEGMENT_KEYS = new Set<string>(SEGMENT_CONFIG_KEYS);
 const MAX_DEPTH = 16;
 
 /**
- * Links a route module's exports across files: which HTTP methods it exports (through every export
- * form), where each handler's code is, its segment config and its other exports. Only the modules an
- * export form needs are read, each summarized once and cached by the caller.
+ * Follows exports, imports, aliases and wrappers from one route file into the modules they name.
+ * Every module consulted is recorded as a dependency, so a change to it re-links the route.
  */
-export function linkRouteModule(routeFile: string, summary: ModuleSummary, graph: ModuleGraph): LinkedRouteModule {
-  const dependencies = new Set<string>();
-  const problems: Problem[] = [];
-  let hasUnresolved = false;
-  const relFile = graph.relative(routeFile);
+export class ModuleLinker {
+  readonly dependencies = new Set<string>();
+  readonly problems: Problem[] = [];
+  hasUnresolved = false;
 
-  const summaryOf = (file: string): ModuleSummary | undefined => {
-    if (file === routeFile) return summary;
-    dependencies.add(file);
-    return graph.summaryOf(file);
-  };
-  const resolve = (specifier: string, from: string): string | undefined => {
-    const resolved = graph.resolve(specifier, from);
-    if (!resolved) hasUnresolved = true;
+  constructor(readonly routeFile: string, private readonly routeSummary: ModuleSummary, readonly graph: ModuleGraph) {}
+
+  summaryOf(file: string): ModuleSummary | undefined {
+    if (file === this.routeFile) return this.routeSummary;
+    this.dependencies.add(file);
+    return this.graph.summaryOf(file);
+  }
+
+  resolve(specifier: string, from: string): string | undefined {
+    const resolved = this.graph.resolve(specifier, from);
+    if (!resolved) this.hasUnresolved = true;
     return resolved;
-  };
+  }
 
-  const traceName = (file: string, name: string, depth: number, seen: Set<string>): TracedExport | undefined => {
+  traceName(file: string, name: string, depth = 0, seen = new Set<string>()): TracedExport | undefined {
     const key = `${file}\0${name}`;
     if (depth > MAX_DEPTH || seen.has(key)) return undefined;
     seen.add(key);
-    const module = summaryOf(file);
+    const module = this.summaryOf(file);
     if (!module) return undefined;
     const entry = module.exports.get(name);
     if (entry) return { file, entry, binding: entry.type === 'local' ? module.locals.get(entry.local) : undefined };
     if (name === 'default') return undefined;
     for (const star of module.stars) {
-      const target = resolve(star.specifier, file);
+      const target = this.resolve(star.specifier, file);
       if (!target) continue;
-      const traced = traceName(target, name, depth + 1, seen);
+      const traced = this.traceName(target, name, depth + 1, seen);
       if (traced) return traced;
     }
     return undefined;
-  };
+  }
 
   /** Every name a module exports, own names first, then each `export *` in order (first one wins). */
-  const exportNames = (file: string, depth: number, seen: Set<string>, out: Map<string, Span | undefined>, viaStar?: Span) => {
-    if (depth > MAX_DEPTH || seen.has(file)) return;
+  exportNames(file: string, out = new Map<string, Span | undefined>(), depth = 0, seen = new Set<string>(), viaStar?: Span): Map<string, Span | undefined> {
+    if (depth > MAX_DEPTH || seen.has(file)) return out;
     seen.add(file);
-    const module = summaryOf(file);
-    if (!module) return;
+    const module = this.summaryOf(file);
+    if (!module) return out;
     for (const name of module.exports.keys()) {
       if (depth > 0 && name === 'default') continue;
       if (!out.has(name)) out.set(name, viaStar);
     }
     for (const star of module.stars) {
-      const target = resolve(star.specifier, file);
+      const target = this.resolve(star.specifier, file);
       if (!target) {
-        if (file === routeFile) {
-          problems.push({
+        if (file === this.routeFile) {
+          this.problems.push({
             id: 'unresolved-export-star',
             severity: 'warning',
-            file: relFile,
+            file: this.graph.relative(file),
             span: star.span,
             message: `\`export * from '${star.specifier}'\` could not be resolved, so the methods it exports are not listed.`,
           });
         }
         continue;
       }
-      exportNames(target, depth + 1, seen, out, viaStar ?? star.span);
+      this.exportNames(target, out, depth + 1, seen, viaStar ?? star.span);
     }
-  };
+    return out;
+  }
 
   /** Follows a binding to the handler code: aliases, imports and wrappers, across modules. */
-  const followHandler = (file: string, binding: LocalBinding | undefined, depth: number, wrappers: string[]): HandlerTarget => {
-    if (!binding || depth > MAX_DEPTH) return { file, wrappers, binding };
+  followHandler(file: string, binding: LocalBinding | undefined, depth = 0, wrappers: string[] = [], wrapperCalls: HandlerTarget['wrapperCalls'] = []): HandlerTarget {
+    if (!binding || depth > MAX_DEPTH) return { file, wrappers, binding, wrapperCalls };
     switch (binding.type) {
       case 'function':
-        return { file, site: binding.handler, wrappers, binding };
+        return { file, site: binding.handler, wrappers, binding, wrapperCalls };
       case 'wrapped': {
         const all = [...wrappers, ...binding.wrappers];
-        if (binding.handler) return { file, site: binding.handler, wrappers: all, binding };
-        if (binding.target) return followHandler(file, summaryOf(file)?.locals.get(binding.target), depth + 1, all);
-        return { file, wrappers: all, binding };
+        const calls = [...wrapperCalls, ...binding.wrapperCallees.map((callee) => ({ file, callee }))];
+        if (binding.handler) return { file, site: binding.handler, wrappers: all, binding, wrapperCalls: calls };
+        if (binding.target) return this.followHandler(file, this.summaryOf(file)?.locals.get(binding.target), depth + 1, all, calls);
+        return { file, wrappers: all, binding, wrapperCalls: calls };
       }
-      case 'alias': {
-        const module = summaryOf(file);
-        return followHandler(file, module?.locals.get(binding.target), depth + 1, wrappers);
-      }
+      case 'alias':
+        return this.followHandler(file, this.summaryOf(file)?.locals.get(binding.target), depth + 1, wrappers, wrapperCalls);
       case 'import': {
-        if (binding.importedName === '*') return { file, wrappers, binding };
-        const target = resolve(binding.specifier, file);
-        if (!target) return { file, wrappers, binding };
-        const traced = traceName(target, binding.importedName, depth + 1, new Set());
-        return traced ? followTraced(traced, depth + 1, wrappers) : { file, wrappers, binding };
+        if (binding.importedName === '*') return { file, wrappers, binding, wrapperCalls };
+        const target = this.resolve(binding.specifier, file);
+        if (!target) return { file, wrappers, binding, wrapperCalls };
+        const traced = this.traceName(target, binding.importedName, depth + 1);
+        return traced ? this.followTraced(traced, depth + 1, wrappers, wrapperCalls) : { file, wrappers, binding, wrapperCalls };
       }
       default:
-        return { file, wrappers, binding };
+        return { file, wrappers, binding, wrapperCalls };
     }
-  };
-  const followTraced = (traced: TracedExport, depth: number, wrappers: string[]): HandlerTarget => {
-    if (traced.entry.type === 'local') return followHandler(traced.file, traced.binding, depth, wrappers);
+  }
+
+  followTraced(traced: TracedExport, depth = 0, wrappers: string[] = [], wrapperCalls: HandlerTarget['wrapperCalls'] = []): HandlerTarget {
+    if (traced.entry.type === 'local') return this.followHandler(traced.file, traced.binding, depth, wrappers, wrapperCalls);
     if (traced.entry.type === 'reexport') {
-      const target = resolve(traced.entry.specifier, traced.file);
-      const next = target ? traceName(target, traced.entry.importedName, depth + 1, new Set()) : undefined;
-      return next ? followTraced(next, depth + 1, wrappers) : { file: traced.file, wrappers };
+      const target = this.resolve(traced.entry.specifier, traced.file);
+      const next = target ? this.traceName(target, traced.entry.importedName, depth + 1) : undefined;
+      return next ? this.followTraced(next, depth + 1, wrappers, wrapperCalls) : { file: traced.file, wrappers, wrapperCalls };
     }
-    return { file: traced.file, wrappers };
-  };
+    return { file: traced.file, wrappers, wrapperCalls };
+  }
 
-  const names = new Map<string, Span | undefined>();
-  exportNames(routeFile, 0, new Set(), names);
+  /** The exported name as the route module sees it: its own export, or one through `export *`. */
+  traceRouteExport(name: string, viaStar: Span | undefined): TracedExport | undefined {
+    return viaStar ? this.traceName(this.routeFile, name) : ownExport(this.routeFile, this.routeSummary, name);
+  }
+}
 
+/**
+ * Links a route module's exports across files: which HTTP methods it exports (through every export
+ * form), where each handler's code is, its segment config and its other exports. Only the modules an
+ * export form needs are read, each summarized once and cached by the caller.
+ */
+export function linkRouteModule(routeFile: string, summary: ModuleSummary, graph: ModuleGraph): LinkedRouteModule {
+  const linker = new ModuleLinker(routeFile, summary, graph);
   const methods: RouteMethod[] = [];
+  const handlers = new Map<HttpMethod, HandlerTarget>();
   const segmentConfig: SegmentConfig = {};
   const otherExports: OtherExport[] = [];
-  for (const [name, viaStar] of names) {
-    const traced = viaStar ? traceName(routeFile, name, 0, new Set()) : ownExport(routeFile, summary, name);
+  for (const [name, viaStar] of linker.exportNames(routeFile)) {
+    const traced = linker.traceRouteExport(name, viaStar);
     if (!traced) continue;
     const exportSpan = viaStar ?? traced.entry.span;
     if (METHOD_NAMES.has(name)) {
-      const target = followTraced(traced, 0, []);
+      const target = linker.followTraced(traced);
       const method: RouteMethod = { name: name as HttpMethod, form: viaStar ? 'exportStar' : formOf(traced, name), span: exportSpan };
       if (target.site) {
         method.definition = { file: graph.relative(target.file), span: target.site.span };
         method.request = target.site.request;
       }
       if (target.wrappers.length > 0) method.wrappers = target.wrappers;
+      handlers.set(method.name, target);
       methods.push(method);
     } else {
-      if (SEGMENT_KEYS.has(name)) segmentConfig[name as SegmentConfigKey] = segmentValue(name as SegmentConfigKey, traced, followTraced(traced, 0, []), graph) as never;
+      if (SEGMENT_KEYS.has(name)) segmentConfig[name as SegmentConfigKey] = segmentValue(name as SegmentConfigKey, traced, linker.followTraced(traced), graph) as never;
       const kind: OtherExport['kind'] = SEGMENT_KEYS.has(name) ? 'segmentConfig' : name === 'default' ? 'default' : LOWERCASE_METHODS.has(name) ? 'lowercaseMethod' : 'other';
       const other: OtherExport = { name, kind, span: exportSpan };
       if (traced.file !== routeFile && !viaStar) other.file = graph.relative(traced.file);
@@ -178,7 +193,7 @@ export function linkRouteModule(routeFile: string, summary: ModuleSummary, graph
   methods.sort((a, b) => HTTP_METHODS.indexOf(a.name) - HTTP_METHODS.indexOf(b.name));
   addImplicitMethods(methods);
   otherExports.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { methods, segmentConfig, otherExports, problems, dependencies, hasUnresolved };
+  return { methods, segmentConfig, otherExports, linker, handlers };
 }
 
 function ownExport(file: string, summary: ModuleSummary, name: string): TracedExport | undefined {

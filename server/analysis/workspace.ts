@@ -2,13 +2,16 @@ import * as path from 'node:path';
 import { type AppCandidate, discoverApps, isLinkIntoAncestry, SKIPPED_DIRS, symlinkLoopProblem, unreadableProblem } from './discover';
 import { type FileHost, nodeFileHost } from './host';
 import { isMetadataCodeFile, matchMetadataFile } from './metadataRoutes';
-import type { AppManifest, NextConfigInfo, NextVersionInfo, PageEntry, Problem, Route, RouteManifest } from './model';
+import type { AppManifest, Location, NextConfigInfo, NextVersionInfo, PageEntry, Problem, Route, RouteManifest } from './model';
 import { MANIFEST_VERSION } from './model';
 import { type ModuleSummary, summarizeModule } from './moduleSummary';
 import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, readNextConfig } from './nextConfig';
 import { detectBundler, detectNextVersion } from './nextVersion';
 import { ModuleResolver } from './resolver';
-import { linkRouteModule, type ModuleGraph } from './routeModule';
+import { type HandlerEvidence, classifyCaching } from './caching';
+import { EffectCollector } from './handlerEffects';
+import { type HandlerTarget, type LinkedRouteModule, linkRouteModule, type ModuleGraph } from './routeModule';
+import type { BuildContext } from './segmentConfigRules';
 import { toPosix } from './spans';
 import { publicPathOf, urlOfSegments } from './urls';
 
@@ -387,12 +390,13 @@ export class Workspace {
     }
     if (summary) {
       const linked = linkRouteModule(abs, summary, this.graph);
-      if (routeFile.kind === 'route') route.methods = linked.methods;
+      route.methods = routeFile.kind === 'route' ? linked.methods : [];
       route.segmentConfig = linked.segmentConfig;
       route.otherExports = routeFile.kind === 'route' ? linked.otherExports : [];
-      problems.push(...linked.problems);
-      dependencies = linked.dependencies;
-      hasUnresolved = linked.hasUnresolved;
+      route.caching = classifyCaching(route, this.buildContext(app), this.handlerEvidence(route, linked), this.relative);
+      problems.push(...linked.linker.problems);
+      dependencies = linked.linker.dependencies;
+      hasUnresolved = linked.linker.hasUnresolved;
       if (routeFile.kind === 'route' && !route.methods.some((m) => !m.implicit) && !problems.some((p) => p.id === 'file-too-large' || p.id === 'binary-file' || p.id === 'unreadable-file')) {
         problems.push({
           id: 'no-methods',
@@ -402,7 +406,41 @@ export class Workspace {
         });
       }
     }
+    if (!summary && route.kind !== 'route') route.caching = classifyCaching(route, this.buildContext(app), {}, this.relative);
     app.linked.set(abs, { route, problems, dependencies, hasUnresolved });
+  }
+
+  private buildContext(app: AppState): BuildContext {
+    const cacheComponents = app.config.cacheComponents.known ? app.config.cacheComponents.value : false;
+    return { major: app.nextVersion.major, cacheComponents, bundler: app.bundler };
+  }
+
+  /** Where the GET handler (or a metadata route's default export) is, and what its code does. */
+  private handlerEvidence(route: Route, linked: LinkedRouteModule): HandlerEvidence {
+    let target: HandlerTarget | undefined;
+    let location: Location | undefined;
+    if (route.kind === 'route') {
+      target = linked.handlers.get('GET');
+      const span = route.methods.find((m) => m.name === 'GET')?.span;
+      if (span) location = { file: route.file, span };
+    } else {
+      const traced = linked.linker.traceRouteExport('default', undefined);
+      if (traced) {
+        target = linked.linker.followTraced(traced);
+        location = { file: route.file, span: traced.entry.span };
+      }
+    }
+    if (!target?.site) {
+      const binding = target?.binding;
+      const missingReason =
+        binding?.type === 'import'
+          ? `GET comes from '${binding.specifier}', outside the workspace`
+          : binding?.type === 'destructured'
+            ? `GET is destructured from \`${binding.source}\``
+            : undefined;
+      return { location, missingReason };
+    }
+    return { location, effects: new EffectCollector(linked.linker).collect(target) };
   }
 
   private appManifest(app: AppState): AppManifest {

@@ -1,0 +1,233 @@
+import type { EffectKind } from './effects';
+import type { TracedEffect } from './handlerEffects';
+import type { CachingReason, CachingVerdict, HttpMethod, Location, Route } from './model';
+import { type BuildContext, effectiveValue, validateSegmentConfig } from './segmentConfigRules';
+
+/** What the classifier needs about the GET handler's code. */
+export interface HandlerEvidence {
+  /** Where GET is exported (or the metadata route's default export). */
+  location?: Location;
+  /** Effects of the handler and what it calls; undefined when its code could not be found. */
+  effects?: TracedEffect[];
+  /** Why the code could not be followed (a handler from a package, say). */
+  missingReason?: string;
+}
+
+/** Request data reads: they make a prerendered route dynamic in every version. */
+const REQUEST_READS: readonly EffectKind[] = ['cookies', 'headers', 'requestUrl', 'requestHeaders', 'requestCookies', 'searchParams', 'requestBody', 'requestPassed'];
+
+/** cacheComponents profiles (`cacheLife`): revalidate seconds; short-lived ones are left out of prerenders. */
+export const CACHE_LIFE_REVALIDATE: Record<string, number> = { default: 900, seconds: 1, minutes: 60, hours: 3600, days: 86400, weeks: 604800, max: 2592000 };
+const SHORT_LIVED_PROFILES = new Set(['seconds']);
+
+const ROUTE_MAKING_DYNAMIC_14: readonly HttpMethod[] = ['POST', 'DELETE', 'PATCH', 'OPTIONS'];
+const ROUTE_MAKING_DYNAMIC_15: readonly HttpMethod[] = ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+
+function verdict(kind: CachingVerdict['kind'], reasons: CachingReason[], revalidate?: number): CachingVerdict {
+  return revalidate !== undefined ? { kind, revalidate, reasons } : { kind, reasons };
+}
+
+function describe(traced: TracedEffect): string {
+  const via = traced.through.length > 0 ? ` in ${traced.through.join(' → ')}` : '';
+  return `\`${traced.effect.text}\`${via}`;
+}
+
+function effectReason(traced: TracedEffect, relative: (abs: string) => string, what: string): CachingReason {
+  const reason: CachingReason = { message: `${describe(traced)} ${what}`, location: { file: relative(traced.file), span: traced.effect.span } };
+  if (traced.chain.length > 0) reason.chain = traced.chain;
+  return reason;
+}
+
+function versionLabel(context: BuildContext): string {
+  return context.cacheComponents ? `Next.js ${context.major} with cacheComponents` : `Next.js ${context.major}`;
+}
+
+/**
+ * The caching verdict for a route's GET (or a metadata route) under one Next.js version and config,
+ * following the rules real `next build` runs showed (see the README's verdict table). Every verdict
+ * carries its reasons, each pointing at the code that decided it.
+ */
+export function classifyCaching(route: Route, context: BuildContext, evidence: HandlerEvidence, relative: (abs: string) => string): CachingVerdict | undefined {
+  const label = versionLabel(context);
+  if (route.kind !== 'route' && route.metadataSource === 'static') {
+    return verdict('static', [{ message: `A static ${route.kind} file is served as is and prerendered at build.` }]);
+  }
+  const explicit = route.methods.filter((m) => !m.implicit).map((m) => m.name);
+  if (route.kind === 'route' && !explicit.includes('GET')) return undefined;
+
+  const config = route.segmentConfig;
+  const issues = validateSegmentConfig(config, route.url, context);
+  if (issues.length > 0) {
+    return verdict(
+      'error',
+      issues.map((issue) => ({ message: `${issue.message}`, location: issue.file && issue.span ? { file: issue.file, span: issue.span } : undefined })),
+    );
+  }
+  const at = (key: keyof typeof config): Location | undefined => {
+    const value = config[key];
+    return value?.file && value.span ? { file: value.file, span: value.span } : undefined;
+  };
+  const dynamic = effectiveValue(config.dynamic, context.major);
+  const revalidate = effectiveValue(config.revalidate, context.major);
+  const runtime = effectiveValue(config.runtime, context.major);
+  const hasStaticParams = config.generateStaticParams !== undefined;
+  const isDynamicSegment = route.params.length > 0;
+  const effects = evidence.effects ?? [];
+
+  const dynamicMethod = explicit.find((m) => (context.major >= 15 || context.cacheComponents ? ROUTE_MAKING_DYNAMIC_15 : ROUTE_MAKING_DYNAMIC_14).includes(m));
+  if (dynamicMethod) {
+    const method = route.methods.find((m) => m.name === dynamicMethod);
+    return verdict('dynamic', [
+      {
+        message: `Exporting ${dynamicMethod} makes the whole route dynamic in ${label}, so GET runs on every request.`,
+        location: method?.span ? { file: route.file, span: method.span } : undefined,
+      },
+    ]);
+  }
+
+  if (context.cacheComponents) return classifyCacheComponents(route, context, evidence, effects, hasStaticParams, isDynamicSegment, relative);
+
+  // Next.js 14, 15 and 16 without cacheComponents.
+  if (runtime === 'edge' || runtime === 'experimental-edge') {
+    return verdict('dynamic', [{ message: `\`runtime = '${runtime}'\` renders the route on every request.`, location: at('runtime') }]);
+  }
+  if (dynamic === 'force-dynamic') return verdict('dynamic', [{ message: "`dynamic = 'force-dynamic'` renders the route on every request.", location: at('dynamic') }]);
+  if (revalidate === 0) return verdict('dynamic', [{ message: '`revalidate = 0` renders the route on every request.', location: at('revalidate') }]);
+  if (isDynamicSegment && !hasStaticParams) {
+    return verdict('dynamic', [
+      { message: `The dynamic segment [${route.params[0].name}] has no generateStaticParams, so every path renders on request (even if params are never read).` },
+    ]);
+  }
+  const optedIn = dynamic === 'force-static' || dynamic === 'error' || revalidate === false || (typeof revalidate === 'number' && revalidate > 0) || hasStaticParams || route.kind !== 'route';
+  if (context.major >= 15 && !optedIn) {
+    return verdict('dynamic', [
+      {
+        message: `${label} does not cache GET handlers unless you opt in: export \`dynamic = 'force-static'\`, a \`revalidate\` > 0 or \`generateStaticParams\` to prerender it.`,
+        location: evidence.location,
+      },
+    ]);
+  }
+  const routeRevalidate = typeof revalidate === 'number' && revalidate > 0 ? revalidate : undefined;
+  const prerendered = (reasons: CachingReason[], seconds: number | undefined): CachingVerdict => {
+    if (hasStaticParams) return seconds !== undefined ? verdict('ssg-isr', reasons, seconds) : verdict('ssg', reasons);
+    return seconds !== undefined ? verdict('isr', reasons, seconds) : verdict('static', reasons);
+  };
+  if (dynamic === 'force-static') {
+    const reasons: CachingReason[] = [{ message: "`dynamic = 'force-static'` prerenders the route at build; request data reads return empty values.", location: at('dynamic') }];
+    if (routeRevalidate !== undefined) reasons.push({ message: `\`revalidate = ${routeRevalidate}\` regenerates it at most every ${routeRevalidate} s.`, location: at('revalidate') });
+    return prerendered(reasons, routeRevalidate);
+  }
+  if (!evidence.effects) {
+    return verdict('unknown', [{ message: `${evidence.missingReason ?? 'The GET handler’s code could not be found'}, so Route Atlas cannot tell whether it reads request data.`, location: evidence.location }]);
+  }
+  const dynamicKinds: EffectKind[] = [...REQUEST_READS, 'noStore', 'fetchNoStore', ...(context.major >= 15 ? (['connection'] as EffectKind[]) : [])];
+  const decisive = effects.find((e) => dynamicKinds.includes(e.effect.kind));
+  if (decisive) {
+    if (dynamic === 'error') {
+      return verdict('error', [
+        effectReason(decisive, relative, `fails the build: Route ${route.url} with \`dynamic = "error"\` couldn't be rendered statically because it used ${usedName(decisive, context)}.`),
+      ]);
+    }
+    return verdict('dynamic', [effectReason(decisive, relative, dynamicWhy(decisive.effect.kind))]);
+  }
+  const unknownCall = effects.find((e) => e.effect.kind === 'unknownCall');
+  if (unknownCall) {
+    return verdict('unknown', [effectReason(unknownCall, relative, 'could not be resolved, so Route Atlas cannot tell whether it reads request data.')]);
+  }
+  const fetchRevalidates = effects.filter((e) => e.effect.kind === 'fetchRevalidate' && (e.effect.revalidate ?? 0) > 0);
+  const candidates: Array<{ seconds: number; reason: CachingReason }> = fetchRevalidates.map((e) => ({
+    seconds: e.effect.revalidate!,
+    reason: effectReason(e, relative, `revalidates every ${e.effect.revalidate} s; the lowest revalidate wins.`),
+  }));
+  if (routeRevalidate !== undefined) candidates.push({ seconds: routeRevalidate, reason: { message: `\`revalidate = ${routeRevalidate}\` regenerates the route at most every ${routeRevalidate} s.`, location: at('revalidate') } });
+  if (candidates.length > 0) {
+    const lowest = candidates.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    return prerendered([lowest.reason], lowest.seconds);
+  }
+  const why = optedInReason(dynamic, revalidate, hasStaticParams, route, context, at);
+  return prerendered([why], undefined);
+}
+
+function optedInReason(dynamic: unknown, revalidate: unknown, hasStaticParams: boolean, route: Route, context: BuildContext, at: (key: 'dynamic' | 'revalidate' | 'generateStaticParams') => Location | undefined): CachingReason {
+  if (hasStaticParams) return { message: 'generateStaticParams lists the paths prerendered at build; other paths render on first request.', location: at('generateStaticParams') };
+  if (dynamic === 'error') return { message: "`dynamic = 'error'` prerenders the route and fails the build if it reads request data; it reads none.", location: at('dynamic') };
+  if (revalidate === false) return { message: '`revalidate = false` caches the prerendered response indefinitely.', location: at('revalidate') };
+  if (route.kind !== 'route') return { message: `Metadata routes are prerendered at build when they read no request data.` };
+  return { message: `GET reads no request data, so Next.js ${context.major} prerenders it at build; its response is frozen until the next build.` };
+}
+
+function dynamicWhy(kind: EffectKind): string {
+  switch (kind) {
+    case 'noStore':
+      return 'opts out of caching, so the route renders on every request.';
+    case 'fetchNoStore':
+      return 'is not cached, so the route renders on every request.';
+    case 'fetchDefault':
+      return 'is not cached under cacheComponents, so the route renders on every request.';
+    case 'time':
+    case 'random':
+      return 'differs per request under cacheComponents, so the route renders on every request.';
+    case 'connection':
+      return 'waits for a request, so the route renders on every request.';
+    case 'requestPassed':
+      return 'receives the request, which it reads, so the route renders on every request.';
+    default:
+      return 'reads request data, so the route renders on every request.';
+  }
+}
+
+/** The expression name Next.js puts in its `dynamic = "error"` message. */
+function usedName(traced: TracedEffect, context: BuildContext): string {
+  const kind = traced.effect.kind;
+  const call = context.bundler === 'turbopack' ? '()' : '';
+  if (kind === 'cookies' || kind === 'headers' || kind === 'connection') return `\`${kind}${call}\``;
+  if (kind === 'requestUrl') return '`request.url`';
+  if (kind === 'requestHeaders') return '`request.headers`';
+  if (kind === 'requestCookies') return '`request.cookies`';
+  if (kind === 'searchParams') return '`nextUrl.searchParams`';
+  if (kind === 'noStore') return '`unstable_noStore()`';
+  if (kind === 'fetchNoStore') return '`fetch` with no-store';
+  return `\`${traced.effect.text}\``;
+}
+
+function classifyCacheComponents(
+  route: Route,
+  context: BuildContext,
+  evidence: HandlerEvidence,
+  effects: TracedEffect[],
+  hasStaticParams: boolean,
+  isDynamicSegment: boolean,
+  relative: (abs: string) => string,
+): CachingVerdict {
+  if (isDynamicSegment && !hasStaticParams) {
+    return verdict('dynamic', [{ message: `The dynamic segment [${route.params[0].name}] has no generateStaticParams, so every path renders on request.` }]);
+  }
+  if (!evidence.effects) {
+    return verdict('unknown', [{ message: `${evidence.missingReason ?? 'The GET handler’s code could not be found'}, so Route Atlas cannot tell whether it reads request data.`, location: evidence.location }]);
+  }
+  const dynamicKinds: EffectKind[] = [...REQUEST_READS, 'connection', 'fetchNoStore', 'fetchDefault', 'time', 'random'];
+  const decisive = effects.find((e) => dynamicKinds.includes(e.effect.kind) || (e.effect.kind === 'cacheLife' && SHORT_LIVED_PROFILES.has(e.effect.profile ?? '')));
+  if (decisive) {
+    const why = decisive.effect.kind === 'cacheLife' ? 'is a short-lived cache, which prerendering leaves out, so the route renders on every request.' : dynamicWhy(decisive.effect.kind);
+    return verdict('dynamic', [effectReason(decisive, relative, why)]);
+  }
+  const unknownCall = effects.find((e) => e.effect.kind === 'unknownCall');
+  if (unknownCall) return verdict('unknown', [effectReason(unknownCall, relative, 'could not be resolved, so Route Atlas cannot tell whether it reads request data.')]);
+  const candidates: Array<{ seconds: number; reason: CachingReason }> = [];
+  for (const e of effects) {
+    if (e.effect.kind === 'fetchRevalidate' && (e.effect.revalidate ?? 0) > 0) {
+      candidates.push({ seconds: e.effect.revalidate!, reason: effectReason(e, relative, `revalidates every ${e.effect.revalidate} s.`) });
+    }
+    if (e.effect.kind === 'cacheLife') {
+      const profile = e.effect.profile ?? 'default';
+      const seconds = CACHE_LIFE_REVALIDATE[profile];
+      if (seconds !== undefined) candidates.push({ seconds, reason: effectReason(e, relative, `is cached with the "${profile}" cacheLife profile (revalidate ${seconds} s).`) });
+    }
+  }
+  if (candidates.length > 0) {
+    const lowest = candidates.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    return hasStaticParams ? verdict('ssg-isr', [lowest.reason], lowest.seconds) : verdict('isr', [lowest.reason], lowest.seconds);
+  }
+  if (hasStaticParams) return verdict('ssg', [{ message: 'generateStaticParams lists the paths prerendered at build.' }]);
+  return verdict('static', [{ message: 'With cacheComponents every GET that reads no request data and does no uncached I/O is prerendered at build.', location: evidence.location }]);
+}
