@@ -179,7 +179,7 @@ function dynamicWhy(kind: EffectKind): string {
 /** The expression name Next.js puts in its `dynamic = "error"` message. */
 function usedName(traced: TracedEffect, context: BuildContext): string {
   const kind = traced.effect.kind;
-  const call = context.bundler === 'turbopack' ? '()' : '';
+  const call = context.major >= 16 ? '()' : '';
   if (kind === 'cookies' || kind === 'headers' || kind === 'connection') return `\`${kind}${call}\``;
   if (kind === 'requestUrl') return '`request.url`';
   if (kind === 'requestHeaders') return '`request.headers`';
@@ -220,7 +220,7 @@ function classifyCacheComponents(
     }
     if (e.effect.kind === 'cacheLife') {
       const profile = e.effect.profile ?? 'default';
-      const seconds = CACHE_LIFE_REVALIDATE[profile];
+      const seconds = Object.hasOwn(CACHE_LIFE_REVALIDATE, profile) ? CACHE_LIFE_REVALIDATE[profile] : undefined;
       if (seconds !== undefined) candidates.push({ seconds, reason: effectReason(e, relative, `is cached with the "${profile}" cacheLife profile (revalidate ${seconds} s).`) });
     }
   }

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Span } from './model';
-import { spanOfNode } from './spans';
+import { spanOfNode, spanOfRange } from './spans';
 import { propertyNameText, unwrapExpression } from './staticValues';
 
 /**
@@ -58,10 +58,29 @@ export interface ParamRead {
   effect: Effect;
 }
 
+/** A read of the route's `params` that does not await it (Next.js 15+ passes a Promise). */
+export interface SyncParamsRead {
+  span: Span;
+  /** The expression to wrap: `params` in `params.id`, `context.params` in `context.params.id`. */
+  target: Span;
+  targetText: string;
+  /** True for `const { id } = params`, where the fix is `await params` without parentheses. */
+  destructured: boolean;
+}
+
+/** `Response.json({ error })` with no status: the client sees 200 for an error. */
+export interface ErrorResponse {
+  span: Span;
+  /** Where `, { status: 500 }` goes: the end of the first argument. */
+  insertAt: Span;
+}
+
 export interface FunctionFacts {
   effects: Effect[];
   calls: CallSite[];
   paramReads: ParamRead[];
+  syncParamsReads: SyncParamsRead[];
+  errorResponses: ErrorResponse[];
   /** `'use cache'` at the top of the function (or of its module). */
   useCache: boolean;
 }
@@ -69,42 +88,60 @@ export interface FunctionFacts {
 /** Import bindings of a module: local name → where it comes from. */
 export type ImportTable = ReadonlyMap<string, { specifier: string; importedName: string }>;
 
-const NEXT_HEADERS_EFFECTS: Record<string, EffectKind> = { cookies: 'cookies', headers: 'headers', draftMode: 'draftMode' };
-const NEXT_SERVER_EFFECTS: Record<string, EffectKind> = { connection: 'connection' };
-const NEXT_CACHE_EFFECTS: Record<string, EffectKind> = { unstable_noStore: 'noStore', noStore: 'noStore', cacheLife: 'cacheLife', unstable_cacheLife: 'cacheLife' };
-const REQUEST_PROPERTY_EFFECTS: Record<string, EffectKind> = {
-  url: 'requestUrl',
-  href: 'requestUrl',
-  headers: 'requestHeaders',
-  cookies: 'requestCookies',
-  json: 'requestBody',
-  text: 'requestBody',
-  formData: 'requestBody',
-  arrayBuffer: 'requestBody',
-  blob: 'requestBody',
-  body: 'requestBody',
-  ip: 'requestHeaders',
-  geo: 'requestHeaders',
-};
-const NEXT_URL_EFFECTS: Record<string, EffectKind> = { searchParams: 'searchParams', search: 'searchParams', href: 'requestUrl', host: 'requestUrl', hostname: 'requestUrl', origin: 'requestUrl', port: 'requestUrl', protocol: 'requestUrl' };
+const NEXT_HEADERS_EFFECTS = new Map<string, EffectKind>([
+  ['cookies', 'cookies'],
+  ['headers', 'headers'],
+  ['draftMode', 'draftMode'],
+]);
+const NEXT_SERVER_EFFECTS = new Map<string, EffectKind>([
+  ['connection', 'connection'],
+]);
+const NEXT_CACHE_EFFECTS = new Map<string, EffectKind>([
+  ['unstable_noStore', 'noStore'],
+  ['noStore', 'noStore'],
+  ['cacheLife', 'cacheLife'],
+  ['unstable_cacheLife', 'cacheLife'],
+]);
+// The properties Next.js's request proxy traps during prerendering (identical in 14, 15 and 16);
+// everything else (method, nextUrl.pathname, host, ip, geo, signal) is safe to read.
+const REQUEST_PROPERTY_EFFECTS = new Map<string, EffectKind>([
+  ['url', 'requestUrl'],
+  ['headers', 'requestHeaders'],
+  ['cookies', 'requestCookies'],
+  ['json', 'requestBody'],
+  ['text', 'requestBody'],
+  ['formData', 'requestBody'],
+  ['arrayBuffer', 'requestBody'],
+  ['blob', 'requestBody'],
+  ['body', 'requestBody'],
+]);
+const NEXT_URL_EFFECTS = new Map<string, EffectKind>([
+  ['searchParams', 'searchParams'],
+  ['search', 'searchParams'],
+  ['url', 'requestUrl'],
+  ['href', 'requestUrl'],
+  ['origin', 'requestUrl'],
+  ['toJSON', 'requestUrl'],
+  ['toString', 'requestUrl'],
+]);
 const DATABASE_ROOTS = /^(prisma|db|database|sql|supabase|knex|pool|redis|kv|mongo|mongoose|drizzle|turso|neon|pg|mysql|firestore|sanity|payload)$/;
 
 /** What the package export a local name refers to is, when it is one Next.js treats specially. */
 function nextApi(name: string, imports: ImportTable): EffectKind | undefined {
   const binding = imports.get(name);
   if (!binding) return undefined;
-  if (binding.specifier === 'next/headers') return NEXT_HEADERS_EFFECTS[binding.importedName];
-  if (binding.specifier === 'next/server') return NEXT_SERVER_EFFECTS[binding.importedName];
-  if (binding.specifier === 'next/cache') return NEXT_CACHE_EFFECTS[binding.importedName];
+  if (binding.specifier === 'next/headers') return NEXT_HEADERS_EFFECTS.get(binding.importedName);
+  if (binding.specifier === 'next/server') return NEXT_SERVER_EFFECTS.get(binding.importedName);
+  if (binding.specifier === 'next/cache') return NEXT_CACHE_EFFECTS.get(binding.importedName);
   return undefined;
 }
 
 function namespaceApi(namespace: string, member: string, imports: ImportTable): EffectKind | undefined {
   const binding = imports.get(namespace);
   if (!binding || binding.importedName !== '*') return undefined;
-  if (binding.specifier === 'next/headers') return NEXT_HEADERS_EFFECTS[member];
-  if (binding.specifier === 'next/server') return NEXT_SERVER_EFFECTS[member];
-  if (binding.specifier === 'next/cache') return NEXT_CACHE_EFFECTS[member];
+  if (binding.specifier === 'next/headers') return NEXT_HEADERS_EFFECTS.get(member);
+  if (binding.specifier === 'next/server') return NEXT_SERVER_EFFECTS.get(member);
+  if (binding.specifier === 'next/cache') return NEXT_CACHE_EFFECTS.get(member);
   return undefined;
 }
 
@@ -123,7 +160,26 @@ export function hasUseCacheDirective(body: ts.Node | undefined): boolean {
  * handler; for other functions every parameter is tracked as a possible request.
  */
 export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, sourceFile: ts.SourceFile, imports: ImportTable, moduleUseCache: boolean): FunctionFacts {
-  const facts: FunctionFacts = { effects: [], calls: [], paramReads: [], useCache: moduleUseCache || hasUseCacheDirective(fn.body) };
+  const facts: FunctionFacts = { effects: [], calls: [], paramReads: [], syncParamsReads: [], errorResponses: [], useCache: moduleUseCache || hasUseCacheDirective(fn.body) };
+  const paramsNames = new Set<string>();
+  const contextNames = new Set<string>();
+  const second = fn.parameters[1];
+  if (second && ts.isIdentifier(second.name)) contextNames.add(second.name.text);
+  else if (second && ts.isObjectBindingPattern(second.name)) {
+    for (const element of second.name.elements) {
+      const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+      if (key === 'params' && ts.isIdentifier(element.name)) paramsNames.add(element.name.text);
+    }
+  }
+  /** `params` or `context.params`, when the expression is one. */
+  const isParamsExpression = (node: ts.Expression): boolean => {
+    const expr = unwrapExpression(node);
+    if (ts.isIdentifier(expr)) return paramsNames.has(expr.text);
+    return ts.isPropertyAccessExpression(expr) && expr.name.text === 'params' && ts.isIdentifier(expr.expression) && contextNames.has(expr.expression.text);
+  };
+  const syncParams = (read: ts.Node, target: ts.Expression, destructured: boolean) => {
+    facts.syncParamsReads.push({ span: spanOfNode(read, sourceFile), target: spanOfNode(target, sourceFile), targetText: target.getText(sourceFile), destructured });
+  };
   /** Local names holding the request (or a part of it), by parameter index. */
   const requestAliases = new Map<string, number>();
   /** Local names holding `request.nextUrl` or `new URL(request.url)`, by parameter index. */
@@ -134,8 +190,8 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
       for (const element of parameter.name.elements) {
         const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
         if (key === 'nextUrl' && ts.isIdentifier(element.name)) urlAliases.set(element.name.text, index);
-        else if (key && REQUEST_PROPERTY_EFFECTS[key]) {
-          facts.paramReads.push({ param: index, effect: { kind: REQUEST_PROPERTY_EFFECTS[key], span: spanOfNode(element, sourceFile), text: `request.${key}` } });
+        else if (key && REQUEST_PROPERTY_EFFECTS.get(key)) {
+          facts.paramReads.push({ param: index, effect: { kind: REQUEST_PROPERTY_EFFECTS.get(key)!, span: spanOfNode(element, sourceFile), text: `request.${key}` } });
         }
       }
     }
@@ -158,6 +214,12 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
   };
 
   const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(node) && isParamsExpression(node.expression) && !ts.isCallExpression(node.parent) && node.name.text !== 'then') {
+      syncParams(node, node.expression, false);
+    }
+    if (ts.isVariableDeclaration(node) && node.initializer && ts.isObjectBindingPattern(node.name) && isParamsExpression(node.initializer)) {
+      syncParams(node, node.initializer, true);
+    }
     if (isReturnedFunction(node, fn)) {
       const first = (node as ts.ArrowFunction).parameters[0];
       if (first && ts.isIdentifier(first.name)) requestAliases.set(first.name.text, RETURNED_HANDLER_REQUEST);
@@ -177,18 +239,18 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
           if (!key) continue;
           if (fromRequest !== undefined) {
             if (key === 'nextUrl' && ts.isIdentifier(element.name)) urlAliases.set(element.name.text, fromRequest);
-            else if (REQUEST_PROPERTY_EFFECTS[key]) paramRead(fromRequest, REQUEST_PROPERTY_EFFECTS[key], element);
+            else if (REQUEST_PROPERTY_EFFECTS.get(key)) paramRead(fromRequest, REQUEST_PROPERTY_EFFECTS.get(key)!, element);
           }
-          if (fromUrl !== undefined && NEXT_URL_EFFECTS[key]) paramRead(fromUrl, NEXT_URL_EFFECTS[key], element);
+          if (fromUrl !== undefined && NEXT_URL_EFFECTS.get(key)) paramRead(fromUrl, NEXT_URL_EFFECTS.get(key)!, element);
         }
       }
     }
     if (ts.isPropertyAccessExpression(node)) {
       const property = node.name.text;
       const fromRequest = requestIndex(node.expression);
-      if (fromRequest !== undefined && REQUEST_PROPERTY_EFFECTS[property]) paramRead(fromRequest, REQUEST_PROPERTY_EFFECTS[property], node);
+      if (fromRequest !== undefined && REQUEST_PROPERTY_EFFECTS.get(property)) paramRead(fromRequest, REQUEST_PROPERTY_EFFECTS.get(property)!, node);
       const fromUrl = urlIndex(node.expression);
-      if (fromUrl !== undefined && NEXT_URL_EFFECTS[property]) paramRead(fromUrl, NEXT_URL_EFFECTS[property], node);
+      if (fromUrl !== undefined && NEXT_URL_EFFECTS.get(property)) paramRead(fromUrl, NEXT_URL_EFFECTS.get(property)!, node);
       if (ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'env' && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'process') {
         effect('env', node);
       }
@@ -201,6 +263,11 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
 
   const visitCall = (call: ts.CallExpression) => {
     const callee = unwrapExpression(call.expression);
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'json' && call.arguments.length === 1 && ts.isIdentifier(callee.expression) && /^(Response|NextResponse)$/.test(callee.expression.text)) {
+      const payload = unwrapExpression(call.arguments[0]);
+      const hasErrorKey = ts.isObjectLiteralExpression(payload) && payload.properties.some((p) => p.name && /^(error|errors)$/.test(propertyNameText(p.name) ?? ''));
+      if (hasErrorKey) facts.errorResponses.push({ span: spanOfNode(call, sourceFile), insertAt: spanOfRange(sourceFile, call.arguments[0].getEnd(), call.arguments[0].getEnd()) });
+    }
     const requestArgs = call.arguments.flatMap((argument, arg) => {
       const param = requestIndex(argument);
       return param !== undefined ? [{ arg, param }] : [];

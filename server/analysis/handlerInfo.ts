@@ -51,7 +51,13 @@ function objectKeys(literal: ts.ObjectLiteralExpression): string[] {
   return keys;
 }
 
-const STATUS_DEFAULTS: Record<string, number> = { redirect: 307, permanentRedirect: 308, notFound: 404, unauthorized: 401, forbidden: 403 };
+const STATUS_DEFAULTS = new Map<string, number>([
+  ['redirect', 307],
+  ['permanentRedirect', 308],
+  ['notFound', 404],
+  ['unauthorized', 401],
+  ['forbidden', 403],
+]);
 
 /**
  * What a handler reads from its request and what it answers, as far as the code says so literally:
@@ -199,8 +205,8 @@ export function analyzeHandler(fn: FunctionNode, sourceFile: ts.SourceFile, sche
           if (method === 'redirect') addStatus(literalStatus(node.arguments[1]) ?? responseStatus(node.arguments[1], receiverName === 'Response' ? 302 : 307));
           if (method === 'error') addStatus(500);
         }
-      } else if (ts.isIdentifier(callee) && STATUS_DEFAULTS[callee.text] !== undefined && node.arguments.length <= 2) {
-        statuses.add(STATUS_DEFAULTS[callee.text]);
+      } else if (ts.isIdentifier(callee) && STATUS_DEFAULTS.has(callee.text) && node.arguments.length <= 2) {
+        statuses.add(STATUS_DEFAULTS.get(callee.text)!);
       }
     }
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && /^(Response|NextResponse)$/.test(node.expression.text)) {

@@ -34,8 +34,10 @@ export interface Problem {
   span?: Span;
   /** Other places that take part (the other file of a conflict, say). */
   related?: Array<Location & { message: string }>;
-  /** Data a quick fix needs; its shape is owned by the check that emits it. */
+  /** A text edit that fixes the problem, when one is clear. */
   fix?: QuickFix;
+  /** True when this problem makes `next build` fail for the app's Next.js version and bundler. */
+  failsBuild?: boolean;
 }
 
 /** A text edit that fixes a problem; `span` is replaced by `newText` (an empty span inserts). */

@@ -43,6 +43,8 @@ export interface ModuleSummary {
   useClient: boolean;
   /** The module-level `'use cache'` directive. */
   useCache: boolean;
+  /** 1-based line where a new top-level statement goes: after the imports and directives. */
+  insertionLine: number;
 }
 
 /** Summarizes a module. `file` is used in problems; it is the path relative to the scanned root. */
@@ -55,6 +57,7 @@ export function summarizeModule(absPath: string, text: string, file: string): Mo
     problems: [],
     useClient: hasDirective(sourceFile, 'use client'),
     useCache: hasDirective(sourceFile, 'use cache'),
+    insertionLine: insertionLineOf(sourceFile),
   };
   const syntax = syntaxProblem(sourceFile, file);
   if (syntax) summary.problems.push(syntax);
@@ -157,6 +160,16 @@ export function summarizeModule(absPath: string, text: string, file: string): Mo
     }
   }
   return summary;
+}
+
+function insertionLineOf(sourceFile: ts.SourceFile): number {
+  let end = 0;
+  for (const statement of sourceFile.statements) {
+    const isPrologue = ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression);
+    if (!ts.isImportDeclaration(statement) && !isPrologue) break;
+    end = statement.getEnd();
+  }
+  return end === 0 ? 1 : sourceFile.getLineAndCharacterOfPosition(end).line + 2;
 }
 
 function hasDirective(sourceFile: ts.SourceFile, directive: string): boolean {

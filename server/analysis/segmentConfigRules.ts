@@ -10,11 +10,13 @@ export interface BuildContext {
 export const ALLOWED_VALUES: Partial<Record<SegmentConfigKey, readonly string[]>> = {
   dynamic: ['auto', 'error', 'force-static', 'force-dynamic'],
   fetchCache: ['auto', 'default-cache', 'only-cache', 'force-cache', 'force-no-store', 'default-no-store', 'only-no-store'],
-  runtime: ['nodejs', 'edge', 'experimental-edge'],
+  runtime: ['edge', 'nodejs'],
 };
 
 /** Exports that `cacheComponents` rejects outright. */
 export const CACHE_COMPONENTS_REJECTED: readonly SegmentConfigKey[] = ['dynamic', 'revalidate', 'fetchCache', 'dynamicParams', 'runtime'];
+
+const READ_MORE = 'Read more at https://nextjs.org/docs/app/api-reference/file-conventions/route-segment-config';
 
 export interface SegmentConfigIssue {
   key: SegmentConfigKey;
@@ -71,7 +73,7 @@ export function validateSegmentConfig(config: SegmentConfig, url: string, contex
         issues.push({
           ...where,
           summary: `${key} is not statically analyzable (${value.reason})`,
-          message: `Next.js can't recognize the exported \`config\` field in route "${routePage}": ${value.reason} at "${key}".`,
+          message: `Next.js can't recognize the exported \`config\` field in route "${routePage}": ${value.reason} at "${key}". Then: Invalid segment configuration export detected. Please fix them to continue.`,
         });
       }
       continue;
@@ -86,6 +88,8 @@ function invalidValue(key: SegmentConfigKey, value: unknown, url: string, contex
   const allowed = ALLOWED_VALUES[key];
   if (allowed) {
     if (typeof value === 'string' && allowed.includes(value)) return undefined;
+    // 14's types (and Turbopack's parser) still accept the old runtime name.
+    if (key === 'runtime' && value === 'experimental-edge' && (context.major < 15 || context.bundler === 'turbopack')) return undefined;
     const received = JSON.stringify(value);
     if (context.major < 15) return { summary: `invalid ${key} ${received}`, message: `Invalid configuration "${key}": expected ${allowed.map((v) => `"${v}"`).join(' | ')}, got ${received}.` };
     if (context.bundler === 'turbopack') {
@@ -96,13 +100,14 @@ function invalidValue(key: SegmentConfigKey, value: unknown, url: string, contex
     }
     return {
       summary: `invalid ${key} ${received}`,
-      message: `Invalid segment configuration options detected for "${url}". Invalid enum value. Expected ${allowed.map((v) => `'${v}'`).join(' | ')}, received '${String(value)}' at "${key}"`,
+      message: `Invalid segment configuration options detected for "${url}". ${READ_MORE}: Invalid enum value. Expected ${allowed.map((v) => `'${v}'`).join(' | ')}, received '${String(value)}' at "${key}"`,
     };
   }
   if (key === 'revalidate') {
-    if (value === false || (typeof value === 'number' && value >= 0)) return undefined;
-    const text = typeof value === 'string' ? `"${value}"` : String(value);
-    return { summary: `invalid revalidate ${text}`, message: `Invalid revalidate value ${text} on "${url}", must be a non-negative number or false` };
+    if (value === false || (typeof value === 'number' && value >= 0 && (Number.isInteger(value) || context.major < 15))) return undefined;
+    const text = JSON.stringify(value);
+    if (context.major < 15) return { summary: `invalid revalidate ${text}`, message: `Invalid revalidate value ${text} on "${url}", must be a non-negative number or "false"` };
+    return { summary: `invalid revalidate ${text}`, message: `Invalid segment configuration options detected for "${url}". ${READ_MORE}: Invalid revalidate value ${text} on "${url}", must be a non-negative number or false at "revalidate"` };
   }
   if (key === 'dynamicParams' && typeof value !== 'boolean') return { summary: 'dynamicParams must be a boolean', message: `Invalid segment configuration options detected for "${url}": dynamicParams must be true or false.` };
   if (key === 'maxDuration' && (typeof value !== 'number' || value < 0)) return { summary: 'maxDuration must be a number', message: `Invalid segment configuration options detected for "${url}": maxDuration must be a non-negative number.` };

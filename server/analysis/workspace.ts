@@ -9,6 +9,7 @@ import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, readNextConfig } from './ne
 import { detectBundler, detectNextVersion } from './nextVersion';
 import { ModuleResolver } from './resolver';
 import { type HandlerEvidence, classifyCaching } from './caching';
+import { APP_CHECKS, ROUTE_CHECKS } from './checks';
 import { EffectCollector } from './handlerEffects';
 import { type HandlerTarget, type LinkedRouteModule, linkRouteModule, type ModuleGraph } from './routeModule';
 import type { BuildContext } from './segmentConfigRules';
@@ -393,7 +394,12 @@ export class Workspace {
       route.methods = routeFile.kind === 'route' ? linked.methods : [];
       route.segmentConfig = linked.segmentConfig;
       route.otherExports = routeFile.kind === 'route' ? linked.otherExports : [];
-      route.caching = classifyCaching(route, this.buildContext(app), this.handlerEvidence(route, linked), this.relative);
+      const context = this.buildContext(app);
+      const evidence = this.handlerEvidence(route, linked);
+      route.caching = classifyCaching(route, context, evidence, this.relative);
+      const input = { route, context, config: app.config, evidence, handlers: linked.handlers, summary, relative: this.relative };
+      for (const check of ROUTE_CHECKS) problems.push(...check.run(input));
+      markBuildFailure(route, problems);
       problems.push(...linked.linker.problems);
       dependencies = linked.linker.dependencies;
       hasUnresolved = linked.linker.hasUnresolved;
@@ -456,6 +462,15 @@ export class Workspace {
       if (linked?.route) routes.push(linked.route);
     }
     for (const linked of app.linked.values()) problems.push(...linked.problems);
+    const appProblems = APP_CHECKS.flatMap((check) => check.run({ routes, pages: [...app.pages.values()], context: this.buildContext(app) }));
+    problems.push(...appProblems);
+    const failing = new Set(appProblems.filter((p) => p.failsBuild).map((p) => p.file));
+    for (let i = 0; i < routes.length; i++) {
+      if (!failing.has(routes[i].file)) continue;
+      const copy = { ...routes[i] };
+      markBuildFailure(copy, appProblems.filter((p) => p.file === copy.file));
+      routes[i] = copy;
+    }
     const pages = [...app.pages.values()].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : a.file < b.file ? -1 : 1));
     const manifest: AppManifest = {
       root: app.rel,
@@ -470,6 +485,17 @@ export class Workspace {
     if (app.candidate.packageJson?.name) manifest.name = app.candidate.packageJson.name;
     return manifest;
   }
+}
+
+/** A route whose own problems fail `next build` gets the `error` verdict, with those problems as reasons. */
+function markBuildFailure(route: Route, problems: readonly Problem[]): void {
+  const failing = problems.filter((p) => p.failsBuild && p.file !== undefined);
+  if (failing.length === 0 || route.kind !== 'route') return;
+  if (route.caching?.kind === 'error') return;
+  route.caching = {
+    kind: 'error',
+    reasons: failing.map((p) => ({ message: `next build fails: ${p.message}`, location: p.span ? { file: p.file!, span: p.span } : undefined })),
+  };
 }
 
 function isSummary(value: ModuleSummary | Problem): value is ModuleSummary {

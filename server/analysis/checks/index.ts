@@ -1,0 +1,39 @@
+import { catchallNotLast } from './catchallNotLast';
+import { defaultExportOnly } from './defaultExportOnly';
+import { duplicateRoute } from './duplicateRoute';
+import { duplicateRouteFile } from './duplicateRouteFile';
+import { duplicateSlug } from './duplicateSlug';
+import { dynamicErrorDynamicApi } from './dynamicErrorDynamicApi';
+import { errorStatus200 } from './errorStatus200';
+import { forceStaticRequestData } from './forceStaticRequestData';
+import { frozenTimeVarying } from './frozenTimeVarying';
+import { invalidRouteExport } from './invalidRouteExport';
+import { invalidSegmentConfig } from './invalidSegmentConfig';
+import { lowercaseMethod } from './lowercaseMethod';
+import { optionalCatchallConflict } from './optionalCatchallConflict';
+import { outputExportDynamic } from './outputExportDynamic';
+import { paramsNotAwaited } from './paramsNotAwaited';
+import { routePageConflict } from './routePageConflict';
+import { segmentConfigCacheComponents } from './segmentConfigCacheComponents';
+import { slugNameConflict } from './slugNameConflict';
+import type { AppCheck, RouteCheck } from './types';
+
+export type { AppCheck, AppCheckInput, Check, RouteCheck, RouteCheckInput } from './types';
+
+/** Checks that look at one route; they run when the route is re-linked. */
+export const ROUTE_CHECKS: readonly RouteCheck[] = [
+  invalidSegmentConfig,
+  segmentConfigCacheComponents,
+  dynamicErrorDynamicApi,
+  defaultExportOnly,
+  lowercaseMethod,
+  invalidRouteExport,
+  frozenTimeVarying,
+  forceStaticRequestData,
+  paramsNotAwaited,
+  errorStatus200,
+  outputExportDynamic,
+];
+
+/** Checks that compare routes with each other; they run when the set of URLs changes. */
+export const APP_CHECKS: readonly AppCheck[] = [routePageConflict, duplicateRoute, duplicateRouteFile, slugNameConflict, duplicateSlug, optionalCatchallConflict, catchallNotLast];

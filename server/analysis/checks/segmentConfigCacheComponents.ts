@@ -1,0 +1,26 @@
+import { validateSegmentConfig } from '../segmentConfigRules';
+import type { RouteCheck } from './types';
+
+/** `cacheComponents` rejects `dynamic`, `revalidate`, `fetchCache`, `dynamicParams` and `runtime` exports. */
+export const segmentConfigCacheComponents: RouteCheck = {
+  id: 'segment-config-cache-components',
+  scope: 'route',
+  run({ route, context }) {
+    if (!context.cacheComponents) return [];
+    return validateSegmentConfig(route.segmentConfig, route.url, context).map((issue) => {
+      const value = route.segmentConfig[issue.key];
+      return {
+        id: 'segment-config-cache-components',
+        severity: 'error' as const,
+        failsBuild: true,
+        file: issue.file ?? route.file,
+        span: issue.span,
+        message: `${issue.message} With cacheComponents, caching is declared with 'use cache' and cacheLife instead.`,
+        fix:
+          value?.file === route.file && value.span
+            ? { title: `Remove the \`${issue.key}\` export`, edits: [{ file: route.file, span: { line: value.span.line, column: 1, endLine: value.span.line + 1, endColumn: 1 }, newText: '' }] }
+            : undefined,
+      };
+    });
+  },
+};
