@@ -59,7 +59,12 @@ export function validateSegmentConfig(config: SegmentConfig, url: string, contex
     const value = config[key];
     if (!value || key === 'generateStaticParams') continue;
     if (!value.known) {
-      if (context.major < 15) continue; // 14 applies the run-time value and prints nothing.
+      // 14 applies the run-time value and prints nothing, but still type-checks it.
+      if (context.major < 15) {
+        const issue = value.evaluated !== undefined ? invalidValue(key, value.evaluated, url, context) : undefined;
+        if (issue) issues.push({ key, span: value.span, file: value.file, ...issue });
+        continue;
+      }
       const where = { key, span: value.span, file: value.file };
       if (context.bundler === 'turbopack' && key === 'dynamic') {
         issues.push({ ...where, summary: `dynamic is not a static string`, message: `Next.js can't recognize the exported \`dynamic\` field in route. It needs to be a static string.` });
@@ -106,6 +111,7 @@ function invalidValue(key: SegmentConfigKey, value: unknown, url: string, contex
   if (key === 'revalidate') {
     if (value === false || (typeof value === 'number' && value >= 0 && (Number.isInteger(value) || context.major < 15))) return undefined;
     const text = JSON.stringify(value);
+    if (context.major < 15 && typeof value === 'number') return { summary: `invalid revalidate ${text}`, message: `Invalid configuration "revalidate": Expected "false | number (>= 0)", got "${text}".` };
     if (context.major < 15) return { summary: `invalid revalidate ${text}`, message: `Invalid revalidate value ${text} on "${url}", must be a non-negative number or "false"` };
     return { summary: `invalid revalidate ${text}`, message: `Invalid segment configuration options detected for "${url}". ${READ_MORE}: Invalid revalidate value ${text} on "${url}", must be a non-negative number or false at "revalidate"` };
   }

@@ -464,11 +464,19 @@ export class Workspace {
     for (const linked of app.linked.values()) problems.push(...linked.problems);
     const appProblems = APP_CHECKS.flatMap((check) => check.run({ routes, pages: [...app.pages.values()], context: this.buildContext(app) }));
     problems.push(...appProblems);
-    const failing = new Set(appProblems.filter((p) => p.failsBuild).map((p) => p.file));
+    // A conflict fails the build for every file that takes part in it, not only the one it is reported on.
+    const failingByFile = new Map<string, Problem[]>();
+    for (const problem of appProblems) {
+      if (!problem.failsBuild) continue;
+      for (const file of [problem.file, ...(problem.related ?? []).map((r) => r.file)]) {
+        if (file) failingByFile.set(file, [...(failingByFile.get(file) ?? []), problem]);
+      }
+    }
     for (let i = 0; i < routes.length; i++) {
-      if (!failing.has(routes[i].file)) continue;
+      const failing = failingByFile.get(routes[i].file);
+      if (!failing) continue;
       const copy = { ...routes[i] };
-      markBuildFailure(copy, appProblems.filter((p) => p.file === copy.file));
+      markBuildFailure(copy, failing);
       routes[i] = copy;
     }
     const pages = [...app.pages.values()].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : a.file < b.file ? -1 : 1));

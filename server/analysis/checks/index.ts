@@ -16,6 +16,7 @@ import { paramsNotAwaited } from './paramsNotAwaited';
 import { routePageConflict } from './routePageConflict';
 import { segmentConfigCacheComponents } from './segmentConfigCacheComponents';
 import { slugNameConflict } from './slugNameConflict';
+import { unavailableApi } from './unavailableApi';
 import type { AppCheck, RouteCheck } from './types';
 
 export type { AppCheck, AppCheckInput, Check, RouteCheck, RouteCheckInput } from './types';
@@ -33,6 +34,7 @@ export const ROUTE_CHECKS: readonly RouteCheck[] = [
   paramsNotAwaited,
   errorStatus200,
   outputExportDynamic,
+  unavailableApi,
 ];
 
 /** Checks that compare routes with each other; they run when the set of URLs changes. */

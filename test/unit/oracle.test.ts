@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CachingVerdict } from '../../server/analysis/model';
+import { scanWorkspace } from '../../server/analysis/scan';
+
+/**
+ * Holds the analyzer to what real `next build` runs decided (test/oracle/record.json, written by
+ * `npm run oracle`). Every case is scanned as its own app for every target the record has.
+ */
+interface RecordedVerdict {
+  kind: string;
+  revalidate?: number;
+  message?: string;
+}
+interface OracleCase {
+  case: string;
+  url: string;
+  file: string;
+  expect: Record<string, RecordedVerdict>;
+}
+interface OracleRecord {
+  next: Record<string, string>;
+  cases: OracleCase[];
+}
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const record: OracleRecord = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/oracle/record.json'), 'utf8'));
+
+/** Cases where the analyzer knowingly differs from the build, each with the reason. Keep it short. */
+const KNOWN_DIFFERENCES: Record<string, string> = {};
+
+function targetOptions(target: string) {
+  return { nextVersion: Number(target.replace('-cc', '')), cacheComponents: target.endsWith('-cc') };
+}
+
+function summarize(verdict: CachingVerdict | undefined): RecordedVerdict | undefined {
+  if (!verdict) return undefined;
+  return verdict.revalidate !== undefined ? { kind: verdict.kind, revalidate: verdict.revalidate } : { kind: verdict.kind };
+}
+
+describe('oracle: verdicts agree with real next build', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'route-atlas-oracle-'));
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  for (const oracleCase of record.cases) {
+    for (const [target, expected] of Object.entries(oracleCase.expect)) {
+      const key = `${oracleCase.case}@${target}`;
+      const title = `${key}: ${oracleCase.url} is ${expected.kind}${expected.revalidate ? ` ${expected.revalidate}` : ''}`;
+      const known = KNOWN_DIFFERENCES[key];
+      (known ? it.skip : it)(known ? `${title} (known difference: ${known})` : title, () => {
+        const appDir = path.join(work, key);
+        if (!fs.existsSync(appDir)) {
+          fs.cpSync(path.join(repoRoot, 'test/oracle/cases', oracleCase.case), appDir, { recursive: true });
+          fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: oracleCase.case, dependencies: { next: record.next[target] } }));
+        }
+        const manifest = scanWorkspace(appDir, targetOptions(target));
+        const app = manifest.apps[0];
+        assert.ok(app, `no app found in ${oracleCase.case}`);
+        const route = app.routes.find((r) => r.file === oracleCase.file) ?? app.routes.find((r) => r.url === oracleCase.url);
+        assert.ok(route, `no route ${oracleCase.url} in ${oracleCase.case}`);
+        const actual = summarize(route.caching);
+        const expectedSummary = expected.revalidate !== undefined ? { kind: expected.kind, revalidate: expected.revalidate } : { kind: expected.kind };
+        const detail = route.caching?.reasons.map((r) => r.message).join(' | ');
+        assert.deepEqual(actual, expectedSummary, `analyzer said ${JSON.stringify(actual)} because: ${detail}\nnext build said: ${JSON.stringify(expected)}`);
+      });
+    }
+  }
+});
