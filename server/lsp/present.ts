@@ -1,0 +1,57 @@
+// Words for people: CodeLens titles and hover text built from manifest data.
+import type { CachingVerdict, Route, RouteMethod } from '../analysis/model';
+
+const KIND_LABEL: Record<CachingVerdict['kind'], string> = {
+  static: 'Static',
+  isr: 'ISR',
+  ssg: 'SSG',
+  'ssg-isr': 'SSG + ISR',
+  dynamic: 'Dynamic',
+  error: 'Build error',
+  unknown: 'Unknown',
+};
+
+/** The caching CodeLens title: `Static: prerendered at build`, `Dynamic: cookies() at lib/auth.ts:12`. */
+export function describeVerdict(verdict: CachingVerdict, _root: string): string {
+  const label = KIND_LABEL[verdict.kind];
+  const reason = verdict.reasons[0];
+  const where = reason?.location ? ` at ${reason.location.file.split('/').pop()}:${reason.location.span.line}` : '';
+  switch (verdict.kind) {
+    case 'static':
+      return `${label}: prerendered at build`;
+    case 'ssg':
+      return `${label}: listed params prerendered at build`;
+    case 'isr':
+    case 'ssg-isr':
+      return `${label}: prerendered, revalidated every ${verdict.revalidate} s`;
+    case 'dynamic': {
+      const code = /`([^`]+)`/.exec(reason?.message ?? '')?.[1];
+      return `${label}: ${code ?? 'runs on every request'}${code ? where : ''}`;
+    }
+    case 'error':
+      return `${label}: next build fails${where}`;
+    default:
+      return `${label}: ${reason?.message.split(/[,.:]/)[0] ?? 'cannot tell'}`;
+  }
+}
+
+/** Hover on a method name: URL, params, verdict and its reasons. */
+export function hoverMarkdown(route: Route, method: RouteMethod): string {
+  const lines = [`**${method.name}** \`${route.publicPath}\``];
+  if (route.publicPath !== route.url) lines.push(`Route pattern: \`${route.url}\``);
+  if (route.params.length > 0) lines.push(`Params: ${route.params.map((p) => `\`${p.name}\` (${p.kind})`).join(', ')}`);
+  const request = method.request;
+  if (request?.query.length) lines.push(`Query: ${request.query.map((q) => `\`${q}\``).join(', ')}`);
+  if (request?.body) lines.push(`Body (${request.body.kind}): ${request.body.fields.map((f) => `\`${f}\``).join(', ') || 'fields not known'}${request.body.schema ? ` — validated by \`${request.body.schema}\`` : ''}`);
+  if (request?.statuses.length) lines.push(`Statuses: ${request.statuses.join(', ')}`);
+  if (method.wrappers?.length) lines.push(`Wrapped by: ${method.wrappers.map((w) => `\`${w}\``).join(' → ')}`);
+  if (route.caching && method.name === 'GET') {
+    lines.push('', `**Caching: ${KIND_LABEL[route.caching.kind]}${route.caching.revalidate ? ` (${route.caching.revalidate} s)` : ''}**`);
+    for (const reason of route.caching.reasons) {
+      const where = reason.location ? ` (${reason.location.file}:${reason.location.span.line})` : '';
+      const chain = reason.chain?.length ? ` — via ${reason.chain.map((c) => `${c.file}:${c.span.line}`).join(' → ')}` : '';
+      lines.push(`- ${reason.message}${where}${chain}`);
+    }
+  }
+  return lines.join('  \n');
+}

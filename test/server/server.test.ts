@@ -1,0 +1,133 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CodeAction, CodeLens, Diagnostic, Hover, PublishDiagnosticsParams, WorkspaceSymbol } from 'vscode-languageserver-protocol';
+import { ClientCommands, DidChangeManifestNotification, type ManifestResult, ManifestRequest, ServerStatusNotification, type ServerStatusParams } from '../../server/protocol';
+import { lineContaining, makeTree, nextApp, removeTree, writeFiles } from '../unit/tempTree';
+import { startTestSession, type TestSession } from './lspClient';
+
+const USERS_ROUTE = `import { cookies } from 'next/headers';
+
+export async function GET() {
+  const theme = (await cookies()).get('theme');
+  return Response.json({ theme });
+}
+`;
+
+describe('language server (in process, over streams)', () => {
+  let root: string;
+  let session: TestSession;
+  let rootUri: string;
+  const uriOf = (relative: string) => pathToFileURL(path.join(root, relative)).toString();
+
+  beforeEach(async () => {
+    root = makeTree(
+      nextApp(
+        {
+          'app/api/users/route.ts': USERS_ROUTE,
+          'app/about/page.tsx': 'export default function About() { return null; }\n',
+          'app/about/route.ts': 'export function GET() { return new Response("about"); }\n',
+          'app/api/time/route.ts': "export const dynamic = 'force-static';\nexport function GET() { return Response.json({ now: Date.now() }); }\n",
+        },
+        '14.2.35',
+      ),
+    );
+    rootUri = pathToFileURL(root).toString();
+    session = startTestSession();
+    const ready = session.waitFor<ServerStatusParams>(ServerStatusNotification.method, (s) => s.state === 'ready');
+    await session.client.sendRequest('initialize', {
+      processId: null,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'app' }],
+      capabilities: { window: { workDoneProgress: false } },
+      initializationOptions: { clientCommands: [ClientCommands.sendRequest, ClientCommands.revealReason], settings: {} },
+    });
+    session.client.sendNotification('initialized', {});
+    await ready;
+  });
+
+  afterEach(() => {
+    session.dispose();
+    removeTree(root);
+  });
+
+  it('reports scanning then ready with totals', () => {
+    const states = session.statuses.map((s) => s.state);
+    assert.ok(states.indexOf('scanning') < states.indexOf('ready'));
+    const ready = session.statuses.find((s) => s.state === 'ready')!;
+    assert.equal(ready.apps, 1);
+    assert.equal(ready.routes, 3);
+  });
+
+  it('answers routeAtlas/manifest with every route', async () => {
+    const result = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
+    const urls = result.folders[0].manifest.apps[0].routes.map((r) => r.url);
+    assert.deepEqual(urls, ['/about', '/api/time', '/api/users']);
+  });
+
+  it('follows an unsaved edit: a new POST appears in the manifest and the lenses', async () => {
+    const uri = uriOf('app/api/users/route.ts');
+    session.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: USERS_ROUTE } });
+    const changed = session.waitFor(DidChangeManifestNotification.method, () => true, 10_000, false);
+    const edited = USERS_ROUTE + '\nexport async function POST(request: Request) {\n  const { name } = await request.json();\n  return Response.json({ name }, { status: 201 });\n}\n';
+    session.client.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: edited }] });
+    await changed;
+    const lenses = await session.client.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    const titles = lenses.map((l) => l.command?.title);
+    assert.ok(titles.includes('Send GET /api/users'), titles.join(' | '));
+    assert.ok(titles.includes('Send POST /api/users'), titles.join(' | '));
+    const post = lenses.find((l) => l.command?.title === 'Send POST /api/users')!;
+    assert.equal(post.range.start.line, lineContaining(edited, 'export async function POST') - 1);
+    assert.deepEqual(post.command!.arguments![0], { uri, url: '/api/users', method: 'POST', appRoot: '.' });
+  });
+
+  it('shows the caching verdict lens with its reason, and a hover', async () => {
+    const uri = uriOf('app/api/users/route.ts');
+    const lenses = await session.client.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    const caching = lenses.find((l) => l.command?.title.startsWith('Dynamic'));
+    assert.ok(caching, lenses.map((l) => l.command?.title).join(' | '));
+    assert.match(caching.command!.title, /cookies\(\)/);
+    assert.equal(caching.command!.command, ClientCommands.revealReason);
+    assert.equal(caching.command!.arguments![0].line, lineContaining(USERS_ROUTE, 'await cookies()') - 1);
+    const line = lineContaining(USERS_ROUTE, 'export async function GET') - 1;
+    const hover = await session.client.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: { line, character: 23 } });
+    assert.match(JSON.stringify(hover.contents), /Caching: Dynamic/);
+  });
+
+  it('publishes a route/page conflict with the page as related information', async () => {
+    const published = await waitForDiagnostics(session, uriOf('app/about/route.ts'), (d) => d.some((x) => x.code === 'route-page-conflict'));
+    const conflict = published.find((d) => d.code === 'route-page-conflict')!;
+    assert.equal(conflict.severity, 1);
+    assert.equal(conflict.relatedInformation?.[0].location.uri, uriOf('app/about/page.tsx'));
+  });
+
+  it('offers the quick fix of a caching trap as a workspace edit', async () => {
+    const uri = uriOf('app/api/time/route.ts');
+    const diagnostics = await waitForDiagnostics(session, uri, (d) => d.some((x) => x.code === 'frozen-time-varying'));
+    const trap = diagnostics.find((d) => d.code === 'frozen-time-varying')!;
+    const actions = await session.client.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: trap.range, context: { diagnostics: [trap] } });
+    assert.equal(actions[0].title, "Change to `dynamic = 'force-dynamic'`");
+    assert.equal(actions[0].edit!.changes![uri][0].newText, "'force-dynamic'");
+  });
+
+  it('finds endpoints as workspace symbols', async () => {
+    const symbols = await session.client.sendRequest<WorkspaceSymbol[]>('workspace/symbol', { query: 'get users' });
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['GET /api/users'],
+    );
+  });
+
+  it('adds a route when a new folder is created on disk', async () => {
+    writeFiles(root, { 'app/api/orders/[id]/route.ts': 'export async function DELETE() { return new Response(null, { status: 204 }); }\n' });
+    const changed = session.waitFor(DidChangeManifestNotification.method, () => true, 10_000, false);
+    session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('app/api/orders'), type: 1 }] });
+    await changed;
+    const result = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
+    assert.ok(result.folders[0].manifest.apps[0].routes.some((r) => r.url === '/api/orders/[id]'));
+  });
+});
+
+function waitForDiagnostics(session: TestSession, uri: string, predicate: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
+  return session.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === uri && predicate(p.diagnostics)).then((p) => p.diagnostics);
+}
