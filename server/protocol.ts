@@ -65,6 +65,13 @@ export interface RevealReasonArgs {
   column: number;
 }
 
+/** Arguments of the client command a "N callers" CodeLens runs: show the call sites as references. */
+export interface ShowCallersArgs {
+  uri: string;
+  position: { line: number; character: number };
+  locations: Array<{ uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }>;
+}
+
 /** Command ids the client implements; the server only emits lenses for those the client announces. */
 export const ClientCommands = {
   sendRequest: 'routeAtlas.sendRequest',

@@ -9,7 +9,9 @@ import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, readNextConfig } from './ne
 import { detectBundler, detectNextVersion } from './nextVersion';
 import { ModuleResolver } from './resolver';
 import { type HandlerEvidence, classifyCaching } from './caching';
+import { CallerIndex, type CallerReport } from './callers';
 import { APP_CHECKS, ROUTE_CHECKS } from './checks';
+import { bestRoute, type EndpointCall } from './endpointCalls';
 import { EffectCollector } from './handlerEffects';
 import { type HandlerTarget, type LinkedRouteModule, linkRouteModule, type ModuleGraph } from './routeModule';
 import type { BuildContext } from './segmentConfigRules';
@@ -100,6 +102,34 @@ export class Workspace {
     };
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.resolver = new ModuleResolver(this.host, path.parse(this.root).root);
+    this.callerIndex = new CallerIndex(this.host, this.relative);
+  }
+
+  /** Calls from the apps' own code to their endpoints, read on demand. */
+  private readonly callerIndex: CallerIndex;
+
+  /** Who calls each endpoint, and the hints that follow from it. Reads source files on first use. */
+  callerReport(): CallerReport {
+    const manifest = this.manifest();
+    return this.callerIndex.report(
+      this.apps.map((app, i) => ({ root: app.candidate.root, manifest: manifest.apps[i], basePath: app.basePath })),
+    );
+  }
+
+  /** The route a URL string at `position` (1-based) in a file reaches, if any: go-to-handler. */
+  routeAt(abs: string, text: string, line: number, column: number): { route: Route; call: EndpointCall } | undefined {
+    const manifest = this.manifest();
+    const appIndex = this.apps.findIndex((app) => abs.startsWith(app.candidate.root + path.sep));
+    if (appIndex === -1) return undefined;
+    for (const call of this.callerIndex.callsInText(abs, text)) {
+      const { urlSpan: s } = call;
+      const after = line > s.line || (line === s.line && column >= s.column);
+      const before = line < s.endLine || (line === s.endLine && column <= s.endColumn);
+      if (!after || !before) continue;
+      const route = bestRoute(call, manifest.apps[appIndex].routes, this.apps[appIndex].basePath);
+      if (route) return { route, call };
+    }
+    return undefined;
   }
 
   /** Cold scan: discovers the apps, walks their app dirs and links every route. */
@@ -121,6 +151,7 @@ export class Workspace {
       else if (change.type !== 'changed' || this.overlays.has(abs)) this.overlays.delete(abs);
       if (CONFIG_BASENAMES.test(path.basename(abs))) rediscover = true;
       this.forgetSummaries(abs, change.type === 'deleted');
+      this.callerIndex.invalidate(abs, change.type !== 'changed');
       touched.add(abs);
       if (change.type !== 'changed') {
         membershipChanged = true;

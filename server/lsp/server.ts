@@ -10,6 +10,7 @@ import {
   type Hover,
   type InitializeParams,
   type InitializeResult,
+  Location,
   MarkupKind,
   SymbolKind,
   TextDocumentSyncKind,
@@ -19,7 +20,17 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Problem, Route, RouteManifest } from '../analysis/model';
 import { type FileChange, Workspace } from '../analysis/scan';
-import { ClientCommands, DidChangeManifestNotification, ManifestRequest, type RevealReasonArgs, type SendRequestArgs, ServerStatusNotification, type ServerStatusParams } from '../protocol';
+import type { CallerReport } from '../analysis/callers';
+import {
+  ClientCommands,
+  DidChangeManifestNotification,
+  ManifestRequest,
+  type RevealReasonArgs,
+  type SendRequestArgs,
+  type ShowCallersArgs,
+  ServerStatusNotification,
+  type ServerStatusParams,
+} from '../protocol';
 import { toCodeAction, toDiagnostic, toRange, toUri } from './convert';
 import { describeVerdict, hoverMarkdown } from './present';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings, severityFor } from './settings';
@@ -35,6 +46,8 @@ interface FolderState {
   root: string;
   workspace: Workspace;
   manifest: RouteManifest;
+  /** Who calls each endpoint; computed after the manifest, off the critical path. */
+  callers?: CallerReport;
 }
 
 export interface ServerOptions {
@@ -46,7 +59,7 @@ export interface ServerOptions {
  * The Route Atlas language server over any connection. Each handler is short: find the folder, read
  * its cached manifest, convert. All analysis lives in server/analysis.
  */
-export function startServer(connection: Connection, options: ServerOptions = {}): void {
+export function startServer(connection: Connection, options: ServerOptions = {}): { dispose(): void } {
   const documents = new TextDocuments(TextDocument);
   const folders = new Map<string, FolderState>();
   let settings: ServerSettings = DEFAULT_SETTINGS;
@@ -109,7 +122,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const publishDiagnostics = () => {
     const byUri = new Map<string, ReturnType<typeof toDiagnostic>[]>();
     for (const folder of folders.values()) {
-      const problems: Problem[] = [...folder.manifest.problems, ...folder.manifest.apps.flatMap((a) => a.problems)];
+      const problems: Problem[] = [...folder.manifest.problems, ...folder.manifest.apps.flatMap((a) => a.problems), ...(folder.callers?.problems ?? [])];
       for (const problem of problems) {
         if (!problem.file || !problem.span) continue;
         const severity = severityFor(settings, problem.id, problem.severity);
@@ -125,12 +138,33 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     publishedDiagnostics = new Set(byUri.keys());
   };
 
+  let callersTimer: NodeJS.Timeout | undefined;
+  /** Re-reads callers after the manifest settles: it walks every source file once, then only changed ones. */
+  const scheduleCallers = () => {
+    if (callersTimer) clearTimeout(callersTimer);
+    callersTimer = setTimeout(() => {
+      callersTimer = undefined;
+      const started = performance.now();
+      for (const folder of folders.values()) {
+        try {
+          folder.callers = folder.workspace.callerReport();
+        } catch (error) {
+          log(`Finding callers in ${folder.root} failed: ${(error as Error).stack ?? error}`);
+        }
+      }
+      log(`Callers indexed in ${(performance.now() - started).toFixed(0)} ms`);
+      publishDiagnostics();
+      if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
+    }, Math.max(debounceMs * 3, 10));
+  };
+
   const afterManifestChange = (changedFiles: string[]) => {
     manifestVersion++;
     publishDiagnostics();
     void connection.sendNotification(DidChangeManifestNotification.type, { version: manifestVersion, changedFiles });
     if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
     sendStatus({ state: 'ready', ...totals() });
+    scheduleCallers();
   };
 
   const scanFolder = (uri: string) => {
@@ -209,6 +243,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeLensProvider: { resolveProvider: false },
         hoverProvider: true,
+        definitionProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         workspaceSymbolProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -281,6 +316,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           lens.command = { title: `Send ${method.name} ${route.publicPath}`, command: ClientCommands.sendRequest, arguments: [args] };
           lenses.push(lens);
         }
+        const callers = folder.callers?.callers.get(route.file)?.get(method.name);
+        if (callers?.length && clientCommands.has(ClientCommands.showCallers)) {
+          const args: ShowCallersArgs = {
+            uri: params.textDocument.uri,
+            position: range.start,
+            locations: callers.map((c) => ({ uri: toUri(folder.root, c.file), range: toRange(c.span) })),
+          };
+          const lens = CodeLens.create(range);
+          lens.command = { title: `${callers.length} caller${callers.length === 1 ? '' : 's'}`, command: ClientCommands.showCallers, arguments: [args] };
+          lenses.push(lens);
+        }
         if (method.name === 'GET' && route.caching) {
           const reason = route.caching.reasons[0];
           const target = reason?.location ?? { file: route.file, span: method.span };
@@ -308,6 +354,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return undefined;
   });
 
+  connection.onDefinition((params): Location[] => {
+    const file = uriToPath(params.textDocument.uri);
+    const folder = file ? folderOf(file) : undefined;
+    const document = documents.get(params.textDocument.uri);
+    if (!file || !folder || !document) return [];
+    const hit = folder.workspace.routeAt(file, document.getText(), params.position.line + 1, params.position.character + 1);
+    if (!hit) return [];
+    const method = hit.route.methods.find((m) => m.name === hit.call.method && m.span) ?? hit.route.methods.find((m) => m.span);
+    return [Location.create(toUri(folder.root, hit.route.file), toRange(method?.span))];
+  });
+
   connection.onCodeAction((params) => params.context.diagnostics.map(toCodeAction).filter((a): a is CodeAction => a !== undefined));
 
   connection.onWorkspaceSymbol((params): WorkspaceSymbol[] => {
@@ -332,8 +389,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return symbols.slice(0, 500);
   });
 
+  const dispose = () => {
+    if (flushTimer) clearTimeout(flushTimer);
+    if (callersTimer) clearTimeout(callersTimer);
+    flushTimer = callersTimer = undefined;
+  };
+  connection.onShutdown(dispose);
   documents.listen(connection);
   connection.listen();
+  return { dispose };
 }
 
 /** Characters of the query appear in order: `get users id` finds `GET /api/users/[id]`. */

@@ -20,7 +20,7 @@ export function startTestSession(): TestSession {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  startServer(serverConnection, { debounceMs: 0 });
+  const server = startServer(serverConnection, { debounceMs: 0 });
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const waiters: Array<{ method: string; predicate: (p: unknown) => boolean; resolve: (p: unknown) => void }> = [];
   const statuses: ServerStatusParams[] = [];
@@ -56,6 +56,7 @@ export function startTestSession(): TestSession {
       });
     },
     dispose() {
+      server.dispose();
       client.dispose();
       serverConnection.dispose();
       toServer.destroy();

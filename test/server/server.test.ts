@@ -14,6 +14,8 @@ export async function GET() {
 }
 `;
 
+const LIB_API = "export async function loadUsers() {\n  const response = await fetch('/api/users');\n  return response.json();\n}\n";
+
 describe('language server (in process, over streams)', () => {
   let root: string;
   let session: TestSession;
@@ -28,6 +30,7 @@ describe('language server (in process, over streams)', () => {
           'app/about/page.tsx': 'export default function About() { return null; }\n',
           'app/about/route.ts': 'export function GET() { return new Response("about"); }\n',
           'app/api/time/route.ts': "export const dynamic = 'force-static';\nexport function GET() { return Response.json({ now: Date.now() }); }\n",
+          'lib/api.ts': LIB_API,
         },
         '14.2.35',
       ),
@@ -40,7 +43,7 @@ describe('language server (in process, over streams)', () => {
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'app' }],
       capabilities: { window: { workDoneProgress: false } },
-      initializationOptions: { clientCommands: [ClientCommands.sendRequest, ClientCommands.revealReason], settings: {} },
+      initializationOptions: { clientCommands: [ClientCommands.sendRequest, ClientCommands.revealReason, ClientCommands.showCallers], settings: {} },
     });
     session.client.sendNotification('initialized', {});
     await ready;
@@ -108,6 +111,26 @@ describe('language server (in process, over streams)', () => {
     const actions = await session.client.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: trap.range, context: { diagnostics: [trap] } });
     assert.equal(actions[0].title, "Change to `dynamic = 'force-dynamic'`");
     assert.equal(actions[0].edit!.changes![uri][0].newText, "'force-dynamic'");
+  });
+
+  it('counts callers from the app code in a lens, and jumps from a URL string to its handler', async () => {
+    const uri = uriOf('app/api/users/route.ts');
+    const deadline = Date.now() + 10_000;
+    let callersLens: CodeLens | undefined;
+    while (!callersLens && Date.now() < deadline) {
+      const lenses = await session.client.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+      callersLens = lenses.find((l) => l.command?.title === '1 caller');
+      if (!callersLens) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(callersLens, 'a "1 caller" lens');
+    assert.equal(callersLens.command!.arguments![0].locations[0].uri, uriOf('lib/api.ts'));
+    const libUri = uriOf('lib/api.ts');
+    session.client.sendNotification('textDocument/didOpen', { textDocument: { uri: libUri, languageId: 'typescript', version: 1, text: LIB_API } });
+    const line = lineContaining(LIB_API, "fetch('/api/users')") - 1;
+    const character = LIB_API.split('\n')[line].indexOf('/api/users') + 2;
+    const targets = await session.client.sendRequest<Array<{ uri: string; range: { start: { line: number } } }>>('textDocument/definition', { textDocument: { uri: libUri }, position: { line, character } });
+    assert.equal(targets[0].uri, uri);
+    assert.equal(targets[0].range.start.line, lineContaining(USERS_ROUTE, 'export async function GET') - 1);
   });
 
   it('finds endpoints as workspace symbols', async () => {

@@ -1,0 +1,143 @@
+import * as path from 'node:path';
+import { SKIPPED_DIRS } from './discover';
+import { bestRoute, type EndpointCall, extractEndpointCalls } from './endpointCalls';
+import type { FileHost } from './host';
+import type { AppManifest, HttpMethod, Problem, Span } from './model';
+
+/** A place in the app's own code that calls one of its endpoints. */
+export interface Caller {
+  file: string;
+  span: Span;
+  urlSpan: Span;
+  /** The URL as written: `/api/users/${…}`. */
+  text: string;
+  method: HttpMethod;
+  /** The calling file starts with `'use client'`. */
+  clientComponent: boolean;
+}
+
+export interface CallerReport {
+  /** Route file → method → callers. */
+  callers: Map<string, Map<HttpMethod, Caller[]>>;
+  problems: Problem[];
+}
+
+interface FileCalls {
+  calls: EndpointCall[];
+  clientComponent: boolean;
+}
+
+const SOURCE_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
+const MUTATIONS: readonly HttpMethod[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * Calls from each app's code to its own endpoints (`fetch('/api/users/' + id)`), indexed lazily:
+ * nothing is read until a caller lens or a go-to-handler asks, and each file is re-read only after
+ * it changes.
+ */
+export class CallerIndex {
+  private readonly byFile = new Map<string, FileCalls>();
+  private files: string[] | undefined;
+
+  constructor(private readonly host: FileHost, private readonly relative: (abs: string) => string) {}
+
+  /** A file changed: its calls are re-read next time. Creations and deletions also re-walk the tree. */
+  invalidate(abs: string, membership: boolean): void {
+    this.byFile.delete(abs);
+    if (membership) this.files = undefined;
+  }
+
+  report(appRoots: ReadonlyArray<{ root: string; manifest: AppManifest; basePath: string }>): CallerReport {
+    const callers = new Map<string, Map<HttpMethod, Caller[]>>();
+    for (const app of appRoots) {
+      for (const file of this.sourceFiles(appRoots.map((a) => a.root)).filter((f) => f.startsWith(app.root + path.sep))) {
+        const fileCalls = this.callsIn(file);
+        for (const call of fileCalls.calls) {
+          const route = bestRoute(call, app.manifest.routes, app.basePath);
+          if (!route || !route.methods.some((m) => m.name === call.method)) continue;
+          const byMethod = callers.get(route.file) ?? new Map<HttpMethod, Caller[]>();
+          const list = byMethod.get(call.method) ?? [];
+          list.push({ file: this.relative(file), span: call.span, urlSpan: call.urlSpan, text: call.text, method: call.method, clientComponent: fileCalls.clientComponent });
+          byMethod.set(call.method, list);
+          callers.set(route.file, byMethod);
+        }
+      }
+    }
+    return { callers, problems: serverActionHints(callers, appRoots.flatMap((a) => a.manifest.routes)) };
+  }
+
+  /** The calls of one file, from the given text (an open editor) or the disk. */
+  callsInText(abs: string, text: string): EndpointCall[] {
+    return extractEndpointCalls(abs, text);
+  }
+
+  private callsIn(abs: string): FileCalls {
+    let cached = this.byFile.get(abs);
+    if (!cached) {
+      let text = '';
+      try {
+        const buffer = this.host.readFile(abs);
+        text = buffer.length < 2 * 1024 * 1024 ? buffer.toString('utf8') : '';
+      } catch {
+        // Unreadable files simply have no calls.
+      }
+      cached = { calls: extractEndpointCalls(abs, text), clientComponent: /^\s*(['"])use client\1/.test(text) };
+      this.byFile.set(abs, cached);
+    }
+    return cached;
+  }
+
+  private sourceFiles(roots: readonly string[]): string[] {
+    if (this.files) return this.files;
+    const files: string[] = [];
+    const seen = new Set<string>();
+    const walk = (dir: string, depth: number) => {
+      if (depth > 30) return;
+      let real: string;
+      try {
+        real = this.host.realpath(dir);
+      } catch {
+        return;
+      }
+      if (seen.has(real)) return;
+      seen.add(real);
+      let entries;
+      try {
+        entries = this.host.readDirectory(dir);
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        const abs = path.join(dir, entry.name);
+        if (entry.isDirectory && !SKIPPED_DIRS.has(entry.name) && entry.name !== 'public') walk(abs, depth + 1);
+        else if (entry.isFile && SOURCE_FILE.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(abs);
+      }
+    };
+    for (const root of roots) walk(root, 0);
+    this.files = files;
+    return files;
+  }
+}
+
+/** A mutation called only from the app's client components is what Server Actions are for. */
+function serverActionHints(callers: Map<string, Map<HttpMethod, Caller[]>>, routes: readonly AppManifest['routes'][number][]): Problem[] {
+  const problems: Problem[] = [];
+  for (const route of routes) {
+    const byMethod = callers.get(route.file);
+    if (!byMethod) continue;
+    for (const method of route.methods) {
+      if (!MUTATIONS.includes(method.name) || method.implicit) continue;
+      const list = byMethod.get(method.name) ?? [];
+      if (list.length === 0 || !list.every((c) => c.clientComponent)) continue;
+      problems.push({
+        id: 'server-action-candidate',
+        severity: 'info',
+        file: route.file,
+        span: method.span,
+        message: `${method.name} ${route.url} is only called from this app's client components (${list.length} call${list.length === 1 ? '' : 's'}). A Server Action would be simpler: no URL, typed arguments, and no JSON to parse. Keep the route if other clients call it.`,
+        related: list.slice(0, 5).map((c) => ({ file: c.file, span: c.span, message: `called from ${c.file}` })),
+      });
+    }
+  }
+  return problems;
+}

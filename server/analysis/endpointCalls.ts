@@ -1,0 +1,200 @@
+import { ts } from 'ts-morph';
+import type { HttpMethod, Route, Span } from './model';
+import { HTTP_METHODS } from './model';
+import { parseSource } from './parse';
+import { spanOfNode } from './spans';
+import { propertyNameText, unwrapExpression } from './staticValues';
+
+/** A URL segment of a call site: literal text, or `*` where the code computes it. */
+export type UrlPart = { literal: string } | { dynamic: true };
+
+/** A call from the app's own code to one of its endpoints: `fetch('/api/users/' + id, { method: 'DELETE' })`. */
+export interface EndpointCall {
+  method: HttpMethod;
+  /** The path as segments (query string and origin removed); a segment may mix literals and `*`. */
+  segments: UrlPart[][];
+  /** The URL as the code writes it, for display: `/api/users/${id}`. */
+  text: string;
+  span: Span;
+  /** The span of the URL argument (for go-to-handler from the string). */
+  urlSpan: Span;
+}
+
+const HTTP_CLIENTS = /^(axios|ky|api|http|client|request|ofetch|\$fetch|got|superagent)$/;
+const QUICK_FILTER = /fetch\(|axios|useSWR|useQuery|ky[.(]|\$fetch|ofetch/;
+
+/** Calls to endpoints in one module. Files that cannot contain any are skipped without parsing. */
+export function extractEndpointCalls(absPath: string, text: string): EndpointCall[] {
+  if (!QUICK_FILTER.test(text) || !text.includes('/')) return [];
+  const sourceFile = parseSource(absPath, text);
+  const calls: EndpointCall[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const call = endpointCallOf(node, sourceFile);
+      if (call) calls.push(call);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return calls;
+}
+
+function endpointCallOf(call: ts.CallExpression, sourceFile: ts.SourceFile): EndpointCall | undefined {
+  const callee = unwrapExpression(call.expression);
+  const urlArg = call.arguments[0];
+  if (!urlArg) return undefined;
+  let method: HttpMethod | undefined;
+  if (ts.isIdentifier(callee) && /^(fetch|useSWR|useSWRMutation|\$fetch|ofetch|ky)$/.test(callee.text)) {
+    method = methodFromInit(call.arguments[1]) ?? 'GET';
+  } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && HTTP_CLIENTS.test(callee.expression.text)) {
+    const name = callee.name.text.toUpperCase();
+    method = (HTTP_METHODS as readonly string[]).includes(name) ? (name as HttpMethod) : name === 'REQUEST' ? methodFromInit(urlArg) : undefined;
+  } else if (ts.isIdentifier(callee) && callee.text === 'axios') {
+    method = methodFromInit(call.arguments[1]) ?? 'GET';
+  }
+  if (!method) return undefined;
+  const url = urlPartsOf(urlArg, sourceFile);
+  if (!url) return undefined;
+  return { method, segments: url.segments, text: url.text, span: spanOfNode(call, sourceFile), urlSpan: spanOfNode(urlArg, sourceFile) };
+}
+
+function methodFromInit(node: ts.Expression | undefined): HttpMethod | undefined {
+  if (!node) return undefined;
+  const expr = unwrapExpression(node);
+  if (!ts.isObjectLiteralExpression(expr)) return undefined;
+  for (const property of expr.properties) {
+    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === 'method') {
+      const value = unwrapExpression(property.initializer);
+      if (ts.isStringLiteralLike(value)) {
+        const upper = value.text.toUpperCase();
+        return (HTTP_METHODS as readonly string[]).includes(upper) ? (upper as HttpMethod) : undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The path of a URL expression, with computed parts as `*`; undefined when it is not a path we can read. */
+function urlPartsOf(node: ts.Expression, sourceFile: ts.SourceFile): { segments: UrlPart[][]; text: string } | undefined {
+  const pieces: Array<string | null> = [];
+  const collect = (n: ts.Expression): boolean => {
+    const expr = unwrapExpression(n);
+    if (ts.isStringLiteralLike(expr)) {
+      pieces.push(expr.text);
+      return true;
+    }
+    if (ts.isTemplateExpression(expr)) {
+      pieces.push(expr.head.text);
+      for (const span of expr.templateSpans) {
+        pieces.push(null);
+        pieces.push(span.literal.text);
+      }
+      return true;
+    }
+    if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.PlusToken) return collect(expr.left) && collect(expr.right);
+    pieces.push(null);
+    return true;
+  };
+  collect(node);
+  // The path starts at the first literal `/`; anything computed before it is an origin or base URL.
+  const start = pieces.findIndex((p) => p !== null && p.includes('/'));
+  if (start === -1) return undefined;
+  const first = pieces[start] as string;
+  const absolute = /^[a-z]+:\/\/[^/]*/i.exec(first);
+  const head = absolute ? first.slice(absolute[0].length) : first.slice(first.indexOf('/'));
+  if (start > 0 && !first.startsWith('/') && !absolute) return undefined;
+  if (!head.startsWith('/')) return undefined;
+  const rest = pieces.slice(start + 1);
+  let text = head;
+  const segments: UrlPart[][] = [];
+  let current: UrlPart[] = [];
+  const pushLiteral = (literal: string): boolean => {
+    for (let i = 0; i < literal.length; i++) {
+      const ch = literal[i];
+      if (ch === '?' || ch === '#') return false;
+      if (ch === '/') {
+        if (current.length > 0) segments.push(current);
+        current = [];
+      } else {
+        const last = current[current.length - 1];
+        if (last && 'literal' in last) last.literal += ch;
+        else current.push({ literal: ch });
+      }
+    }
+    return true;
+  };
+  let open = pushLiteral(head);
+  for (const piece of rest) {
+    if (!open) break;
+    if (piece === null) {
+      current.push({ dynamic: true });
+      text += '${…}';
+    } else {
+      text += piece;
+      open = pushLiteral(piece);
+    }
+  }
+  if (current.length > 0) segments.push(current);
+  return { segments, text: text.split('?')[0] };
+}
+
+/**
+ * How well a call's path fits a route's URL pattern (after the app's basePath), as a rank to compare
+ * lexicographically (lower is better), or undefined when it cannot reach the route. Per segment:
+ * a literal on a static segment, or a computed part on a dynamic one, fits best; a catch-all fits least.
+ */
+export function matchRank(call: EndpointCall, route: Route, basePath: string): number[] | undefined {
+  let segments = call.segments;
+  const base = basePath.split('/').filter(Boolean);
+  if (base.length > 0 && base.every((b, i) => segmentIsLiteral(segments[i], b))) segments = segments.slice(base.length);
+  const pattern = route.url.split('/').filter(Boolean);
+  const rank: number[] = [];
+  for (let j = 0; j < pattern.length; j++) {
+    const part = pattern[j];
+    if (/^\[\[\.\.\./.test(part)) return [...rank, 4];
+    if (/^\[\.\.\./.test(part)) return j < segments.length ? [...rank, 3] : undefined;
+    const segment = segments[j];
+    if (!segment) return undefined;
+    const computed = segment.length === 1 && 'dynamic' in segment[0];
+    if (/^\[.+\]$/.test(part)) rank.push(computed ? 0 : 1);
+    else if (computed) rank.push(2);
+    else if (segmentMatchesLiteral(segment, part)) rank.push(0);
+    else return undefined;
+  }
+  return segments.length === pattern.length ? rank : undefined;
+}
+
+function segmentIsLiteral(segment: UrlPart[] | undefined, literal: string): boolean {
+  return segment?.length === 1 && 'literal' in segment[0] && segment[0].literal === literal;
+}
+
+/** `user-${id}` against `user-42`-style literals: the literal parts must appear in order. */
+function segmentMatchesLiteral(segment: UrlPart[], literal: string): boolean {
+  let pattern = '^';
+  for (const part of segment) pattern += 'literal' in part ? part.literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '.*';
+  return new RegExp(pattern + '$').test(literal);
+}
+
+/** The route a call reaches: the best-fitting route that exports the call's method. */
+export function bestRoute(call: EndpointCall, routes: readonly Route[], basePath: string): Route | undefined {
+  let best: Route | undefined;
+  let bestRank: number[] = [];
+  for (const route of routes) {
+    if (route.kind !== 'route' || !route.methods.some((m) => m.name === call.method)) continue;
+    const rank = matchRank(call, route, basePath);
+    if (rank && (!best || compareRank(rank, bestRank) < 0)) {
+      best = route;
+      bestRank = rank;
+    }
+  }
+  return best;
+}
+
+function compareRank(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? -1;
+    const y = b[i] ?? -1;
+    if (x !== y) return x - y;
+  }
+  return 0;
+}
