@@ -32,13 +32,15 @@ export function discoverApps(host: FileHost, root: string, toRel: (abs: string) 
   const problems: Problem[] = [];
   const visitedReal = new Set<string>();
 
-  const visit = (dir: string, depth: number) => {
+  const visit = (dir: string, depth: number, realDir?: string) => {
     if (depth > 40) return;
-    let real: string;
-    try {
-      real = host.realpath(dir);
-    } catch {
-      return;
+    let real = realDir;
+    if (real === undefined) {
+      try {
+        real = host.realpath(dir);
+      } catch {
+        return;
+      }
     }
     if (visitedReal.has(real)) return;
     visitedReal.add(real);
@@ -82,7 +84,7 @@ export function discoverApps(host: FileHost, root: string, toRel: (abs: string) 
       const child = path.join(dir, entry.name);
       // An app's own app dir is walked for routes, not searched for more apps.
       if (appDirs.has(child)) continue;
-      if (entry.isDirectory) visit(child, depth + 1);
+      if (entry.isDirectory) visit(child, depth + 1, path.join(real, entry.name));
       else if (entry.isSymbolicLink) {
         const target = host.stat(child);
         if (!target?.isDirectory) continue;

@@ -213,14 +213,18 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
     facts.paramReads.push({ param, effect: { kind, span: spanOfNode(node, sourceFile), text: node.getText(sourceFile).replace(/\s+/g, ' ').slice(0, 80) } });
   };
 
+  // Syntax trees are parsed without parent pointers (cheaper); the visit keeps its own ancestry.
+  const ancestors: ts.Node[] = [fn];
+  const visitChild = (child: ts.Node): void => visit(child);
   const visit = (node: ts.Node): void => {
-    if (ts.isPropertyAccessExpression(node) && isParamsExpression(node.expression) && !ts.isCallExpression(node.parent) && node.name.text !== 'then') {
+    const parent = ancestors[ancestors.length - 1];
+    if (ts.isPropertyAccessExpression(node) && isParamsExpression(node.expression) && !ts.isCallExpression(parent) && node.name.text !== 'then') {
       syncParams(node, node.expression, false);
     }
     if (ts.isVariableDeclaration(node) && node.initializer && ts.isObjectBindingPattern(node.name) && isParamsExpression(node.initializer)) {
       syncParams(node, node.initializer, true);
     }
-    if (isReturnedFunction(node, fn)) {
+    if (isReturnedFunction(node, ancestors, fn)) {
       const first = (node as ts.ArrowFunction).parameters[0];
       if (first && ts.isIdentifier(first.name)) requestAliases.set(first.name.text, RETURNED_HANDLER_REQUEST);
     }
@@ -258,7 +262,9 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Date' && (node.arguments?.length ?? 0) === 0) effect('time', node);
     if (ts.isCallExpression(node)) visitCall(node);
     if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && DATABASE_ROOTS.test(node.tag.text)) effect('database', node);
-    ts.forEachChild(node, visit);
+    ancestors.push(node);
+    ts.forEachChild(node, visitChild);
+    ancestors.pop();
   };
 
   const visitCall = (call: ts.CallExpression) => {
@@ -338,13 +344,15 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
 export const RETURNED_HANDLER_REQUEST = -1;
 
 /** A function expression the outer function returns: the handler a wrapper such as `withAuth` builds. */
-function isReturnedFunction(node: ts.Node, outer: ts.Node): boolean {
+function isReturnedFunction(node: ts.Node, ancestors: readonly ts.Node[], outer: ts.Node): boolean {
   if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return false;
-  let parent = node.parent;
-  while (parent && (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent))) parent = parent.parent;
+  let index = ancestors.length - 1;
+  let child: ts.Node = node;
+  while (index >= 0 && (ts.isParenthesizedExpression(ancestors[index]) || ts.isAsExpression(ancestors[index]))) child = ancestors[index--];
+  const parent = ancestors[index];
   if (!parent) return false;
   if (ts.isReturnStatement(parent)) return true;
-  return ts.isArrowFunction(parent) && parent.body === node && parent === outer;
+  return ts.isArrowFunction(parent) && parent.body === child && parent === outer;
 }
 
 function rootIdentifier(node: ts.Expression): string | undefined {

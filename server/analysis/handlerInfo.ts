@@ -152,7 +152,10 @@ export function analyzeHandler(fn: FunctionNode, sourceFile: ts.SourceFile, sche
     }
   };
 
+  const ancestors: ts.Node[] = [fn];
+  const visitChild = (child: ts.Node): void => visit(child);
   const visit = (node: ts.Node): void => {
+    const parent = ancestors[ancestors.length - 1];
     if (ts.isVariableDeclaration(node) && node.initializer) {
       const init = unwrapExpression(node.initializer);
       const kind = bodyReadKind(init);
@@ -212,13 +215,15 @@ export function analyzeHandler(fn: FunctionNode, sourceFile: ts.SourceFile, sche
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && /^(Response|NextResponse)$/.test(node.expression.text)) {
       addStatus(responseStatus(node.arguments?.[1], 200));
     }
-    if (ts.isPropertyAccessExpression(node) && isBodyValue(node.expression) && !ts.isCallExpression(node.parent)) {
+    if (ts.isPropertyAccessExpression(node) && isBodyValue(node.expression) && !ts.isCallExpression(parent)) {
       addField(node.name.text);
     }
     if (ts.isElementAccessExpression(node) && isBodyValue(node.expression) && ts.isStringLiteralLike(node.argumentExpression)) {
       addField(node.argumentExpression.text);
     }
-    ts.forEachChild(node, visit);
+    ancestors.push(node);
+    ts.forEachChild(node, visitChild);
+    ancestors.pop();
   };
   if (fn.body) visit(fn.body);
   // `({ nextUrl }) =>` style handlers destructure the request itself.

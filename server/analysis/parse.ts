@@ -4,7 +4,7 @@ import { spanOfRange } from './spans';
 
 /** Parses one file syntactically: no program, no binder, no type checker. */
 export function parseSource(path: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindOf(path));
+  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindOf(path));
 }
 
 export function scriptKindOf(path: string): ts.ScriptKind {

@@ -38,6 +38,19 @@ export class ModuleResolver {
     this.configsByDir.clear();
   }
 
+  /** A file was created: specifiers that resolved to nothing may resolve now. */
+  forgetMissing(): void {
+    for (const [key, value] of this.resolutions) if (value === null) this.resolutions.delete(key);
+    for (const [file, exists] of this.fileExists) if (!exists) this.fileExists.delete(file);
+  }
+
+  /** A file or folder was deleted: forget what resolved to it. */
+  forgetPath(deleted: string): void {
+    const inside = (file: string) => file === deleted || file.startsWith(deleted + path.sep);
+    for (const [key, value] of this.resolutions) if (value !== null && inside(value)) this.resolutions.delete(key);
+    for (const file of this.fileExists.keys()) if (inside(file)) this.fileExists.delete(file);
+  }
+
   resolve(specifier: string, fromFile: string): string | undefined {
     const fromDir = path.dirname(fromFile);
     const key = `${fromDir}\0${specifier}`;

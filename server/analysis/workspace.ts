@@ -71,6 +71,16 @@ interface AppState {
   linked: Map<string, LinkedRoute>;
   /** Route files in manifest order; rebuilt when the set of routes changes. */
   order?: string[];
+  sortedPages?: PageEntry[];
+  /** Problems of the app-wide checks; recomputed when URLs, methods or an involved file change. */
+  appProblems?: Problem[];
+  appProblemFiles: Set<string>;
+  /** Signatures of routes being re-linked, to tell whether the app-wide checks must run again. */
+  previousSignatures: Map<string, string>;
+  /** Module → the route files whose result depends on it. */
+  dependents: Map<string, Set<string>>;
+  /** Route files with an import that did not resolve: a new file may complete them. */
+  unresolved: Set<string>;
 }
 
 const CONFIG_BASENAMES = /^(next\.config\.(js|mjs|cjs|ts|mts)|package\.json|tsconfig\.json|jsconfig\.json|pnpm-workspace\.yaml)$/;
@@ -143,8 +153,9 @@ export class Workspace {
   /** Applies file changes and returns the updated manifest. */
   applyChanges(changes: FileChange[]): RouteManifest {
     let rediscover = false;
-    let membershipChanged = false;
     const touched = new Set<string>();
+    const created: string[] = [];
+    const deleted: string[] = [];
     for (const change of changes) {
       const abs = path.resolve(change.path);
       if (change.text !== undefined) this.overlays.set(abs, change.text);
@@ -153,22 +164,40 @@ export class Workspace {
       this.forgetSummaries(abs, change.type === 'deleted');
       this.callerIndex.invalidate(abs, change.type !== 'changed');
       touched.add(abs);
-      if (change.type !== 'changed') {
-        membershipChanged = true;
-        this.updateMembership(abs, change.type);
-      }
+      if (change.type === 'created') created.push(abs);
+      if (change.type === 'deleted') deleted.push(abs);
+      if (change.type !== 'changed') this.updateMembership(abs, change.type);
     }
     if (rediscover) {
       this.resolver.clear();
       return this.scan();
     }
-    if (membershipChanged) this.resolver.clear();
+    if (created.length > 0) this.resolver.forgetMissing();
+    for (const abs of deleted) this.resolver.forgetPath(abs);
     for (const app of this.apps) {
-      for (const [file, linked] of app.linked) {
-        const affected = touched.has(file) || [...touched].some((t) => linked.dependencies.has(t)) || (membershipChanged && (linked.hasUnresolved || linked.dependencies.size > 0));
-        if (affected) app.linked.delete(file);
+      const affected = new Set<string>();
+      for (const file of touched) {
+        if (app.linked.has(file)) affected.add(file);
+        for (const dependent of app.dependents.get(file) ?? []) affected.add(dependent);
       }
-      for (const file of app.routeFiles.keys()) if (!app.linked.has(file)) this.linkRoute(app, file);
+      for (const dir of deleted) {
+        for (const [dependency, dependents] of app.dependents) if (dependency.startsWith(dir + path.sep)) for (const d of dependents) affected.add(d);
+      }
+      if (created.length > 0) for (const file of app.unresolved) affected.add(file);
+      for (const file of affected) {
+        const linked = app.linked.get(file);
+        if (!linked) continue;
+        this.unlink(app, file, linked);
+        if (!linked.route || app.appProblemFiles.has(file)) app.appProblems = undefined;
+        else app.previousSignatures.set(file, routeSignature(linked.route));
+      }
+      for (const file of affected) if (app.routeFiles.has(file) && !app.linked.has(file)) this.linkRoute(app, file);
+      if (created.length > 0) for (const file of app.routeFiles.keys()) if (!app.linked.has(file)) this.linkRoute(app, file);
+      for (const [file, signature] of app.previousSignatures) {
+        const route = app.linked.get(file)?.route;
+        if (!route || routeSignature(route) !== signature) app.appProblems = undefined;
+      }
+      app.previousSignatures.clear();
     }
     return this.manifest();
   }
@@ -201,9 +230,15 @@ export class Workspace {
     return parsed;
   }
 
+  private readonly relativePaths = new Map<string, string>();
   readonly relative = (abs: string): string => {
-    const rel = toPosix(path.relative(this.root, abs));
-    return rel === '' ? '.' : rel;
+    let rel = this.relativePaths.get(abs);
+    if (rel === undefined) {
+      rel = toPosix(path.relative(this.root, abs)) || '.';
+      if (this.relativePaths.size > 200_000) this.relativePaths.clear();
+      this.relativePaths.set(abs, rel);
+    }
+    return rel;
   };
 
   private forgetSummaries(abs: string, isDeletion: boolean): void {
@@ -277,37 +312,50 @@ export class Workspace {
       routeFiles: new Map(),
       pages: new Map(),
       linked: new Map(),
+      appProblemFiles: new Set(),
+      previousSignatures: new Map(),
+      dependents: new Map(),
+      unresolved: new Set(),
     };
     this.walkAppDir(app, candidate.appDir, []);
     for (const file of app.routeFiles.keys()) this.linkRoute(app, file);
     return app;
   }
 
-  /** Collects route, metadata and page files below `dir`, which is `segments` deep in the app dir. */
-  private walkAppDir(app: AppState, dir: string, segments: string[], ancestors = new Set<string>()): void {
-    let real: string;
-    try {
-      real = this.host.realpath(dir);
-    } catch {
-      return;
+  /**
+   * Collects route, metadata and page files below `dir`, which is `segments` deep in the app dir.
+   * Real paths are derived from the parent's and resolved only through symbolic links, which is all
+   * loop detection needs.
+   */
+  private walkAppDir(app: AppState, dir: string, segments: string[], realDir?: string, ancestors = new Set<string>()): void {
+    let real = realDir;
+    if (real === undefined) {
+      try {
+        real = this.host.realpath(dir);
+      } catch {
+        return;
+      }
     }
     if (ancestors.has(real)) return;
-    const chain = new Set(ancestors).add(real);
+    ancestors.add(real);
     let entries;
     try {
       entries = this.host.readDirectory(dir);
     } catch (error) {
       app.problems.push(unreadableProblem(dir, error, this.relative));
+      ancestors.delete(real);
       return;
     }
     for (const entry of entries) {
       const abs = path.join(dir, entry.name);
       let isDirectory = entry.isDirectory;
       let isFile = entry.isFile;
+      let childReal: string | undefined = path.join(real, entry.name);
       if (entry.isSymbolicLink) {
         const target = this.host.stat(abs);
         isDirectory = target?.isDirectory ?? false;
         isFile = target?.isFile ?? false;
+        childReal = undefined;
         if (isDirectory && isLinkIntoAncestry(this.host, abs, dir)) {
           app.problems.push(symlinkLoopProblem(abs, this.relative));
           continue;
@@ -315,11 +363,12 @@ export class Workspace {
       }
       if (isDirectory) {
         if (SKIPPED_DIRS.has(entry.name)) continue;
-        this.walkAppDir(app, abs, [...segments, entry.name], chain);
+        this.walkAppDir(app, abs, [...segments, entry.name], childReal, ancestors);
       } else if (isFile) {
         this.classifyFile(app, abs, segments, entry.name);
       }
     }
+    ancestors.delete(real);
   }
 
   private classifyFile(app: AppState, abs: string, segments: string[], name: string): void {
@@ -343,11 +392,14 @@ export class Workspace {
       const appDir = app.candidate.appDir;
       if (abs !== appDir && !abs.startsWith(appDir + path.sep)) continue;
       app.order = undefined;
+      app.sortedPages = undefined;
+      app.appProblems = undefined;
       if (type === 'deleted') {
         const prefix = abs + path.sep;
-        for (const map of [app.routeFiles, app.pages, app.linked] as Map<string, unknown>[]) {
+        for (const map of [app.routeFiles, app.pages] as Map<string, unknown>[]) {
           for (const key of [...map.keys()]) if (key === abs || key.startsWith(prefix)) map.delete(key);
         }
+        for (const [key, linked] of [...app.linked]) if (key === abs || key.startsWith(prefix)) this.unlink(app, key, linked);
         continue;
       }
       const segments = path.relative(appDir, abs).split(path.sep).filter(Boolean);
@@ -378,7 +430,7 @@ export class Workspace {
           message: `${file} is inside the private folder ${location.privateFolder}, so Next.js does not route it. Rename the folder to %5F${location.privateFolder.slice(1)} to serve it.`,
         });
       }
-      app.linked.set(abs, { problems, dependencies: new Set(), hasUnresolved: false });
+      this.setLinked(app, abs, { problems, dependencies: new Set(), hasUnresolved: false });
       return;
     }
     const route: Route = {
@@ -411,7 +463,7 @@ export class Workspace {
       const exportsOf = (name: string) => summary?.exports.has(name) ?? false;
       const match = matchMetadataFile(routeFile.name, dirUrl, dirAppPath, routeFile.segments.length === 0, app.pageExtensions, exportsOf('generateSitemaps'), exportsOf('generateImageMetadata'));
       if (!match) {
-        app.linked.set(abs, { problems: [], dependencies, hasUnresolved });
+        this.setLinked(app, abs, { problems: [], dependencies, hasUnresolved });
         return;
       }
       route.kind = match.kind;
@@ -444,7 +496,23 @@ export class Workspace {
       }
     }
     if (!summary && route.kind !== 'route') route.caching = classifyCaching(route, this.buildContext(app), {}, this.relative);
-    app.linked.set(abs, { route, problems, dependencies, hasUnresolved });
+    this.setLinked(app, abs, { route, problems, dependencies, hasUnresolved });
+  }
+
+  private setLinked(app: AppState, file: string, linked: LinkedRoute): void {
+    app.linked.set(file, linked);
+    for (const dependency of linked.dependencies) {
+      let dependents = app.dependents.get(dependency);
+      if (!dependents) app.dependents.set(dependency, (dependents = new Set()));
+      dependents.add(file);
+    }
+    if (linked.hasUnresolved) app.unresolved.add(file);
+  }
+
+  private unlink(app: AppState, file: string, linked: LinkedRoute): void {
+    app.linked.delete(file);
+    for (const dependency of linked.dependencies) app.dependents.get(dependency)?.delete(file);
+    app.unresolved.delete(file);
   }
 
   private buildContext(app: AppState): BuildContext {
@@ -493,7 +561,13 @@ export class Workspace {
       if (linked?.route) routes.push(linked.route);
     }
     for (const linked of app.linked.values()) problems.push(...linked.problems);
-    const appProblems = APP_CHECKS.flatMap((check) => check.run({ routes, pages: [...app.pages.values()], context: this.buildContext(app) }));
+    app.sortedPages ??= [...app.pages.values()].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : a.file < b.file ? -1 : 1));
+    const pages = app.sortedPages;
+    if (!app.appProblems) {
+      app.appProblems = APP_CHECKS.flatMap((check) => check.run({ routes, pages, context: this.buildContext(app) }));
+      app.appProblemFiles = new Set(app.appProblems.flatMap((p) => [p.file ?? '', ...(p.related ?? []).map((r) => r.file)]).map((f) => path.resolve(this.root, f)));
+    }
+    const appProblems = app.appProblems;
     problems.push(...appProblems);
     // A conflict fails the build for every file that takes part in it, not only the one it is reported on.
     const failingByFile = new Map<string, Problem[]>();
@@ -503,14 +577,15 @@ export class Workspace {
         if (file) failingByFile.set(file, [...(failingByFile.get(file) ?? []), problem]);
       }
     }
-    for (let i = 0; i < routes.length; i++) {
-      const failing = failingByFile.get(routes[i].file);
-      if (!failing) continue;
-      const copy = { ...routes[i] };
-      markBuildFailure(copy, failing);
-      routes[i] = copy;
+    if (failingByFile.size > 0) {
+      for (let i = 0; i < routes.length; i++) {
+        const failing = failingByFile.get(routes[i].file);
+        if (!failing) continue;
+        const copy = { ...routes[i] };
+        markBuildFailure(copy, failing);
+        routes[i] = copy;
+      }
     }
-    const pages = [...app.pages.values()].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : a.file < b.file ? -1 : 1));
     const manifest: AppManifest = {
       root: app.rel,
       appDir: toPosix(path.relative(app.candidate.root, app.candidate.appDir)),
@@ -535,6 +610,11 @@ function markBuildFailure(route: Route, problems: readonly Problem[]): void {
     kind: 'error',
     reasons: failing.map((p) => ({ message: `next build fails: ${p.message}`, location: p.span ? { file: p.file!, span: p.span } : undefined })),
   };
+}
+
+/** What the app-wide checks look at in a route: a change here means they must run again. */
+function routeSignature(route: Route): string {
+  return `${route.kind}|${route.url}|${route.intercepting ? 1 : 0}`;
 }
 
 function isSummary(value: ModuleSummary | Problem): value is ModuleSummary {

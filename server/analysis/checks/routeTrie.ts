@@ -42,6 +42,18 @@ function newNode(): UrlNode {
  * conflict with the files involved instead of stopping at the first throw.
  */
 export function findUrlConflicts(entries: readonly UrlEntry[]): TrieError[] {
+  // Four checks ask for the same answer on every manifest build; the URL set rarely changes.
+  const key = entries.map((e) => `${e.url}\0${e.file}`).join('\n');
+  if (key === lastKey) return lastErrors;
+  lastKey = key;
+  lastErrors = computeUrlConflicts(entries);
+  return lastErrors;
+}
+
+let lastKey = '';
+let lastErrors: TrieError[] = [];
+
+function computeUrlConflicts(entries: readonly UrlEntry[]): TrieError[] {
   const root = newNode();
   const errors: TrieError[] = [];
   for (const entry of entries) insert(root, entry, errors);
