@@ -58,8 +58,8 @@ export function formatTable(manifest: RouteManifest): string {
   const lines: string[] = [];
   for (const app of manifest.apps) {
     lines.push(appHeading(app));
-    const rows = app.routes.map((route) => [route.url, methodsLabel(route), paramsLabel(route), `${route.file}:${firstLine(route)}`]);
-    lines.push(...alignColumns([['URL', 'METHODS', 'PARAMS', 'FILE'], ...rows]).map((line) => '  ' + line));
+    const rows = app.routes.map((route) => [route.url, methodsLabel(route), paramsLabel(route), cachingLabel(route), `${route.file}:${firstLine(route)}`]);
+    lines.push(...alignColumns([['URL', 'METHODS', 'PARAMS', 'GET CACHING', 'FILE'], ...rows]).map((line) => '  ' + line));
     const counts = countProblems(app.problems);
     lines.push(`  ${app.routes.length} routes${counts ? `, ${counts}` : ''}`, '');
   }
@@ -84,6 +84,13 @@ function methodsLabel(route: Route): string {
   if (route.kind !== 'route') return `(${route.kind}${route.metadataSource === 'static' ? ', static file' : ''})`;
   const explicit = route.methods.filter((m) => !m.implicit).map((m) => m.name);
   return explicit.length > 0 ? explicit.join(',') : '-';
+}
+
+function cachingLabel(route: Route): string {
+  const caching = route.caching;
+  if (!caching) return '';
+  if (caching.kind === 'isr' || caching.kind === 'ssg-isr') return `${caching.kind} ${caching.revalidate}s`;
+  return caching.kind;
 }
 
 function paramsLabel(route: Route): string {
