@@ -53,12 +53,13 @@ export namespace ServerStatusNotification {
 export interface SendRequestArgs {
   /** The route file URI. */
   uri: string;
+  /** The route pattern without basePath (`/api/users/[id]`); the client adds the app's basePath. */
   url: string;
   method: string;
   appRoot: string;
 }
 
-/** Arguments of the client command a caching CodeLens runs: reveal where the verdict comes from. */
+/** Arguments of the client command a caching CodeLens runs: reveal where the verdict comes from. Line and column are 0-based, as LSP positions are. */
 export interface RevealReasonArgs {
   uri: string;
   line: number;

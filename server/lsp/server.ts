@@ -35,8 +35,16 @@ import { toCodeAction, toDiagnostic, toRange, toUri } from './convert';
 import { describeVerdict, hoverMarkdown } from './present';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings, severityFor } from './settings';
 
-/** Globs of the files that can change a manifest; the client watches them for us. */
-export const WATCHED_GLOBS = ['**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}', '**/{package.json,tsconfig.json,jsconfig.json,pnpm-workspace.yaml}', '**/*.{png,jpg,jpeg,gif,ico,svg,txt,xml,json,webmanifest}'];
+/**
+ * Globs of the files that can change a manifest; the client watches them for us. Folders under app dirs
+ * are watched too: a file created together with its folder may be reported only as the folder.
+ */
+export const WATCHED_GLOBS = [
+  '**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}',
+  '**/{package.json,tsconfig.json,jsconfig.json,pnpm-workspace.yaml}',
+  '**/*.{png,jpg,jpeg,gif,ico,svg,txt,xml,json,webmanifest}',
+  '**/app/**',
+];
 
 /** How long edits settle before the manifest is rebuilt. */
 const DEBOUNCE_MS = 150;

@@ -1,0 +1,77 @@
+// Entry point: wires the language client, the Endpoints view, the status bar and the commands together.
+import * as vscode from 'vscode';
+import { ClientCommands } from '../server/protocol';
+import { CLIENT_NAME, RouteAtlasServer } from './client';
+import { registerCommands } from './commands';
+import { RoutesTree } from './routesTree';
+import { ServerStatusBar } from './statusBar';
+
+/** The commands the server may put into CodeLenses because this client implements them. */
+const IMPLEMENTED_CLIENT_COMMANDS = [ClientCommands.sendRequest, ClientCommands.revealReason, ClientCommands.showCallers];
+
+let server: RouteAtlasServer | undefined;
+
+/** One row of the Endpoints view as it renders: what tests and other extensions can read. */
+export interface TreeRow {
+  depth: number;
+  label: string;
+  description?: string;
+  contextValue?: string;
+}
+
+/** What `activate` returns: a read-only view of the extension's state, used by the real-VS-Code tests. */
+export interface RouteAtlasApi {
+  /** Every row of the Endpoints view, depth first, as labels and descriptions. */
+  treeRows(): TreeRow[];
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<RouteAtlasApi> {
+  const outputChannel = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
+  context.subscriptions.push(outputChannel);
+
+  server = new RouteAtlasServer(context, outputChannel, IMPLEMENTED_CLIENT_COMMANDS);
+  const tree = new RoutesTree(server, outputChannel);
+  const activeServer = server;
+  context.subscriptions.push(
+    server,
+    tree,
+    new ServerStatusBar(server),
+    ...registerCommands(server, tree),
+    server.onDidChangeStatus((status) => {
+      void vscode.commands.executeCommand('setContext', 'routeAtlas.serverReady', activeServer.isReady);
+      void vscode.commands.executeCommand('setContext', 'routeAtlas.serverStopped', status.state === 'stopped');
+    }),
+  );
+  void vscode.commands.executeCommand('setContext', 'routeAtlas.serverReady', false);
+  void vscode.commands.executeCommand('setContext', 'routeAtlas.serverStopped', false);
+  void vscode.commands.executeCommand('setContext', 'routeAtlas.noApps', false);
+
+  // The view and the commands above work without a server (restart is one of them), so a failed start
+  // is shown, with the way to its details, rather than failing the activation. VS Code shows nothing
+  // when an extension fails to activate, so saying so is ours to do.
+  try {
+    await server.start();
+  } catch (error) {
+    void server.showStartFailure(error);
+  }
+  return { treeRows: () => treeRows(tree) };
+}
+
+function treeRows(tree: RoutesTree): TreeRow[] {
+  const rows: TreeRow[] = [];
+  const walk = (nodes: ReturnType<RoutesTree['getChildren']>, depth: number) => {
+    for (const node of nodes) {
+      const item = tree.getTreeItem(node);
+      const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+      rows.push({ depth, label, description: typeof item.description === 'string' ? item.description : undefined, contextValue: item.contextValue });
+      walk(tree.getChildren(node), depth + 1);
+    }
+  };
+  walk(tree.getChildren(), 0);
+  return rows;
+}
+
+export async function deactivate(): Promise<void> {
+  await server?.stop();
+  server = undefined;
+}

@@ -1,0 +1,309 @@
+// The Endpoints view: a TreeDataProvider over the server's manifests, refetched when the server says they
+// changed, with a filter and `reveal` support.
+import * as vscode from 'vscode';
+import { type RouteAtlasServer, errorMessage } from './client';
+import { type EndpointFilter, FILTER_TOKENS, matchesEndpointFilter, parseEndpointFilter } from './endpointFilter';
+import { appTooltip, endpointTooltip, methodTooltip } from './endpointTooltip';
+import {
+  type EndpointNode,
+  type EndpointTree,
+  type EndpointTreeNode,
+  EMPTY_TREE,
+  type MethodNode,
+  buildEndpointTree,
+  childrenOf,
+  endpointDescription,
+  methodDescription,
+  visibleNodes,
+  worstSeverity,
+} from './endpointTree';
+import { isSameFile, manifestFileUri } from './locations';
+
+export const VIEW_ID = 'routeAtlas.routes';
+const REFRESH_DELAY_MS = 100;
+
+const CACHING_ICONS: Record<string, string> = {
+  static: 'lock',
+  isr: 'history',
+  'ssg-isr': 'history',
+  ssg: 'files',
+  dynamic: 'zap',
+  error: 'error',
+  unknown: 'question',
+};
+/** Routes without a GET have no caching verdict: a neutral request/response icon. */
+const NO_VERDICT_ICON = 'arrow-swap';
+
+function endpointIcon(node: EndpointNode): vscode.ThemeIcon {
+  const severity = worstSeverity(node.problems);
+  if (severity) return new vscode.ThemeIcon('warning', new vscode.ThemeColor(severity === 'error' ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'));
+  if (node.route.kind !== 'route') return new vscode.ThemeIcon('file-media');
+  const kind = node.route.caching?.kind;
+  if (kind === 'error') return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+  return new vscode.ThemeIcon(kind ? CACHING_ICONS[kind] : NO_VERDICT_ICON);
+}
+
+/** Arguments of the command a click runs: open without taking the focus from the tree. */
+function openCommand(node: EndpointNode | MethodNode): vscode.Command {
+  return { command: 'routeAtlas.openHandler', title: 'Open Handler', arguments: [node, { preserveFocus: true }] };
+}
+
+function countEndpoints(tree: EndpointTree, filter: EndpointFilter | undefined): number {
+  if (!filter) return tree.endpoints.length;
+  return tree.endpoints.filter((endpoint) => matchesEndpointFilter(filter, endpoint)).length;
+}
+
+interface FilterPickItem extends vscode.QuickPickItem {
+  /** Set on completions: choosing one adds the token instead of applying the filter. */
+  token?: string;
+}
+
+export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vscode.Disposable {
+  private tree: EndpointTree = EMPTY_TREE;
+  private filter: EndpointFilter | undefined;
+  private visible: Set<EndpointTreeNode> | undefined;
+  private loaded = false;
+  private manifestVersion = -1;
+  private requestCount = 0;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  private readonly loadedEmitter = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.loadedEmitter];
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  readonly view: vscode.TreeView<EndpointTreeNode>;
+
+  constructor(
+    private readonly server: RouteAtlasServer,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.view,
+      server.onDidChangeManifest(() => this.scheduleRefresh()),
+      server.onDidChangeStatus((status) => {
+        // A restarted server counts versions from scratch.
+        if (status.state === 'starting') this.manifestVersion = -1;
+        if (status.state === 'ready') this.scheduleRefresh();
+      }),
+    );
+    void vscode.commands.executeCommand('setContext', 'routeAtlas.filterActive', false);
+  }
+
+  /** Every endpoint in the current manifests. */
+  get endpoints(): readonly EndpointNode[] {
+    return this.tree.endpoints;
+  }
+
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
+  /** Coalesces bursts of change notifications (a save that touches several routes) into one request. */
+  scheduleRefresh(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refresh();
+    }, REFRESH_DELAY_MS);
+  }
+
+  /** Fetches the manifests now; a response that a later request or a newer version overtook is dropped. */
+  async refresh(): Promise<void> {
+    const request = ++this.requestCount;
+    let result;
+    try {
+      result = await this.server.requestManifest();
+    } catch (error) {
+      this.log.error(`Fetching the route manifest failed: ${errorMessage(error)}`);
+      return;
+    }
+    if (!result || request !== this.requestCount || result.version < this.manifestVersion) return;
+    this.manifestVersion = result.version;
+    this.tree = buildEndpointTree(result.folders);
+    this.loaded = true;
+    void vscode.commands.executeCommand('setContext', 'routeAtlas.noApps', this.tree.appCount === 0);
+    this.applyFilter(this.filter?.text ?? '');
+    this.loadedEmitter.fire();
+  }
+
+  /** Resolves once a manifest has arrived, or after `timeoutMs`; tells whether one has. */
+  async waitUntilLoaded(timeoutMs: number): Promise<boolean> {
+    if (this.loaded) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        subscription.dispose();
+        resolve(this.loaded);
+      }, timeoutMs);
+      const subscription = this.loadedEmitter.event(() => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(true);
+      });
+    });
+  }
+
+  getTreeItem(node: EndpointTreeNode): vscode.TreeItem {
+    const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
+    switch (node.type) {
+      case 'app': {
+        const item = new vscode.TreeItem(node.label, Expanded);
+        item.id = node.id;
+        item.description = `Next.js ${node.app.nextVersion.version ?? node.app.nextVersion.major}`;
+        item.iconPath = new vscode.ThemeIcon('package');
+        item.tooltip = appTooltip(node);
+        item.contextValue = 'app';
+        return item;
+      }
+      case 'segment': {
+        const item = new vscode.TreeItem(node.label, Expanded);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('folder');
+        item.tooltip = node.path;
+        item.contextValue = 'segment';
+        return item;
+      }
+      case 'endpoint': {
+        // Sub-URLs stay in sight; an endpoint with only its methods below it starts collapsed.
+        const state = node.children.length > 0 ? Expanded : node.methods.length > 0 ? Collapsed : None;
+        const item = new vscode.TreeItem(node.label, state);
+        item.id = node.id;
+        item.description = endpointDescription(node.route);
+        item.iconPath = endpointIcon(node);
+        item.tooltip = endpointTooltip(node);
+        item.contextValue = node.route.kind === 'route' ? 'endpoint' : 'endpoint.metadata';
+        item.command = openCommand(node);
+        return item;
+      }
+      case 'method': {
+        const item = new vscode.TreeItem(node.method.name, None);
+        item.id = node.id;
+        item.description = methodDescription(node.method);
+        item.iconPath = new vscode.ThemeIcon('symbol-method');
+        item.tooltip = methodTooltip(node);
+        item.contextValue = 'method';
+        item.command = openCommand(node);
+        return item;
+      }
+    }
+  }
+
+  getChildren(node?: EndpointTreeNode): EndpointTreeNode[] {
+    const children = node ? childrenOf(node) : this.tree.roots;
+    const visible = this.visible;
+    if (!visible) return children;
+    return children.filter((child) => child.type === 'method' || visible.has(child));
+  }
+
+  getParent(node: EndpointTreeNode): EndpointTreeNode | undefined {
+    return node.parent;
+  }
+
+  /** The endpoints served from a file, or else those whose handler code lives in it. */
+  endpointsOfFile(uri: vscode.Uri): EndpointNode[] {
+    const served = this.tree.endpoints.filter((e) => isSameFile(manifestFileUri(e.root, e.route.file), uri));
+    if (served.length > 0) return served;
+    return this.tree.endpoints.filter((e) => e.route.methods.some((m) => m.definition && isSameFile(manifestFileUri(e.root, m.definition.file), uri)));
+  }
+
+  /** Selects a node, first clearing a filter that hides it. */
+  async reveal(node: EndpointTreeNode): Promise<void> {
+    const endpoint = node.type === 'method' ? node.parent : node;
+    if (this.visible && !this.visible.has(endpoint)) this.applyFilter('');
+    await this.view.reveal(node, { select: true, focus: true, expand: false });
+  }
+
+  // ---- filter
+
+  get filterText(): string {
+    return this.filter?.text ?? '';
+  }
+
+  /** Filters the view; an empty text shows everything. */
+  applyFilter(text: string): void {
+    const filter = parseEndpointFilter(text);
+    this.filter = filter;
+    this.visible = filter ? visibleNodes(this.tree, (endpoint) => matchesEndpointFilter(filter, endpoint)) : undefined;
+    this.view.description = filter ? `Filter: ${filter.text}` : undefined;
+    this.view.message = this.viewMessage();
+    void vscode.commands.executeCommand('setContext', 'routeAtlas.filterActive', filter !== undefined);
+    this.changeEmitter.fire();
+  }
+
+  /**
+   * Asks for a filter. The view follows while typing; Escape puts the previous filter back. Choosing a
+   * suggested `key:value` token adds it to the text rather than closing the box.
+   */
+  async promptFilter(): Promise<void> {
+    const previous = this.filterText;
+    const quickPick = vscode.window.createQuickPick<FilterPickItem>();
+    quickPick.title = 'Filter Endpoints';
+    quickPick.placeholder = 'Words from the URL or file, and method:POST, cache:dynamic, kind:metadata, has:problems';
+    quickPick.value = previous;
+    let accepted = false;
+    const update = () => {
+      this.applyFilter(quickPick.value);
+      quickPick.items = this.filterPickItems(quickPick.value);
+    };
+    update();
+    await new Promise<void>((resolve) => {
+      const subscriptions = [
+        quickPick.onDidChangeValue(update),
+        quickPick.onDidAccept(() => {
+          const item = quickPick.selectedItems[0] ?? quickPick.activeItems[0];
+          if (item?.token) {
+            // The token replaces the word being typed, if any.
+            const words = quickPick.value.split(/\s+/).filter((word) => word.length > 0);
+            if (!/\s$/.test(quickPick.value)) words.pop();
+            quickPick.value = [...words, item.token].join(' ') + ' ';
+            update();
+            return;
+          }
+          accepted = true;
+          quickPick.hide();
+        }),
+        quickPick.onDidHide(() => {
+          if (!accepted) this.applyFilter(previous);
+          for (const subscription of subscriptions) subscription.dispose();
+          quickPick.dispose();
+          resolve();
+        }),
+      ];
+      quickPick.show();
+    });
+  }
+
+  private filterPickItems(value: string): FilterPickItem[] {
+    const filter = parseEndpointFilter(value);
+    const matching = countEndpoints(this.tree, filter);
+    const apply: FilterPickItem = filter
+      ? {
+          label: `$(filter) Filter by “${filter.text}”`,
+          description: `${matching} of ${this.tree.endpoints.length} endpoints`,
+          detail: filter.mistakes.length > 0 ? `$(warning) ${filter.mistakes.join('; ')}` : undefined,
+          alwaysShow: true,
+        }
+      : { label: '$(clear-all) Show all endpoints', description: `${this.tree.endpoints.length} endpoints`, alwaysShow: true };
+    const typing = /\s$/.test(value) ? '' : (value.split(/\s+/).pop() ?? '').toLowerCase();
+    const used = new Set(value.toLowerCase().split(/\s+/));
+    // `post` suggests method:POST as well as tokens that start with what was typed.
+    const suggests = (token: string) => token.startsWith(typing) || token.slice(token.indexOf(':') + 1).startsWith(typing);
+    const suggestions = FILTER_TOKENS.filter((token) => suggests(token.toLowerCase()) && !used.has(token.toLowerCase())).map(
+      (token): FilterPickItem => ({ label: token, description: 'add to the filter', token, alwaysShow: true }),
+    );
+    return [apply, ...suggestions];
+  }
+
+  private viewMessage(): string | undefined {
+    if (!this.loaded) return undefined;
+    if (this.filter && this.visible?.size === 0) return `No endpoint matches “${this.filter.text}”.`;
+    if (this.tree.appCount > 0 && this.tree.endpoints.length === 0) {
+      return 'No route handlers yet: add a route.ts under the app directory.';
+    }
+    return undefined;
+  }
+
+  dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

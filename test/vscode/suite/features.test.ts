@@ -1,0 +1,116 @@
+// The extension at work in a real VS Code on the fixture workspace (a copy made by run.mjs): lenses,
+// diagnostics, symbols, and how they follow edits and new files.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { until } from './poll';
+
+const EXTENSION_ID = 'route-atlas.route-atlas';
+
+function workspaceUri(relative: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders![0];
+  return vscode.Uri.joinPath(folder.uri, ...relative.split('/'));
+}
+
+async function lensTitles(uri: vscode.Uri): Promise<string[]> {
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+  return lenses.map((l) => l.command?.title ?? '').filter(Boolean);
+}
+
+async function symbolNames(query: string): Promise<string[]> {
+  const symbols = (await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', query)) ?? [];
+  return symbols.map((s) => s.name);
+}
+
+interface TreeRow {
+  depth: number;
+  label: string;
+  description?: string;
+}
+
+describe('Route Atlas in a real VS Code', () => {
+  let api: { treeRows(): TreeRow[] };
+  before(async () => {
+    api = await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+  });
+
+  it('lists every endpoint in the Endpoints view with methods and caching badges', async () => {
+    await vscode.commands.executeCommand('routeAtlas.routes.focus');
+    const rows = await until('the endpoint rows', () => {
+      const r = api.treeRows();
+      return r.some((row) => row.label === '[id]') ? r : undefined;
+    });
+    const byLabel = new Map(rows.map((r) => [r.label, r]));
+    assert.match(byLabel.get('users')?.description ?? '', /GET POST · dynamic/);
+    assert.match(byLabel.get('about')?.description ?? '', /GET · build error/);
+    assert.ok(rows.some((r) => r.label === 'GET' && r.depth > byLabel.get('users')!.depth), 'method rows under an endpoint');
+  });
+
+  it('shows Send and caching lenses above the handlers of a route file', async () => {
+    const uri = workspaceUri('app/api/users/route.ts');
+    await vscode.window.showTextDocument(uri);
+    const titles = await until('lenses on app/api/users/route.ts', async () => {
+      const t = await lensTitles(uri);
+      return t.includes('Send POST /api/users') ? t : undefined;
+    });
+    assert.ok(titles.includes('Send GET /api/users'), titles.join(' | '));
+    assert.ok(titles.some((t) => t.startsWith('Dynamic')), `a caching lens: ${titles.join(' | ')}`);
+  });
+
+  it('reports the route/page conflict as an error diagnostic with the page as related information', async () => {
+    const uri = workspaceUri('app/about/route.ts');
+    const conflict = await until('the route-page-conflict diagnostic', () =>
+      vscode.languages.getDiagnostics(uri).find((d) => d.code === 'route-page-conflict'),
+    );
+    assert.strictEqual(conflict.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(conflict.message, /\/about/);
+    assert.ok(conflict.relatedInformation?.some((r) => r.location.uri.path.endsWith('/app/about/page.tsx')));
+  });
+
+  it('follows an unsaved edit that adds a method: the lens appears without saving', async () => {
+    const uri = workspaceUri('app/api/health/route.ts');
+    const editor = await vscode.window.showTextDocument(uri);
+    const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+    await editor.edit((edit) => edit.insert(end, '\n\nexport async function DELETE() {\n  return new Response(null, { status: 204 });\n}\n'));
+    assert.ok(editor.document.isDirty, 'the edit stays unsaved');
+    await until('a "Send DELETE /api/health" lens', async () => (await lensTitles(uri)).includes('Send DELETE /api/health') || undefined);
+    await until('DELETE in the tree', () => api.treeRows().some((r) => r.label === 'health' && /DELETE/.test(r.description ?? '')) || undefined);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('finds a route folder created on disk, through Ctrl+T symbols', async () => {
+    const file = workspaceUri('app/api/orders/[id]/route.ts');
+    await vscode.workspace.fs.writeFile(file, Buffer.from('export async function PATCH() {\n  return Response.json({ ok: true });\n}\n'));
+    const names = await until('the PATCH /api/orders/[id] symbol', async () => {
+      const n = await symbolNames('orders');
+      return n.includes('PATCH /api/orders/[id]') ? n : undefined;
+    });
+    assert.ok(names.includes('PATCH /api/orders/[id]'));
+    const rows = await until('the orders endpoint in the tree', () => (api.treeRows().some((r) => r.label === 'orders') ? api.treeRows() : undefined));
+    assert.ok(rows.some((r) => r.label === '[id]' && /PATCH/.test(r.description ?? '')));
+  });
+
+  it('puts a new conflict in the Problems panel when a page appears beside a route', async () => {
+    await vscode.workspace.fs.writeFile(workspaceUri('app/api/orders/[id]/page.tsx'), Buffer.from('export default function Order() {\n  return null;\n}\n'));
+    const routeUri = workspaceUri('app/api/orders/[id]/route.ts');
+    const conflict = await until('a route-page-conflict on the new route', () =>
+      vscode.languages.getDiagnostics(routeUri).find((d) => d.code === 'route-page-conflict'),
+    );
+    assert.match(conflict.message, /orders/);
+  });
+
+  it('jumps from a URL string in the app code to its handler', async () => {
+    const caller = workspaceUri('lib/client.ts');
+    const text = "export async function listUsers() {\n  const response = await fetch('/api/users');\n  return response.json();\n}\n";
+    await vscode.workspace.fs.writeFile(caller, Buffer.from(text));
+    const document = await vscode.workspace.openTextDocument(caller);
+    await vscode.window.showTextDocument(document);
+    const position = new vscode.Position(1, text.split('\n')[1].indexOf('/api/users') + 3);
+    const targets = await until('a definition for /api/users', async () => {
+      const found = (await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>('vscode.executeDefinitionProvider', caller, position)) ?? [];
+      return found.length > 0 ? found : undefined;
+    });
+    const target = targets[0];
+    const uri = 'targetUri' in target ? target.targetUri : target.uri;
+    assert.ok(uri.path.endsWith('/app/api/users/route.ts'), uri.toString());
+  });
+});
