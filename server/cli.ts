@@ -3,6 +3,10 @@ import * as path from 'node:path';
 import type { AppManifest, Problem, Route, RouteManifest } from './analysis/model';
 import { scanWorkspace } from './analysis/scan';
 import { SUPPORTED_MAJORS } from './analysis/nextVersion';
+import { setSummaryWorkerEntry } from './analysis/parallelSummaries';
+// In a worker thread this module does the work of the cold scan's second thread.
+import './analysis/summaryWorker';
+import { isMainThread } from 'node:worker_threads';
 
 const USAGE = `Usage: route-atlas [dir] [options]
 
@@ -165,6 +169,7 @@ function readOwnVersion(): string {
   }
 }
 
-if (require.main === module) {
+if (isMainThread && require.main === module) {
+  setSummaryWorkerEntry(__filename);
   process.exitCode = main(process.argv.slice(2));
 }

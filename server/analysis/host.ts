@@ -30,12 +30,9 @@ export interface FileHost {
 export const nodeFileHost: FileHost = {
   readFile: (path) => fs.readFileSync(path),
   stat(path) {
-    try {
-      const s = fs.statSync(path);
-      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs };
-    } catch {
-      return undefined;
-    }
+    // Probing for files that do not exist is the common case in module resolution: no exceptions.
+    const s = fs.statSync(path, { throwIfNoEntry: false });
+    return s ? { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs } : undefined;
   },
   readDirectory: (path) =>
     fs.readdirSync(path, { withFileTypes: true }).map((d) => ({

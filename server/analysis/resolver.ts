@@ -28,6 +28,8 @@ export class ModuleResolver {
   private readonly resolutions = new Map<string, string | null>();
   private readonly configsByDir = new Map<string, PathsConfig | null>();
   private readonly fileExists = new Map<string, boolean>();
+  /** Names in each directory probed, so that trying eight extensions costs one listing, not eight stats. */
+  private readonly listings = new Map<string, Set<string> | null>();
 
   constructor(private readonly host: FileHost, private readonly stopDir: string) {}
 
@@ -35,6 +37,7 @@ export class ModuleResolver {
   clear(): void {
     this.resolutions.clear();
     this.fileExists.clear();
+    this.listings.clear();
     this.configsByDir.clear();
   }
 
@@ -42,6 +45,7 @@ export class ModuleResolver {
   forgetMissing(): void {
     for (const [key, value] of this.resolutions) if (value === null) this.resolutions.delete(key);
     for (const [file, exists] of this.fileExists) if (!exists) this.fileExists.delete(file);
+    this.listings.clear();
   }
 
   /** A file or folder was deleted: forget what resolved to it. */
@@ -49,6 +53,7 @@ export class ModuleResolver {
     const inside = (file: string) => file === deleted || file.startsWith(deleted + path.sep);
     for (const [key, value] of this.resolutions) if (value !== null && inside(value)) this.resolutions.delete(key);
     for (const file of this.fileExists.keys()) if (inside(file)) this.fileExists.delete(file);
+    this.listings.clear();
   }
 
   resolve(specifier: string, fromFile: string): string | undefined {
@@ -84,10 +89,25 @@ export class ModuleResolver {
   private exists(file: string): boolean {
     let known = this.fileExists.get(file);
     if (known === undefined) {
-      known = this.host.stat(file)?.isFile ?? false;
+      const names = this.listingOf(path.dirname(file));
+      // A listed name may be a folder or a link: only then is a stat needed.
+      known = names !== null && names.has(path.basename(file)) && (this.host.stat(file)?.isFile ?? false);
       this.fileExists.set(file, known);
     }
     return known;
+  }
+
+  private listingOf(dir: string): Set<string> | null {
+    let names = this.listings.get(dir);
+    if (names === undefined) {
+      try {
+        names = new Set(this.host.readDirectory(dir).map((entry) => entry.name));
+      } catch {
+        names = null;
+      }
+      this.listings.set(dir, names);
+    }
+    return names;
   }
 
   private resolveAsFile(base: string): string | undefined {

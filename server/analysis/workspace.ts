@@ -5,6 +5,8 @@ import { isMetadataCodeFile, matchMetadataFile } from './metadataRoutes';
 import type { AppManifest, Location, NextConfigInfo, NextVersionInfo, PageEntry, Problem, Route, RouteManifest } from './model';
 import { MANIFEST_VERSION } from './model';
 import { type ModuleSummary, summarizeModule } from './moduleSummary';
+import { type SummaryJob, summarizeInParallel } from './parallelSummaries';
+import { DEFAULT_MAX_FILE_BYTES, readSourceText } from './sourceFiles';
 import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, readNextConfig } from './nextConfig';
 import { detectBundler, detectNextVersion } from './nextVersion';
 import { ModuleResolver } from './resolver';
@@ -19,8 +21,6 @@ import { toPosix } from './spans';
 import { publicPathOf, urlOfSegments } from './urls';
 
 export const GENERATOR_VERSION = '0.1.0';
-/** Files larger than this are listed but not parsed. */
-export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 export interface ScanOptions {
   /** Overrides the detected Next.js major for every app. */
@@ -147,7 +147,23 @@ export class Workspace {
     const discovery = discoverApps(this.host, this.root, this.relative);
     this.discoveryProblems = discovery.problems;
     this.apps = discovery.apps.map((candidate) => this.loadApp(candidate));
+    this.summarizeRouteFiles();
+    for (const app of this.apps) for (const file of app.routeFiles.keys()) this.linkRoute(app, file);
     return this.manifest();
+  }
+
+  /** Parses every route file not yet summarized, on two threads when the files are many and on disk. */
+  private summarizeRouteFiles(): void {
+    const jobs: SummaryJob[] = [];
+    for (const app of this.apps) {
+      for (const [abs, routeFile] of app.routeFiles) {
+        if (this.summaries.has(abs) || this.overlays.has(abs)) continue;
+        if (routeFile.kind === 'metadata' && !isMetadataCodeFile(routeFile.name, app.pageExtensions)) continue;
+        jobs.push({ abs, file: this.relative(abs) });
+      }
+    }
+    if (this.options.host) return; // A custom host (tests, editor buffers) must be read through itself.
+    summarizeInParallel(jobs, this.maxFileBytes, this.summaries);
   }
 
   /** Applies file changes and returns the updated manifest. */
@@ -251,26 +267,7 @@ export class Workspace {
 
   /** Reads a source file, or says why it is not parsed. */
   private readSource(abs: string): string | Problem {
-    let buffer: Buffer;
-    try {
-      buffer = this.host.readFile(abs);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException)?.code ?? 'error';
-      return { id: 'unreadable-file', severity: 'warning', file: this.relative(abs), message: `${this.relative(abs)} could not be read (${code}).` };
-    }
-    if (buffer.length > this.maxFileBytes) {
-      const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-      return {
-        id: 'file-too-large',
-        severity: 'warning',
-        file: this.relative(abs),
-        message: `${this.relative(abs)} is ${mb(buffer.length)} MB, over the ${mb(this.maxFileBytes)} MB limit: it was not parsed, so its methods are unknown.`,
-      };
-    }
-    if (buffer.subarray(0, 8000).includes(0)) {
-      return { id: 'binary-file', severity: 'warning', file: this.relative(abs), message: `${this.relative(abs)} is a binary file, not source code; it was not parsed.` };
-    }
-    return buffer.toString('utf8');
+    return readSourceText(this.host, abs, this.relative(abs), this.maxFileBytes);
   }
 
   private loadApp(candidate: AppCandidate): AppState {
@@ -318,7 +315,6 @@ export class Workspace {
       unresolved: new Set(),
     };
     this.walkAppDir(app, candidate.appDir, []);
-    for (const file of app.routeFiles.keys()) this.linkRoute(app, file);
     return app;
   }
 
