@@ -229,6 +229,14 @@ export class Workspace {
     };
   }
 
+  /** True when the file is a route, metadata or page file of some app (so a create event would be news). */
+  knowsFile(abs: string): boolean {
+    const relevant = /^(route|page)\.|^(sitemap|robots|manifest|favicon|icon|apple-icon|opengraph-image|twitter-image)/.test(path.basename(abs));
+    if (!relevant) return true;
+    const app = this.apps.find((candidate) => abs.startsWith(candidate.candidate.appDir + path.sep));
+    return !app || app.routeFiles.has(abs) || app.pages.has(abs);
+  }
+
   /** The module summary of a file, parsed once and cached until the file changes. */
   summaryOf(abs: string): ModuleSummary | undefined {
     const parsed = this.summaryOrProblem(abs);

@@ -232,7 +232,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   };
 
   const queue = (change: FileChange) => {
-    pending.set(change.path, { ...pending.get(change.path), ...change });
+    const previous = pending.get(change.path);
+    // An edit right after a creation is still a creation, with the newer text.
+    const type = previous?.type === 'created' && change.type === 'changed' ? 'created' : change.type;
+    pending.set(change.path, { ...previous, ...change, type });
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = setTimeout(flush, debounceMs);
   };
@@ -286,6 +289,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     else afterManifestChange([]);
   });
 
+  // A file created in the editor may reach us before (or instead of) the watcher's event.
+  documents.onDidOpen((event) => {
+    const file = uriToPath(event.document.uri);
+    const folder = file ? folderOf(file) : undefined;
+    if (file && folder && !folder.workspace.knowsFile(file)) queue({ path: file, type: 'created', text: event.document.getText() });
+  });
   documents.onDidChangeContent((event) => {
     const file = uriToPath(event.document.uri);
     if (file) queue({ path: file, type: 'changed', text: event.document.getText() });

@@ -21,7 +21,9 @@ export interface RequestDraft {
 export type RequestBodyDraft =
   | { kind: 'json'; fields: string[] }
   | { kind: 'formData'; fields: string[] }
-  | { kind: 'text' };
+  | { kind: 'text' }
+  /** A concrete body, sent as is (a request that was really sent, for "Copy as cURL" in the response view). */
+  | { kind: 'raw'; text: string };
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -119,6 +121,9 @@ export function formatCurl(draft: RequestDraft): string {
     case 'text':
       options.push(`--data-raw ${quoteForShell('')}`);
       break;
+    case 'raw':
+      options.push(`--data-raw ${quoteForShell(draft.body.text)}`);
+      break;
   }
   const head = `curl ${quoteForShell(draft.url)}`;
   if (options.length <= 1) return [head, ...options].join(' ');
@@ -155,6 +160,9 @@ export function formatFetch(draft: RequestDraft): string {
       break;
     case 'text':
       init.push('body: ""');
+      break;
+    case 'raw':
+      init.push(`body: ${jsString(draft.body.text)}`);
       break;
   }
   const call = init.length === 0 ? `fetch(${jsString(draft.url)})` : `fetch(${jsString(draft.url)}, {\n${init.map((entry) => `  ${entry},\n`).join('')}})`;

@@ -133,6 +133,18 @@ describe('language server (in process, over streams)', () => {
     assert.equal(targets[0].range.start.line, lineContaining(USERS_ROUTE, 'export async function GET') - 1);
   });
 
+  it('learns about a route file from the editor when no watcher event came', async () => {
+    writeFiles(root, { 'app/api/fresh/route.ts': '' });
+    const uri = uriOf('app/api/fresh/route.ts');
+    const changed = session.waitFor(DidChangeManifestNotification.method, () => true, 10_000, false);
+    const text = 'export async function PUT() {\n  return new Response(null, { status: 204 });\n}\n';
+    session.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+    await changed;
+    const result = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
+    const fresh = result.folders[0].manifest.apps[0].routes.find((r) => r.url === '/api/fresh');
+    assert.deepEqual(fresh?.methods.filter((m) => !m.implicit).map((m) => m.name), ['PUT']);
+  });
+
   it('finds endpoints as workspace symbols', async () => {
     const symbols = await session.client.sendRequest<WorkspaceSymbol[]>('workspace/symbol', { query: 'get users' });
     assert.deepEqual(

@@ -90,12 +90,12 @@ describe('Route Atlas in a real VS Code', () => {
   });
 
   it('puts a new conflict in the Problems panel when a page appears beside a route', async () => {
-    await vscode.workspace.fs.writeFile(workspaceUri('app/api/orders/[id]/page.tsx'), Buffer.from('export default function Order() {\n  return null;\n}\n'));
-    const routeUri = workspaceUri('app/api/orders/[id]/route.ts');
-    const conflict = await until('a route-page-conflict on the new route', () =>
+    await vscode.workspace.fs.writeFile(workspaceUri('app/api/users/page.tsx'), Buffer.from('export default function Users() {\n  return null;\n}\n'));
+    const routeUri = workspaceUri('app/api/users/route.ts');
+    const conflict = await until('a route-page-conflict on app/api/users/route.ts', () =>
       vscode.languages.getDiagnostics(routeUri).find((d) => d.code === 'route-page-conflict'),
     );
-    assert.match(conflict.message, /orders/);
+    assert.match(conflict.message, /\/api\/users/);
   });
 
   it('jumps from a URL string in the app code to its handler', async () => {

@@ -1,0 +1,146 @@
+// Where an app's dev server listens, read from its files: the `dev` script's port flag or PORT variable, then
+// PORT in the .env files, then Next's default, http://localhost:3000. The route's publicPath already holds
+// basePath, so a base URL is only scheme, host and port. No vscode here: plain Node tests run it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const DEFAULT_PORT = 3000;
+
+/** A base URL and the sentence that says where it came from (shown in the response view and the README). */
+export interface DetectedBaseUrl {
+  baseUrl: string;
+  source: string;
+}
+
+/** What a `dev` script says about the server it starts. */
+export interface DevScriptInfo {
+  port?: number;
+  hostname?: string;
+  https?: boolean;
+}
+
+/**
+ * The .env files that can set PORT, highest precedence first: the order in which Next.js loads them for
+ * `next dev` (a value in an earlier file wins).
+ */
+export const ENV_FILES = ['.env.development.local', '.env.local', '.env.development', '.env'] as const;
+
+function validPort(text: string | undefined): number | undefined {
+  if (!text || !/^\d{1,5}$/.test(text)) return undefined;
+  const port = Number(text);
+  return port > 0 && port < 65536 ? port : undefined;
+}
+
+/**
+ * Reads the port, hostname and https flag of `next dev` from a package.json script: `next dev -p 4000`,
+ * `--port=4000`, `PORT=4000 next dev`, `cross-env PORT=4000 next dev --turbopack`. A flag wins over the
+ * PORT variable, as it does in Next.js. Values that are not literals (`-p $PORT`) are not guessed.
+ */
+export function readDevScript(script: string): DevScriptInfo {
+  const info: DevScriptInfo = {};
+  // Only the command that runs `next dev`: `npm run db && next dev -p 4000` and `concurrently "..."` alike.
+  const commands = script.split(/&&|\|\||;|\|/);
+  const nextCommand = commands.find((c) => /\bnext(?:\.js)?\s+dev\b/.test(c)) ?? commands.find((c) => /\bnext\b/.test(c));
+  if (!nextCommand) return info;
+  const words = nextCommand.trim().replace(/^["']|["']$/g, '').split(/\s+/);
+  let envPort: number | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    const assignment = /^PORT=["']?(\d+)["']?$/.exec(word);
+    if (assignment) envPort = validPort(assignment[1]);
+    const flag = /^(-p|--port|-H|--hostname)(?:=(.*))?$/.exec(word);
+    if (flag) {
+      const value = flag[2] ?? words[i + 1];
+      if (flag[2] === undefined) i++;
+      if (flag[1] === '-p' || flag[1] === '--port') info.port = validPort(value?.replace(/^["']|["']$/g, '')) ?? info.port;
+      else if (value && /^[\w.:[\]-]+$/.test(value)) info.hostname = value;
+    }
+    if (word === '--experimental-https') info.https = true;
+  }
+  info.port ??= envPort;
+  return info;
+}
+
+/** The PORT a dotenv file sets (`PORT=4000`, `export PORT="4000"`, comments and spaces allowed). */
+export function readEnvPort(text: string): number | undefined {
+  let port: number | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?PORT\s*=\s*(?:"(\d+)"|'(\d+)'|(\d+))\s*(?:#.*)?$/.exec(line);
+    // A later line overrides an earlier one, as dotenv does.
+    if (match) port = validPort(match[1] ?? match[2] ?? match[3]) ?? port;
+  }
+  return port;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `0.0.0.0` and `::` mean "every interface"; a client connects to localhost instead. */
+function clientHostname(hostname: string | undefined): string {
+  if (!hostname || hostname === '0.0.0.0' || hostname === '::' || hostname === '[::]') return 'localhost';
+  return hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
+}
+
+/**
+ * The base URL of an app's dev server: the `dev` script, then PORT in the .env files (in Next's order of
+ * precedence), then http://localhost:3000. `appDir` is the folder of the app's package.json; `label` names
+ * it in the source sentence (`apps/web`).
+ */
+export function detectBaseUrl(appDir: string, label = path.basename(appDir), read: (file: string) => string | undefined = readText): DetectedBaseUrl {
+  let script: DevScriptInfo = {};
+  const packageText = read(path.join(appDir, 'package.json'));
+  if (packageText) {
+    try {
+      const dev = (JSON.parse(packageText) as { scripts?: Record<string, unknown> }).scripts?.dev;
+      if (typeof dev === 'string') script = readDevScript(dev);
+    } catch {
+      // A package.json that does not parse says nothing about the port; the .env files still may.
+    }
+  }
+  const scheme = script.https ? 'https' : 'http';
+  const host = clientHostname(script.hostname);
+  if (script.port) return { baseUrl: `${scheme}://${host}:${script.port}`, source: `the dev script in ${path.posix.join(label, 'package.json')}` };
+  for (const name of ENV_FILES) {
+    const text = read(path.join(appDir, name));
+    const port = text === undefined ? undefined : readEnvPort(text);
+    if (port) return { baseUrl: `${scheme}://${host}:${port}`, source: `PORT in ${path.posix.join(label, name)}` };
+  }
+  return { baseUrl: `${scheme}://${host}:${DEFAULT_PORT}`, source: "Next's default port" };
+}
+
+/** What VS Code's `inspect()` returns for a setting, reduced to the scopes that matter here. */
+export interface SettingValues<T> {
+  globalValue?: T;
+  workspaceValue?: T;
+  workspaceFolderValue?: T;
+}
+
+/**
+ * The value of a setting that may choose where requests go or what they carry. In Restricted Mode a
+ * workspace (or folder) value could come from the repository that is not trusted, so only the user's own
+ * (global) value counts; in a trusted workspace the most specific value wins.
+ */
+export function trustedSettingValue<T>(values: SettingValues<T> | undefined, isTrusted: boolean): T | undefined {
+  if (!values) return undefined;
+  if (!isTrusted) return values.globalValue;
+  return values.workspaceFolderValue ?? values.workspaceValue ?? values.globalValue;
+}
+
+/**
+ * The base URL for an app from `routeAtlas.request.baseUrls` (keys are app roots relative to the workspace
+ * folder: `.`, `apps/web`; `*` matches every app). A value that is not an http(s) URL is ignored.
+ */
+export function baseUrlFromSetting(baseUrls: Record<string, unknown> | undefined, appRoot: string): string | undefined {
+  if (!baseUrls) return undefined;
+  const normalized = appRoot === '' ? '.' : appRoot.replace(/\\/g, '/').replace(/\/+$/, '');
+  for (const key of [normalized, `./${normalized}`, '*']) {
+    const value = baseUrls[key];
+    if (typeof value === 'string' && /^https?:\/\/[^/]/i.test(value)) return value.replace(/\/+$/, '');
+  }
+  return undefined;
+}
