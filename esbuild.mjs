@@ -55,7 +55,7 @@ function assertNoCompilerInExtension(metafile) {
 }
 
 // Fixture apps are data, not code of ours: they are scanned, never compiled.
-const FIXTURE_DIRS = new Set(['node_modules', 'test/fixtures', 'test/oracle/cases', 'test/oracle/.work', 'test/sample-app', 'test/vscode/workspace']);
+const FIXTURE_DIRS = new Set(['node_modules', 'test/fixtures', 'test/oracle/cases', 'test/oracle/.work', 'test/sample-app', 'test/vscode/workspace', 'test/vscode/next-app']);
 
 function listSources(dir, out = []) {
   if (!existsSync(dir)) return out;
