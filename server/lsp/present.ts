@@ -25,7 +25,13 @@ export function describeVerdict(verdict: CachingVerdict, _root: string): string 
     case 'ssg-isr':
       return `${label}: prerendered, revalidated every ${verdict.revalidate} s`;
     case 'dynamic': {
-      const code = /`([^`]+)`/.exec(reason?.message ?? '')?.[1];
+      const message = reason?.message ?? '';
+      const exported = /^Exporting (\w+)/.exec(message);
+      if (exported) return `${label}: exports ${exported[1]}`;
+      if (/unless you opt in/.test(message)) return `${label}: not opted in to caching`;
+      const segment = /^The dynamic segment (\[[^\]]+\])/.exec(message);
+      if (segment) return `${label}: ${segment[1]} without generateStaticParams`;
+      const code = /`([^`]+)`/.exec(message)?.[1];
       return `${label}: ${code ?? 'runs on every request'}${code ? where : ''}`;
     }
     case 'error':
