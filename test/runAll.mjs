@@ -14,7 +14,7 @@ const parts = [
   { name: 'type-check', command: ['npx', 'tsc', '-p', '.', '--noEmit'] },
   { name: 'core, server and oracle-record tests', command: ['npx', 'mocha'] },
   { name: 'one real next build against the record', command: ['node', 'test/oracle/run.mjs', '--quick'], skip: 'ROUTE_ATLAS_SKIP_ORACLE' },
-  { name: 'extension in a real VS Code', command: ['node', 'test/vscode/run.mjs', '--no-build', '--ui', '--screenshots', 'media/screenshots'], skip: 'ROUTE_ATLAS_SKIP_VSCODE' },
+  { name: 'the packaged .vsix installed in a real VS Code', command: ['node', 'test/vscode/vsix.mjs', '--ui', '--screenshots', 'out/screenshots'], skip: 'ROUTE_ATLAS_SKIP_VSCODE' },
 ];
 
 const summary = [];
