@@ -1,0 +1,3 @@
+export async function GET() {
+  return Response.json({ now: Date.now() });
+}

@@ -1,0 +1,5 @@
+export const dynamic = 'error';
+
+export async function GET() {
+  return Response.json({ ok: true });
+}

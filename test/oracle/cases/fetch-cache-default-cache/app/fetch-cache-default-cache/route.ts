@@ -1,0 +1,5 @@
+export const fetchCache = 'default-cache';
+
+export async function GET() {
+  return Response.json({ ok: true });
+}

@@ -1,0 +1,4 @@
+export async function GET() {
+  const res = await fetch('http://127.0.0.1:47391/fetch-revalidate-60', { next: { revalidate: 60 } });
+  return Response.json(await res.json());
+}

@@ -1,0 +1,5 @@
+export const dynamic = 'force-dynamik';
+
+export async function GET() {
+  return Response.json({ ok: true });
+}

@@ -1,0 +1,5 @@
+export const dynamic = 'force-static';
+
+export async function GET(request: Request) {
+  return Response.json({ url: request.url });
+}

@@ -1,0 +1,9 @@
+export const dynamic = 'force-static';
+
+export async function GET() {
+  return Response.json({ ok: true });
+}
+
+export async function POST() {
+  return Response.json({ ok: true });
+}

@@ -1,0 +1,3 @@
+export async function get() {
+  return Response.json({ ok: true });
+}

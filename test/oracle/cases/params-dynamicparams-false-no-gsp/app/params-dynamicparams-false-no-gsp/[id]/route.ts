@@ -1,0 +1,5 @@
+export const dynamicParams = false;
+
+export async function GET() {
+  return Response.json({ ok: true });
+}

@@ -1,0 +1,9 @@
+export const revalidate = 60;
+
+export function generateStaticParams() {
+  return [{ id: 'a' }, { id: 'b' }];
+}
+
+export async function GET() {
+  return Response.json({ ok: true });
+}

@@ -1,0 +1,3 @@
+import { withX } from '../../lib/withX';
+
+export const GET = withX(async () => Response.json({ ok: true }));
