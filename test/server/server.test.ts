@@ -104,6 +104,17 @@ describe('language server (in process, over streams)', () => {
     assert.equal(conflict.relatedInformation?.[0].location.uri, uriOf('app/about/page.tsx'));
   });
 
+  it('takes each check\'s severity from routeAtlas.lint settings', async () => {
+    const uri = uriOf('app/about/route.ts');
+    await waitForDiagnostics(session, uri, (d) => d.some((x) => x.code === 'route-page-conflict'));
+    session.client.sendNotification('workspace/didChangeConfiguration', {
+      settings: { routeAtlas: { lint: { 'route-page-conflict': 'ignore', 'frozen-time-varying': 'error' } } },
+    });
+    await session.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length === 0, 10_000, false);
+    const time = await waitForDiagnostics(session, uriOf('app/api/time/route.ts'), (d) => d.some((x) => x.code === 'frozen-time-varying' && x.severity === 1));
+    assert.ok(time.length > 0);
+  });
+
   it('offers the quick fix of a caching trap as a workspace edit', async () => {
     const uri = uriOf('app/api/time/route.ts');
     const diagnostics = await waitForDiagnostics(session, uri, (d) => d.some((x) => x.code === 'frozen-time-varying'));
