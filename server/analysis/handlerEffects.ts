@@ -2,7 +2,7 @@ import type { CallSite, Effect, FunctionFacts } from './effects';
 import { RETURNED_HANDLER_REQUEST } from './effects';
 import type { Location, Span } from './model';
 import type { LocalBinding } from './moduleSummary';
-import type { HandlerTarget, ModuleLinker } from './routeModule';
+import { type HandlerTarget, isWorkspaceSpecifier, type ModuleLinker } from './routeModule';
 
 /** An effect found in the handler or in a function it calls, with the calls that lead there. */
 export interface TracedEffect {
@@ -156,7 +156,3 @@ function unknownCallEffect(callee: { specifier: string; name: string }, span: Sp
   };
 }
 
-/** Specifiers that name the app's own code: relative paths and the usual tsconfig aliases. */
-function isWorkspaceSpecifier(specifier: string): boolean {
-  return /^(\.|\/|@\/|~\/|#)/.test(specifier);
-}

@@ -33,26 +33,60 @@ function workerScript(): string | undefined {
 }
 
 /**
- * Summarizes many files on this thread and one worker thread at once, synchronously: the caller's API
- * stays a plain function. Work is handed out in chunks from a shared queue, so neither thread idles
- * while the other still has files. Falls back to this thread alone when no worker can start.
+ * A worker thread started ahead of the work, so that loading the parser there overlaps with the file
+ * walk here. It waits for one batch of jobs.
  */
-export function summarizeInParallel(jobs: readonly SummaryJob[], maxBytes: number, into: Map<string, ModuleSummary | Problem>): void {
-  const script = jobs.length >= PARALLEL_THRESHOLD && os.availableParallelism() > 1 ? workerScript() : undefined;
-  if (!script) {
+export class SummaryWorker {
+  readonly shared = new Int32Array(new SharedArrayBuffer(8));
+  private readonly channel = new MessageChannel();
+  private readonly worker: Worker;
+
+  private constructor(script: string) {
+    const { port2 } = this.channel;
+    this.worker = new Worker(script, { workerData: { kind: SUMMARY_WORKER_KIND, shared: this.shared, port: port2 }, transferList: [port2] });
+    // An idle worker must not keep a CLI process alive.
+    this.worker.unref();
+  }
+
+  /** Starts a worker when this machine has a second core and a worker script exists. */
+  static start(): SummaryWorker | undefined {
+    const script = os.availableParallelism() > 1 ? workerScript() : undefined;
+    if (!script) return undefined;
+    try {
+      return new SummaryWorker(script);
+    } catch {
+      return undefined;
+    }
+  }
+
+  get port(): MessagePort {
+    return this.channel.port1;
+  }
+
+  send(jobs: readonly SummaryJob[], maxBytes: number): void {
+    this.port.postMessage({ jobs, maxBytes, chunk: CHUNK });
+  }
+
+  dispose(): void {
+    this.port.close();
+    void this.worker.terminate();
+  }
+}
+
+/**
+ * Summarizes many files on this thread and a worker thread at once, synchronously: the caller's API
+ * stays a plain function. Work is handed out in chunks from a shared queue, so neither thread idles
+ * while the other still has files. Without a worker (or with few files) this thread does it all.
+ */
+export function summarizeInParallel(jobs: readonly SummaryJob[], maxBytes: number, into: Map<string, ModuleSummary | Problem>, worker = jobs.length >= PARALLEL_THRESHOLD ? SummaryWorker.start() : undefined): void {
+  if (!worker || jobs.length < PARALLEL_THRESHOLD) {
+    worker?.dispose();
     for (const job of jobs) into.set(job.abs, summarizeFile(nodeFileHost, job.abs, job.file, maxBytes));
     return;
   }
   // Slot 0: the next chunk to take; slot 1: chunks the worker finished (it notifies on it).
-  const shared = new Int32Array(new SharedArrayBuffer(8));
-  const { port1, port2 } = new MessageChannel();
-  let worker: Worker;
-  try {
-    worker = new Worker(script, { workerData: { kind: SUMMARY_WORKER_KIND, jobs, maxBytes, shared, port: port2, chunk: CHUNK }, transferList: [port2] });
-  } catch {
-    for (const job of jobs) into.set(job.abs, summarizeFile(nodeFileHost, job.abs, job.file, maxBytes));
-    return;
-  }
+  const { shared, port } = worker;
+  worker.send(jobs, maxBytes);
   const chunks = Math.ceil(jobs.length / CHUNK);
   let mine = 0;
   let received = 0;
@@ -61,19 +95,18 @@ export function summarizeInParallel(jobs: readonly SummaryJob[], maxBytes: numbe
     if (index >= chunks) break;
     for (const job of jobs.slice(index * CHUNK, (index + 1) * CHUNK)) into.set(job.abs, summarizeFile(nodeFileHost, job.abs, job.file, maxBytes));
     mine++;
-    received += drain(port1, into);
+    received += drain(port, into);
   }
   // Wait for the chunks the worker took; it bumps slot 1 after posting each one.
   const theirs = chunks - mine;
-  received += drain(port1, into);
+  received += drain(port, into);
   while (received < theirs) {
     const seen = Atomics.load(shared, 1);
-    received += drain(port1, into);
+    received += drain(port, into);
     if (received >= theirs) break;
     if (Atomics.wait(shared, 1, seen, 30_000) === 'timed-out') break;
   }
-  port1.close();
-  void worker.terminate();
+  worker.dispose();
   // Anything the worker did not deliver (it crashed, say) is done here.
   for (const job of jobs) if (!into.has(job.abs)) into.set(job.abs, summarizeFile(nodeFileHost, job.abs, job.file, maxBytes));
 }

@@ -63,7 +63,8 @@ export class ModuleLinker {
 
   resolve(specifier: string, from: string): string | undefined {
     const resolved = this.graph.resolve(specifier, from);
-    if (!resolved) this.hasUnresolved = true;
+    // Only the app's own code can appear later; an unresolved package stays a package.
+    if (!resolved && isWorkspaceSpecifier(specifier)) this.hasUnresolved = true;
     return resolved;
   }
 
@@ -194,6 +195,11 @@ export function linkRouteModule(routeFile: string, summary: ModuleSummary, graph
   addImplicitMethods(methods);
   otherExports.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { methods, segmentConfig, otherExports, linker, handlers };
+}
+
+/** Specifiers that name the app's own code: relative paths and the usual tsconfig aliases. */
+export function isWorkspaceSpecifier(specifier: string): boolean {
+  return /^(\.|\/|@\/|~\/|#)/.test(specifier);
 }
 
 function ownExport(file: string, summary: ModuleSummary, name: string): TracedExport | undefined {

@@ -4,14 +4,18 @@
 import { isMainThread, type MessagePort, workerData } from 'node:worker_threads';
 import { nodeFileHost } from './host';
 import { SUMMARY_WORKER_KIND, type SummaryJob } from './parallelSummaries';
+import { summarizeModule } from './moduleSummary';
 import { summarizeFile } from './sourceFiles';
 
 interface SummaryWorkerData {
   kind: typeof SUMMARY_WORKER_KIND;
-  jobs: SummaryJob[];
-  maxBytes: number;
   shared: Int32Array;
   port: MessagePort;
+}
+
+interface SummaryBatch {
+  jobs: SummaryJob[];
+  maxBytes: number;
   chunk: number;
 }
 
@@ -21,7 +25,13 @@ export function isSummaryWorker(): boolean {
 }
 
 export function runSummaryWorker(): void {
-  const { jobs, maxBytes, shared, port, chunk } = workerData as SummaryWorkerData;
+  const { shared, port } = workerData as SummaryWorkerData;
+  // Summarizing needs the parser: load it now, while the main thread is still walking folders.
+  summarizeModule('warm-up.ts', 'export const warm = 1;', 'warm-up.ts');
+  port.once('message', (batch: SummaryBatch) => summarizeBatch(batch, shared, port));
+}
+
+function summarizeBatch({ jobs, maxBytes, chunk }: SummaryBatch, shared: Int32Array, port: MessagePort): void {
   const chunks = Math.ceil(jobs.length / chunk);
   for (;;) {
     const index = Atomics.add(shared, 0, 1);

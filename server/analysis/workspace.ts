@@ -5,7 +5,7 @@ import { isMetadataCodeFile, matchMetadataFile } from './metadataRoutes';
 import type { AppManifest, Location, NextConfigInfo, NextVersionInfo, PageEntry, Problem, Route, RouteManifest } from './model';
 import { MANIFEST_VERSION } from './model';
 import { type ModuleSummary, summarizeModule } from './moduleSummary';
-import { type SummaryJob, summarizeInParallel } from './parallelSummaries';
+import { PARALLEL_THRESHOLD, type SummaryJob, SummaryWorker, summarizeInParallel } from './parallelSummaries';
 import { DEFAULT_MAX_FILE_BYTES, readSourceText } from './sourceFiles';
 import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, readNextConfig } from './nextConfig';
 import { detectBundler, detectNextVersion } from './nextVersion';
@@ -144,6 +144,7 @@ export class Workspace {
 
   /** Cold scan: discovers the apps, walks their app dirs and links every route. */
   scan(): RouteManifest {
+    this.routeFilesSeen = 0;
     const discovery = discoverApps(this.host, this.root, this.relative);
     this.discoveryProblems = discovery.problems;
     this.apps = discovery.apps.map((candidate) => this.loadApp(candidate));
@@ -162,9 +163,19 @@ export class Workspace {
         jobs.push({ abs, file: this.relative(abs) });
       }
     }
-    if (this.options.host) return; // A custom host (tests, editor buffers) must be read through itself.
-    summarizeInParallel(jobs, this.maxFileBytes, this.summaries);
+    const worker = this.warmWorker;
+    this.warmWorker = undefined;
+    if (this.options.host) {
+      // A custom host (tests, editor buffers) must be read through itself.
+      worker?.dispose();
+      return;
+    }
+    summarizeInParallel(jobs, this.maxFileBytes, this.summaries, worker);
   }
+
+  /** Route files seen by the walk of the current cold scan; many of them start the worker early. */
+  private routeFilesSeen = 0;
+  private warmWorker: SummaryWorker | undefined;
 
   /** Applies file changes and returns the updated manifest. */
   applyChanges(changes: FileChange[]): RouteManifest {
@@ -379,7 +390,10 @@ export class Workspace {
     const extension = pageExtensionOf(name, app.pageExtensions);
     if (extension !== undefined) {
       const stem = name.slice(0, name.length - extension.length - 1);
-      if (stem === 'route') app.routeFiles.set(abs, { abs, segments, name, kind: 'route' });
+      if (stem === 'route') {
+        app.routeFiles.set(abs, { abs, segments, name, kind: 'route' });
+        if (++this.routeFilesSeen === PARALLEL_THRESHOLD && !this.options.host) this.warmWorker = SummaryWorker.start();
+      }
       else if (stem === 'page') {
         const { url, privateFolder } = urlOfSegments(segments);
         if (!privateFolder) app.pages.set(abs, { url, file: this.relative(abs) });

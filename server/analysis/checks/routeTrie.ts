@@ -42,16 +42,13 @@ function newNode(): UrlNode {
  * conflict with the files involved instead of stopping at the first throw.
  */
 export function findUrlConflicts(entries: readonly UrlEntry[]): TrieError[] {
-  // Four checks ask for the same answer on every manifest build; the URL set rarely changes.
-  const key = entries.map((e) => `${e.url}\0${e.file}`).join('\n');
-  if (key === lastKey) return lastErrors;
-  lastKey = key;
-  lastErrors = computeUrlConflicts(entries);
-  return lastErrors;
+  // Four checks ask for the same answer in one run, over the same entries.
+  let errors = conflictCache.get(entries);
+  if (!errors) conflictCache.set(entries, (errors = computeUrlConflicts(entries)));
+  return errors;
 }
 
-let lastKey = '';
-let lastErrors: TrieError[] = [];
+const conflictCache = new WeakMap<readonly UrlEntry[], TrieError[]>();
 
 function computeUrlConflicts(entries: readonly UrlEntry[]): TrieError[] {
   const root = newNode();

@@ -1,8 +1,24 @@
 import type { PageEntry, Route } from '../model';
 import type { UrlEntry } from './routeTrie';
 
+interface Entries {
+  entries: UrlEntry[];
+  routeFiles: Set<string>;
+}
+
+// Four checks ask for the same entries in one run over the same arrays.
+const cache = new WeakMap<readonly Route[], { pages: readonly PageEntry[]; result: Entries }>();
+
 /** Every routed URL of an app (route handlers and pages; metadata routes have fixed names). */
-export function urlEntries(routes: readonly Route[], pages: readonly PageEntry[]): { entries: UrlEntry[]; routeFiles: Set<string> } {
+export function urlEntries(routes: readonly Route[], pages: readonly PageEntry[]): Entries {
+  const cached = cache.get(routes);
+  if (cached?.pages === pages) return cached.result;
+  const result = computeUrlEntries(routes, pages);
+  cache.set(routes, { pages, result });
+  return result;
+}
+
+function computeUrlEntries(routes: readonly Route[], pages: readonly PageEntry[]): Entries {
   const handlers = routes.filter((r) => r.kind === 'route' && !r.intercepting);
   const entries: UrlEntry[] = [...handlers.map((r) => ({ url: r.url, file: r.file })), ...pages.map((p) => ({ url: p.url, file: p.file }))];
   return { entries, routeFiles: new Set(handlers.map((r) => r.file)) };
