@@ -240,6 +240,13 @@ export class Workspace {
     };
   }
 
+  /** Modules some route's result depends on (re-exports, imported handlers, called helpers), absolute. */
+  dependencyFiles(): string[] {
+    const files = new Set<string>();
+    for (const app of this.apps) for (const [file, dependents] of app.dependents) if (dependents.size > 0) files.add(file);
+    return [...files];
+  }
+
   /** True when the file is a route, metadata or page file of some app (so a create event would be news). */
   knowsFile(abs: string): boolean {
     const relevant = /^(route|page)\.|^(sitemap|robots|manifest|favicon|icon|apple-icon|opengraph-image|twitter-image)/.test(path.basename(abs));

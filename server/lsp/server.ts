@@ -36,15 +36,11 @@ import { describeVerdict, hoverMarkdown } from './present';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings, severityFor } from './settings';
 
 /**
- * Globs of the files that can change a manifest; the client watches them for us. Folders under app dirs
- * are watched too: a file created together with its folder may be reported only as the folder.
+ * What the client watches for us: everything under app dirs (folders too, since a file created with its
+ * folder may be reported only as the folder), the files that configure an app, and, registered again
+ * whenever they change, the exact modules that some route's methods or verdict depend on.
  */
-export const WATCHED_GLOBS = [
-  '**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}',
-  '**/{package.json,tsconfig.json,jsconfig.json,pnpm-workspace.yaml}',
-  '**/*.{png,jpg,jpeg,gif,ico,svg,txt,xml,json,webmanifest}',
-  '**/app/**',
-];
+export const WATCHED_GLOBS = ['**/app/**', '**/{next.config.*,package.json,tsconfig.json,jsconfig.json,pnpm-workspace.yaml}'];
 
 /** How long edits settle before the manifest is rebuilt. */
 const DEBOUNCE_MS = 150;
@@ -166,8 +162,25 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }, Math.max(debounceMs * 3, 10));
   };
 
+  let dependencyWatch: { key: string; registration?: Promise<{ dispose(): void }> } = { key: '' };
+  /** Watches the modules outside app dirs that routes depend on; re-registered only when that set changes. */
+  const watchDependencies = () => {
+    if (!canRegisterWatchers) return;
+    const files = [...folders.values()].flatMap((f) => f.workspace.dependencyFiles().filter((file) => !/[\\/](src[\\/])?app[\\/]/.test(file)));
+    const key = files.sort().join('\n');
+    if (key === dependencyWatch.key) return;
+    const previous = dependencyWatch.registration;
+    const registration =
+      files.length > 0
+        ? connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: files.map((file) => ({ globPattern: file.split(path.sep).join('/') })) })
+        : undefined;
+    dependencyWatch = { key, registration };
+    void previous?.then((r) => r.dispose());
+  };
+
   const afterManifestChange = (changedFiles: string[]) => {
     manifestVersion++;
+    watchDependencies();
     publishDiagnostics();
     void connection.sendNotification(DidChangeManifestNotification.type, { version: manifestVersion, changedFiles });
     if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);

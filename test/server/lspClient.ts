@@ -13,6 +13,8 @@ export interface TestSession {
    */
   waitFor<T>(method: string, predicate?: (params: T) => boolean, timeoutMs?: number, fromHistory?: boolean): Promise<T>;
   statuses: ServerStatusParams[];
+  /** Requests the server sent to the client (registrations, refreshes), in order. */
+  requests: Array<{ method: string; params: unknown }>;
   dispose(): void;
 }
 
@@ -35,11 +37,16 @@ export function startTestSession(): TestSession {
       }
     }
   });
-  client.onRequest(() => null);
+  const requests: Array<{ method: string; params: unknown }> = [];
+  client.onRequest((method, params) => {
+    requests.push({ method, params });
+    return null;
+  });
   client.listen();
   return {
     client,
     statuses,
+    requests,
     waitFor<T>(method: string, predicate: (params: T) => boolean = () => true, timeoutMs = 10_000, fromHistory = true) {
       const seen = fromHistory ? [...history].reverse().find((n) => n.method === method && predicate(n.params as T)) : undefined;
       if (seen) return Promise.resolve(seen.params as T);

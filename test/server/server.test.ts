@@ -31,6 +31,8 @@ describe('language server (in process, over streams)', () => {
           'app/about/route.ts': 'export function GET() { return new Response("about"); }\n',
           'app/api/time/route.ts': "export const dynamic = 'force-static';\nexport function GET() { return Response.json({ now: Date.now() }); }\n",
           'lib/api.ts': LIB_API,
+          'app/api/legacy/route.ts': "export * from '../../../lib/handlers';\n",
+          'lib/handlers.ts': 'export async function GET() {\n  return Response.json({ legacy: true });\n}\n',
         },
         '14.2.35',
       ),
@@ -42,7 +44,7 @@ describe('language server (in process, over streams)', () => {
       processId: null,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'app' }],
-      capabilities: { window: { workDoneProgress: false } },
+      capabilities: { window: { workDoneProgress: false }, workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
       initializationOptions: { clientCommands: [ClientCommands.sendRequest, ClientCommands.revealReason, ClientCommands.showCallers], settings: {} },
     });
     session.client.sendNotification('initialized', {});
@@ -59,13 +61,13 @@ describe('language server (in process, over streams)', () => {
     assert.ok(states.indexOf('scanning') < states.indexOf('ready'));
     const ready = session.statuses.find((s) => s.state === 'ready')!;
     assert.equal(ready.apps, 1);
-    assert.equal(ready.routes, 3);
+    assert.equal(ready.routes, 4);
   });
 
   it('answers routeAtlas/manifest with every route', async () => {
     const result = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
     const urls = result.folders[0].manifest.apps[0].routes.map((r) => r.url);
-    assert.deepEqual(urls, ['/about', '/api/time', '/api/users']);
+    assert.deepEqual(urls, ['/about', '/api/legacy', '/api/time', '/api/users']);
   });
 
   it('follows an unsaved edit: a new POST appears in the manifest and the lenses', async () => {
@@ -142,6 +144,26 @@ describe('language server (in process, over streams)', () => {
     const targets = await session.client.sendRequest<Array<{ uri: string; range: { start: { line: number } } }>>('textDocument/definition', { textDocument: { uri: libUri }, position: { line, character } });
     assert.equal(targets[0].uri, uri);
     assert.equal(targets[0].range.start.line, lineContaining(USERS_ROUTE, 'export async function GET') - 1);
+  });
+
+  it('asks the client to watch app dirs, config files and exactly the modules routes depend on', () => {
+    const registrations = session.requests
+      .filter((r) => r.method === 'client/registerCapability')
+      .flatMap((r) => (r.params as { registrations: Array<{ registerOptions: { watchers: Array<{ globPattern: string }> } }> }).registrations)
+      .flatMap((r) => r.registerOptions.watchers.map((w) => w.globPattern));
+    assert.ok(registrations.includes('**/app/**'), registrations.join(' | '));
+    assert.ok(registrations.some((g) => g.endsWith('/lib/handlers.ts')), registrations.join(' | '));
+    assert.ok(!registrations.some((g) => g.endsWith('/lib/api.ts')), 'a module no route depends on is not watched');
+  });
+
+  it('re-links a route when a module it re-exports changes on disk', async () => {
+    writeFiles(root, { 'lib/handlers.ts': 'export async function GET() {\n  return Response.json({});\n}\nexport const DELETE = GET;\n' });
+    const changed = session.waitFor(DidChangeManifestNotification.method, () => true, 10_000, false);
+    session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('lib/handlers.ts'), type: 2 }] });
+    await changed;
+    const result = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
+    const legacy = result.folders[0].manifest.apps[0].routes.find((r) => r.url === '/api/legacy');
+    assert.deepEqual(legacy?.methods.filter((m) => !m.implicit).map((m) => m.name), ['GET', 'DELETE']);
   });
 
   it('learns about a route file from the editor when no watcher event came', async () => {
