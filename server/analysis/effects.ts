@@ -218,7 +218,8 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
   const visitChild = (child: ts.Node): void => visit(child);
   const visit = (node: ts.Node): void => {
     const parent = ancestors[ancestors.length - 1];
-    if (ts.isPropertyAccessExpression(node) && isParamsExpression(node.expression) && !ts.isCallExpression(parent) && node.name.text !== 'then') {
+    const isCallee = ts.isCallExpression(parent) && parent.expression === node;
+    if (ts.isPropertyAccessExpression(node) && isParamsExpression(node.expression) && !isCallee && node.name.text !== 'then') {
       syncParams(node, node.expression, false);
     }
     if (ts.isVariableDeclaration(node) && node.initializer && ts.isObjectBindingPattern(node.name) && isParamsExpression(node.initializer)) {

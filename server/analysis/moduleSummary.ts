@@ -43,8 +43,12 @@ export interface ModuleSummary {
   useClient: boolean;
   /** The module-level `'use cache'` directive. */
   useCache: boolean;
-  /** 1-based line where a new top-level statement goes: after the imports and directives. */
+  /** 1-based line where a new top-level statement goes: after the imports, directives and one blank line. */
   insertionLine: number;
+  /** True when a statement inserted there needs a blank line before it (no blank line follows the imports). */
+  insertionNeedsBlankLine: boolean;
+  /** 1-based numbers of the lines that are empty or whitespace, so fixes can keep the spacing tidy. */
+  blankLines: number[];
 }
 
 /** Summarizes a module. `file` is used in problems; it is the path relative to the scanned root. */
@@ -57,7 +61,8 @@ export function summarizeModule(absPath: string, text: string, file: string): Mo
     problems: [],
     useClient: hasDirective(sourceFile, 'use client'),
     useCache: hasDirective(sourceFile, 'use cache'),
-    insertionLine: insertionLineOf(sourceFile),
+    ...insertionPointOf(sourceFile),
+    blankLines: blankLinesOf(text),
   };
   const syntax = syntaxProblem(sourceFile, file);
   if (syntax) summary.problems.push(syntax);
@@ -162,14 +167,35 @@ export function summarizeModule(absPath: string, text: string, file: string): Mo
   return summary;
 }
 
-function insertionLineOf(sourceFile: ts.SourceFile): number {
+function insertionPointOf(sourceFile: ts.SourceFile): { insertionLine: number; insertionNeedsBlankLine: boolean } {
   let end = 0;
   for (const statement of sourceFile.statements) {
     const isPrologue = ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression);
     if (!ts.isImportDeclaration(statement) && !isPrologue) break;
     end = statement.getEnd();
   }
-  return end === 0 ? 1 : sourceFile.getLineAndCharacterOfPosition(end).line + 2;
+  if (end === 0) return { insertionLine: 1, insertionNeedsBlankLine: false };
+  const lastHeaderLine = sourceFile.getLineAndCharacterOfPosition(end).line; // 0-based
+  const lineStarts = sourceFile.getLineStarts();
+  const next = lineStarts[lastHeaderLine + 1];
+  const nextText = next === undefined ? '' : sourceFile.text.slice(next, lineStarts[lastHeaderLine + 2] ?? sourceFile.text.length);
+  const blankFollows = next !== undefined && nextText.trim() === '';
+  // Insert after the blank line that follows the imports, or make one.
+  return blankFollows ? { insertionLine: lastHeaderLine + 3, insertionNeedsBlankLine: false } : { insertionLine: lastHeaderLine + 2, insertionNeedsBlankLine: true };
+}
+
+function blankLinesOf(text: string): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i === text.length || text.charCodeAt(i) === 10) {
+      if (text.slice(start, i).trim() === '') lines.push(line);
+      line++;
+      start = i + 1;
+    }
+  }
+  return lines;
 }
 
 function hasDirective(sourceFile: ts.SourceFile, directive: string): boolean {

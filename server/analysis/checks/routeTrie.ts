@@ -1,4 +1,4 @@
-import type { Problem } from '../model';
+import type { Problem, Span } from '../model';
 
 /** One URL of the app (a route or a page), with the file that defines it. */
 export interface UrlEntry {
@@ -140,7 +140,7 @@ export function trieProblems(
   errors: readonly TrieError[],
   kinds: readonly TrieErrorKind[],
   id: string,
-  routeFiles: ReadonlySet<string>,
+  routeFiles: ReadonlyMap<string, Span>,
   consequence: string,
   failsBuild: (error: TrieError) => boolean,
 ): Problem[] {
@@ -150,12 +150,14 @@ export function trieProblems(
     const file = routeFiles.has(error.file) ? error.file : error.other && routeFiles.has(error.other) ? error.other : undefined;
     if (!file) continue;
     const other = file === error.file ? error.other : error.file;
+    const sentence = /[.!?)]$/.test(error.message) ? error.message : `${error.message}.`;
     problems.push({
       id,
       severity: 'error',
       failsBuild: failsBuild(error),
       file,
-      message: `${error.message} ${consequence}`,
+      span: routeFiles.get(file),
+      message: `${sentence} ${consequence}`,
       related: other ? [{ file: other, span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, message: 'the other route of the conflict' }] : undefined,
     });
   }

@@ -1,11 +1,12 @@
 import { validateSegmentConfig } from '../segmentConfigRules';
+import { removeLineFix } from './quickFixes';
 import type { RouteCheck } from './types';
 
 /** `cacheComponents` rejects `dynamic`, `revalidate`, `fetchCache`, `dynamicParams` and `runtime` exports. */
 export const segmentConfigCacheComponents: RouteCheck = {
   id: 'segment-config-cache-components',
   scope: 'route',
-  run({ route, context }) {
+  run({ route, context, summary }) {
     if (!context.cacheComponents) return [];
     return validateSegmentConfig(route.segmentConfig, route.url, context).map((issue) => {
       const value = route.segmentConfig[issue.key];
@@ -16,10 +17,7 @@ export const segmentConfigCacheComponents: RouteCheck = {
         file: issue.file ?? route.file,
         span: issue.span,
         message: `${issue.message} With cacheComponents, caching is declared with 'use cache' and cacheLife instead.`,
-        fix:
-          value?.file === route.file && value.span
-            ? { title: `Remove the \`${issue.key}\` export`, edits: [{ file: route.file, span: { line: value.span.line, column: 1, endLine: value.span.line + 1, endColumn: 1 }, newText: '' }] }
-            : undefined,
+        fix: value?.file === route.file && value.span ? removeLineFix(route.file, value.span.line, summary, `Remove the \`${issue.key}\` export`) : undefined,
       };
     });
   },

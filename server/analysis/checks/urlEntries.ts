@@ -1,9 +1,10 @@
-import type { PageEntry, Route } from '../model';
+import type { PageEntry, Route, Span } from '../model';
 import type { UrlEntry } from './routeTrie';
 
 interface Entries {
   entries: UrlEntry[];
-  routeFiles: Set<string>;
+  /** Route handler files → where to point a problem: the first exported method, else line 1. */
+  routeFiles: Map<string, Span>;
 }
 
 // Four checks ask for the same entries in one run over the same arrays.
@@ -21,5 +22,6 @@ export function urlEntries(routes: readonly Route[], pages: readonly PageEntry[]
 function computeUrlEntries(routes: readonly Route[], pages: readonly PageEntry[]): Entries {
   const handlers = routes.filter((r) => r.kind === 'route' && !r.intercepting);
   const entries: UrlEntry[] = [...handlers.map((r) => ({ url: r.url, file: r.file })), ...pages.map((p) => ({ url: p.url, file: p.file }))];
-  return { entries, routeFiles: new Set(handlers.map((r) => r.file)) };
+  const firstLine: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  return { entries, routeFiles: new Map(handlers.map((r) => [r.file, r.methods.find((m) => m.span)?.span ?? firstLine])) };
 }
