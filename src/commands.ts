@@ -5,7 +5,10 @@ import type { Route, Span } from '../server/analysis/model';
 import type { RouteAtlasServer } from './client';
 import { type EndpointNode, type MethodNode, explicitMethods } from './endpointTree';
 import { type OpenOptions, isSameFile, manifestFileUri, openLocation, spanToRange } from './locations';
-import { DEFAULT_BASE_URL, type RequestDraft, draftRequest, formatCurl, formatFetch, joinUrl, toUrlTemplate } from './requests/requestText';
+import type { RequestInput } from './requests/buildRequest';
+import { type LastResponse, RequestController, type RequestTarget } from './requests/requestController';
+import { resolveBaseUrl, rootOfRoute } from './requests/requestSettings';
+import { type RequestDraft, draftRequest, formatCurl, formatFetch, toUrlTemplate } from './requests/requestText';
 import { type RoutesTree, VIEW_ID } from './routesTree';
 
 type TreeTarget = EndpointNode | MethodNode;
@@ -39,11 +42,11 @@ function endpointOf(target: TreeTarget): EndpointNode {
 }
 
 /**
- * The base URL requests are written against. One place, so that the send-request module can put the
- * detected dev-server address (and `routeAtlas.request.baseUrls`) here.
+ * The base URL requests are written against: `routeAtlas.request.baseUrls`, the http-client.env.json
+ * environment, the app's `dev` script or .env files, else http://localhost:3000 (requests/requestSettings.ts).
  */
-export function baseUrlFor(_route: Route): string {
-  return DEFAULT_BASE_URL;
+export function baseUrlFor(route: Route, root = rootOfRoute(route)): string {
+  return resolveBaseUrl(route.appRoot, root).baseUrl;
 }
 
 async function copyToClipboard(text: string, what: string): Promise<void> {
@@ -51,7 +54,7 @@ async function copyToClipboard(text: string, what: string): Promise<void> {
   vscode.window.setStatusBarMessage(`$(check) Copied ${what}`, 3000);
 }
 
-export function registerCommands(server: RouteAtlasServer, tree: RoutesTree): vscode.Disposable[] {
+export function registerCommands(context: vscode.ExtensionContext, server: RouteAtlasServer, tree: RoutesTree): vscode.Disposable[] {
   /** The node a command acts on: its argument from a menu or a click, else the view's selection. */
   const resolveTarget = (arg: unknown): TreeTarget | undefined => {
     if (isTreeTarget(arg)) return arg;
@@ -129,33 +132,74 @@ export function registerCommands(server: RouteAtlasServer, tree: RoutesTree): vs
     await tree.reveal(best?.node ?? endpoints[0]);
   };
 
-  const sendRequest = async (arg?: unknown): Promise<void> => {
-    if (!vscode.workspace.isTrusted) {
-      // Messages are not awaited: the command ends when it has said its piece, not when the user answers.
-      void vscode.window
-        .showWarningMessage(
-          'Route Atlas does not send requests in Restricted Mode: a request runs code of this workspace on your machine. Trust the workspace to send requests.',
-          'Manage Workspace Trust',
-        )
-        .then((choice) => (choice === 'Manage Workspace Trust' ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
-      return;
-    }
-    let draft: RequestDraft | undefined;
+  const requests = new RequestController(context, server.outputChannel);
+
+  /** What a request is for: a CodeLens's arguments (the manifest's route when the tree has it) or a tree node. */
+  const requestTarget = async (arg: unknown): Promise<RequestTarget | undefined> => {
     if (isSendRequestArgs(arg)) {
       const uri = vscode.Uri.parse(arg.uri);
+      // The manifest's route adds basePath and what the handler reads; a lens can be clicked before it arrived.
+      if (!tree.isLoaded && server.isRunning) await tree.waitUntilLoaded(5_000);
       const endpoint = tree.endpointsOfFile(uri).find((e) => e.route.url === arg.url || e.route.publicPath === arg.url);
-      draft = endpoint
-        ? draftRequest(endpoint.route, arg.method, baseUrlFor(endpoint.route))
-        : { method: arg.method.toUpperCase(), url: joinUrl(DEFAULT_BASE_URL, toUrlTemplate(arg.url)), headers: [] };
-    } else {
-      const target = resolveTarget(arg);
-      if (target) draft = await draftFor(target);
+      const root = endpoint?.root ?? vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+      return { method: arg.method.toUpperCase(), route: endpoint?.route, url: arg.url, appRoot: endpoint?.route.appRoot ?? arg.appRoot, root };
     }
-    if (!draft) return;
-    const curl = formatCurl(draft);
-    void vscode.window
-      .showInformationMessage(`Sending requests from the editor comes in a later version. This would send ${draft.method} ${draft.url}.`, 'Copy as cURL')
-      .then((choice) => (choice === 'Copy as cURL' ? copyToClipboard(curl, 'the request as cURL') : undefined));
+    const target = resolveTarget(arg);
+    if (!target) return undefined;
+    const method = await chooseMethod(target);
+    if (!method) return undefined;
+    const { route, root } = endpointOf(target);
+    return { method, route, url: route.url, appRoot: route.appRoot, root };
+  };
+
+  /** A fully specified request as the second argument (`{ params, query, body, headers }`) skips the prompts. */
+  const isRequestInput = (value: unknown): value is RequestInput =>
+    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).every((k) => ['params', 'query', 'body', 'headers'].includes(k));
+
+  const sendRequest = async (arg?: unknown, input?: unknown): Promise<LastResponse | undefined> => {
+    const target = await requestTarget(arg);
+    if (!target) return undefined;
+    return requests.send(target, isRequestInput(input) ? input : undefined);
+  };
+
+  const showRequestHistory = async (arg?: unknown): Promise<LastResponse | undefined> => {
+    const target = await requestTarget(arg);
+    return target ? requests.showHistory(target) : undefined;
+  };
+
+  /** From a tree node: that endpoint (or method); otherwise every endpoint of an app, picked when there are several. */
+  const saveAsHttpFile = async (arg?: unknown, options?: unknown): Promise<vscode.Uri | undefined> => {
+    const uriOption = (options as { uri?: unknown } | undefined)?.uri;
+    const targetUri = typeof uriOption === 'string' ? vscode.Uri.parse(uriOption) : uriOption instanceof vscode.Uri ? uriOption : undefined;
+    if (isTreeTarget(arg)) {
+      const endpoint = endpointOf(arg);
+      const method = arg.type === 'method' ? arg.method.name : undefined;
+      return requests.saveHttpFile([endpoint.route], { appRoot: endpoint.route.appRoot, root: endpoint.root, appName: endpoint.app.name, method }, targetUri);
+    }
+    if (!tree.isLoaded && server.isRunning) await tree.waitUntilLoaded(10_000);
+    const apps = new Map<string, EndpointNode[]>();
+    for (const endpoint of tree.endpoints) {
+      const key = `${endpoint.root}|${endpoint.route.appRoot}`;
+      apps.set(key, [...(apps.get(key) ?? []), endpoint]);
+    }
+    if (apps.size === 0) {
+      void vscode.window.showInformationMessage('Route Atlas knows no endpoints yet.');
+      return undefined;
+    }
+    let chosen = [...apps.values()][0];
+    const wanted = (options as { appRoot?: unknown } | undefined)?.appRoot;
+    if (typeof wanted === 'string') chosen = [...apps.values()].find((e) => e[0].route.appRoot === wanted) ?? chosen;
+    else if (apps.size > 1) {
+      const picked = await vscode.window.showQuickPick(
+        [...apps.values()].map((endpoints) => ({ label: endpoints[0].app.name ?? endpoints[0].route.appRoot, description: endpoints[0].route.appRoot, endpoints })),
+        { title: 'Save every endpoint of which app as an .http file?' },
+      );
+      if (!picked) return undefined;
+      chosen = picked.endpoints;
+    }
+    const first = chosen[0];
+    const routes = chosen.filter((e) => e.route.kind === 'route').map((e) => e.route);
+    return requests.saveHttpFile(routes, { appRoot: first.route.appRoot, root: first.root, appName: first.app.name }, targetUri);
   };
 
   const copyUrl = async (arg?: unknown): Promise<void> => {
@@ -206,7 +250,13 @@ export function registerCommands(server: RouteAtlasServer, tree: RoutesTree): vs
     vscode.commands.registerCommand('routeAtlas.clearFilter', () => tree.applyFilter('')),
     vscode.commands.registerCommand('routeAtlas.revealEndpoint', revealEndpoint),
     vscode.commands.registerCommand('routeAtlas.openHandler', openHandler),
+    requests,
     vscode.commands.registerCommand(ClientCommands.sendRequest, sendRequest),
+    vscode.commands.registerCommand('routeAtlas.showRequestHistory', showRequestHistory),
+    vscode.commands.registerCommand('routeAtlas.saveAsHttpFile', saveAsHttpFile),
+    vscode.commands.registerCommand('routeAtlas.setAuthToken', (origin?: unknown, token?: unknown) => requests.setAuthToken(origin, token)),
+    vscode.commands.registerCommand('routeAtlas.clearCookies', () => requests.clearCookies()),
+    vscode.commands.registerCommand('routeAtlas.internal.lastResponse', () => requests.lastResponse()),
     vscode.commands.registerCommand('routeAtlas.copyUrl', copyUrl),
     vscode.commands.registerCommand('routeAtlas.copyAsCurl', copyRequest(formatCurl, 'the request as cURL')),
     vscode.commands.registerCommand('routeAtlas.copyAsFetch', copyRequest(formatFetch, 'the request as fetch')),

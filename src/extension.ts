@@ -36,7 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RouteA
     server,
     tree,
     new ServerStatusBar(server),
-    ...registerCommands(server, tree),
+    ...registerCommands(context, server, tree),
     server.onDidChangeStatus((status) => {
       void vscode.commands.executeCommand('setContext', 'routeAtlas.serverReady', activeServer.isReady);
       void vscode.commands.executeCommand('setContext', 'routeAtlas.serverStopped', status.state === 'stopped');

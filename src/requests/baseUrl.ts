@@ -52,12 +52,15 @@ export function readDevScript(script: string): DevScriptInfo {
     if (flag) {
       const value = flag[2] ?? words[i + 1];
       if (flag[2] === undefined) i++;
-      if (flag[1] === '-p' || flag[1] === '--port') info.port = validPort(value?.replace(/^["']|["']$/g, '')) ?? info.port;
+      if (flag[1] === '-p' || flag[1] === '--port') {
+        const port = validPort(value?.replace(/^["']|["']$/g, ''));
+        if (port) info.port = port;
+      }
       else if (value && /^[\w.:[\]-]+$/.test(value)) info.hostname = value;
     }
     if (word === '--experimental-https') info.https = true;
   }
-  info.port ??= envPort;
+  if (info.port === undefined && envPort !== undefined) info.port = envPort;
   return info;
 }
 

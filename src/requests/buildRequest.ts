@@ -136,9 +136,10 @@ export function checkJsonBody(text: string): { ok: true; value: unknown } | { ok
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    // V8 names the offset ("at position 22"), except when the text ends too early.
     const position = /position (\d+)/.exec(message);
-    if (position) {
-      const offset = Number(position[1]);
+    const offset = position ? Number(position[1]) : /end of JSON/i.test(message) ? text.length : undefined;
+    if (offset !== undefined) {
       const before = text.slice(0, offset).split('\n');
       return { ok: false, message: `The body is not valid JSON at line ${before.length}, column ${before[before.length - 1].length + 1}: ${message}` };
     }
@@ -199,7 +200,8 @@ export interface ResolvedRequest {
 /**
  * Turns an input into a concrete request against a base URL. Headers come from `defaults` (the
  * routeAtlas.request.headers setting) overridden by the input's own. A JSON body gets
- * `Content-Type: application/json` unless a content type is given; GET and HEAD cannot carry a body.
+ * `Content-Type: application/json` unless a content type is given, and a string body meant as JSON must
+ * parse; GET and HEAD cannot carry a body.
  */
 export function resolveRequest(
   input: RequestInput,
@@ -215,7 +217,15 @@ export function resolveRequest(
   if (input.body !== undefined && input.body !== null) {
     if (method === 'GET' || method === 'HEAD') throw new ParamError('body', `${method} requests cannot carry a body.`);
     body = typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
-    if (!merged.has('content-type') && (typeof input.body !== 'string' || checkJsonBody(input.body).ok)) merged.set('content-type', ['Content-Type', 'application/json']);
+    const contentType = merged.get('content-type')?.[1];
+    if (typeof input.body === 'string') {
+      // A string meant as JSON (so declared, or looking like it) must parse: sending broken JSON only
+      // moves the error to the handler, where it is harder to read.
+      const meantAsJson = contentType ? /json/i.test(contentType) : /^\s*[[{]/.test(input.body);
+      const check = meantAsJson ? checkJsonBody(input.body) : undefined;
+      if (check && !check.ok) throw new ParamError('body', check.message);
+      if (!contentType && check?.ok) merged.set('content-type', ['Content-Type', 'application/json']);
+    } else if (!contentType) merged.set('content-type', ['Content-Type', 'application/json']);
   }
   return { method, url, headers: [...merged.values()], body };
 }

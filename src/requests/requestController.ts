@@ -1,0 +1,593 @@
+// "Send request" in the editor: asks for what the request needs (or takes a fully specified request),
+// checks trust and the host, sends it with a progress notification that can cancel, and shows the
+// response. Also the token, history, .http export and cookie commands. The request logic itself is in the
+// pure modules beside this one; this file is the VS Code adapter around them.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { HandlerRequestInfo, Route } from '../../server/analysis/model';
+import {
+  ParamError,
+  type RequestInput,
+  type ResolvedRequest,
+  checkJsonBody,
+  isLoopbackUrl,
+  jsonBodyTemplate,
+  paramsOfPath,
+  queryTemplate,
+  resolveRequest,
+  fillPath,
+} from './buildRequest';
+import type { DetectedBaseUrl } from './baseUrl';
+import { CookieJar } from './cookieJar';
+import { devCommand, explainFailure, explainStatus } from './explain';
+import { addHistoryEntry, describeHistoryEntry, endpointKey, type HistoryEntry } from './history';
+import { formatHttpFile, httpRequestsForRoute, paramVariables, readEnvironmentFiles, type HttpFileRequest } from './httpFile';
+import { formatCurl } from './requestText';
+import { defaultHeaders, resolveBaseUrl, timeoutMs } from './requestSettings';
+import { DISPLAY_CAP, type ResponseState, headerValue, isTextual, languageOf, mediaType, responseState } from './responseModel';
+import { type RenderedReport, ResponseView } from './responseView';
+import { type HttpResponseData, RequestFailure, sendHttpRequest } from './sendHttp';
+
+/** What a request is for: a method of a route, known from the manifest or only from a CodeLens's args. */
+export interface RequestTarget {
+  method: string;
+  /** The route, when the manifest has it: basePath, the methods the file exports, what the handler reads. */
+  route?: Route;
+  /** The route pattern without basePath (`/api/users/[id]`). */
+  url: string;
+  /** The app root relative to the workspace folder (`.`, `apps/web`). */
+  appRoot: string;
+  /** The workspace folder the manifest was scanned from, absolute. */
+  root?: string;
+}
+
+/** The last response as plain data: what `routeAtlas.internal.lastResponse` returns to tests. */
+export interface LastResponse {
+  /** The request's number in this window; the response view's reports carry it. */
+  id: number;
+  method: string;
+  url: string;
+  baseUrl: string;
+  baseUrlSource: string;
+  status?: number;
+  statusText?: string;
+  /** Header names lower case; repeated headers joined with ", " (Set-Cookie with "\n"). */
+  headers: Record<string, string>;
+  /** All of the body as text (empty for images and other binaries). */
+  bodyText: string;
+  bodyKind: string;
+  bytes: number;
+  timeMs?: number;
+  headersMs?: number;
+  redirects: Array<{ status: number; url: string; location: string }>;
+  error?: { kind: string; message: string };
+  explanation?: string;
+  /** True when the view shows the body in part. */
+  cut: boolean;
+  /** How many pieces of the body reached the view before the response ended. */
+  streamUpdates: number;
+  chunks: number;
+  /** The HTML the response view was given: a fixed page that never holds response data. */
+  webviewHtml?: string;
+  /** The endpoint's history after this request, newest first. */
+  history: HistoryEntry[];
+}
+
+/** What a person typed last for an endpoint, to pre-fill the prompts next time. */
+interface RememberedInput {
+  params?: Record<string, string>;
+  query?: string;
+  body?: string;
+}
+
+interface LastExchange {
+  target: RequestTarget;
+  input: RequestInput;
+  resolved?: ResolvedRequest;
+  response?: HttpResponseData;
+  text: string;
+  result: LastResponse;
+}
+
+const SECRET_PREFIX = 'routeAtlas.authToken:';
+const HISTORY_PREFIX = 'routeAtlas.request.history:';
+const REMEMBERED_PREFIX = 'routeAtlas.request.last:';
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+/** Streamed text reaches the view at most this often, so that a fast stream does not flood it. */
+const STREAM_FLUSH_MS = 50;
+
+function pathAndQuery(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname + parsed.search;
+  } catch {
+    return url;
+  }
+}
+
+function headerRecord(headers: ReadonlyArray<[string, string]>): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase();
+    record[key] = key in record ? `${record[key]}${key === 'set-cookie' ? '\n' : ', '}${value}` : value;
+  }
+  return record;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class RequestController implements vscode.Disposable {
+  private readonly cookies = new CookieJar();
+  private readonly view: ResponseView;
+  private nextId = 1;
+  private last: LastExchange | undefined;
+  private running: AbortController | undefined;
+  /** The untitled body editors, one per endpoint, reused while they are open. */
+  private readonly bodyDocuments = new Map<string, vscode.TextDocument>();
+
+  constructor(
+    private readonly context: Pick<vscode.ExtensionContext, 'workspaceState' | 'secrets' | 'extensionUri'>,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.view = new ResponseView(context.extensionUri, {
+      resend: () => void this.resend(),
+      openBody: () => void this.openBody(),
+      copyCurl: () => void this.copyAsCurl(),
+      history: () => void (this.last ? this.showHistory(this.last.target) : undefined),
+    });
+  }
+
+  /**
+   * The last response, or undefined before the first request, with what the response view reported it
+   * drew for it once the view has done so.
+   */
+  lastResponse(): (LastResponse & { rendered?: RenderedReport }) | undefined {
+    if (!this.last) return undefined;
+    const rendered = this.view.lastRendered;
+    return rendered?.id === this.last.result.id && (rendered.phase === 'done' || rendered.phase === 'failed') ? { ...this.last.result, rendered } : this.last.result;
+  }
+
+  /**
+   * Sends a request for a target. With `input` nothing is asked (tests, the history, re-send); without
+   * it, each param, the query and a body are asked for, pre-filled with what was typed last time.
+   */
+  async send(target: RequestTarget, input?: RequestInput): Promise<LastResponse | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      // Messages are not awaited: the command ends when it has said its piece, not when the user answers.
+      void vscode.window
+        .showWarningMessage(
+          'Route Atlas does not send requests in Restricted Mode: a request runs code of this workspace on your machine. Trust the workspace to send requests.',
+          'Manage Workspace Trust',
+        )
+        .then((choice) => (choice === 'Manage Workspace Trust' ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
+      return undefined;
+    }
+    const given = input ?? (await this.promptInput(target));
+    if (!given) return undefined;
+    return this.run(target, given);
+  }
+
+  // ---- prompts
+
+  private publicPathOf(target: RequestTarget): string {
+    return target.route?.publicPath ?? target.url;
+  }
+
+  private keyOf(target: RequestTarget): string {
+    return endpointKey(target.route?.appRoot ?? target.appRoot, target.route?.url ?? target.url);
+  }
+
+  private requestInfo(target: RequestTarget): HandlerRequestInfo | undefined {
+    return target.route?.methods.find((m) => m.name === target.method.toUpperCase())?.request;
+  }
+
+  private async promptInput(target: RequestTarget): Promise<RequestInput | undefined> {
+    const method = target.method.toUpperCase();
+    const publicPath = this.publicPathOf(target);
+    const key = this.keyOf(target);
+    const remembered = this.context.workspaceState.get<RememberedInput>(REMEMBERED_PREFIX + key) ?? {};
+    const title = `${method} ${publicPath}`;
+    const input: RequestInput = { params: {} };
+
+    for (const param of paramsOfPath(publicPath)) {
+      const optional = param.kind === 'optionalCatchAll';
+      const value = await vscode.window.showInputBox({
+        title,
+        prompt:
+          param.kind === 'dynamic'
+            ? `Value of [${param.name}] (sent URL-encoded: a "/" stays inside the segment)`
+            : `Segments of [${optional ? '[' : ''}...${param.name}]${optional ? ']' : ''}, separated by "/"${optional ? ' (may be empty)' : ''}`,
+        value: remembered.params?.[param.name] ?? '',
+        ignoreFocusOut: true,
+        validateInput: (text) => {
+          try {
+            fillPath(`/[${param.kind === 'dynamic' ? '' : optional ? '[...' : '...'}${param.name}${optional ? ']' : ''}]`, { [param.name]: text });
+            return undefined;
+          } catch (error) {
+            return errorMessage(error);
+          }
+        },
+      });
+      if (value === undefined) return undefined;
+      input.params![param.name] = value;
+    }
+
+    const info = this.requestInfo(target);
+    const queryNames = info?.query ?? [];
+    if (queryNames.length > 0 || remembered.query) {
+      const query = await vscode.window.showInputBox({
+        title,
+        prompt: 'Query string: the names the handler reads. Names left without a value are not sent.',
+        value: queryTemplate(queryNames, remembered.query),
+        ignoreFocusOut: true,
+      });
+      if (query === undefined) return undefined;
+      input.query = query;
+    }
+
+    if (METHODS_WITH_BODY.has(method) || (method === 'DELETE' && info?.body)) {
+      const body = await this.promptBody(target, info, remembered.body);
+      if (body === undefined) return undefined;
+      if (body.text !== undefined) {
+        input.body = body.text;
+        if (body.contentType) input.headers = { 'Content-Type': body.contentType };
+      }
+    }
+    return input;
+  }
+
+  /** Opens the body in an editor to fill in; resolves when the person chooses Send (or gives up). */
+  private async promptBody(target: RequestTarget, info: HandlerRequestInfo | undefined, remembered: string | undefined): Promise<{ text?: string; contentType?: string } | undefined> {
+    const kind = info?.body?.kind ?? 'json';
+    const fields = info?.body?.fields ?? [];
+    const template = remembered ?? (kind === 'json' ? jsonBodyTemplate(fields) : kind === 'formData' ? fields.map((f) => `${encodeURIComponent(f)}=`).join('&') : '');
+    const contentType = kind === 'json' ? 'application/json' : kind === 'formData' ? 'application/x-www-form-urlencoded' : 'text/plain';
+    const key = this.keyOf(target);
+    let document = this.bodyDocuments.get(key);
+    if (!document || document.isClosed) {
+      document = await vscode.workspace.openTextDocument({ language: kind === 'json' ? 'json' : 'plaintext', content: template });
+      this.bodyDocuments.set(key, document);
+    }
+    await vscode.window.showTextDocument(document, { preview: false });
+    const what = `${target.method.toUpperCase()} ${this.publicPathOf(target)}`;
+    const schema = info?.body?.schema ? ` (validated by ${info.body.schema})` : '';
+    for (;;) {
+      const choice = await vscode.window.showInformationMessage(`Edit the ${kind === 'json' ? 'JSON ' : ''}body of ${what}${schema} in the editor, then send it.`, 'Send', 'Send Without Body');
+      if (choice === undefined) return undefined;
+      if (choice === 'Send Without Body') return {};
+      const text = document.getText();
+      if (text.trim() === '') return {};
+      if (kind !== 'json') return { text, contentType };
+      const check = checkJsonBody(text);
+      if (check.ok) return { text, contentType };
+      await vscode.window.showErrorMessage(check.message, { modal: false });
+    }
+  }
+
+  // ---- sending
+
+  private async run(target: RequestTarget, input: RequestInput): Promise<LastResponse | undefined> {
+    const method = target.method.toUpperCase();
+    const key = this.keyOf(target);
+    const base: DetectedBaseUrl = resolveBaseUrl(target.route?.appRoot ?? target.appRoot, target.root);
+    await this.remember(key, input);
+
+    let resolved: ResolvedRequest;
+    try {
+      resolved = resolveRequest(input, { method, publicPath: this.publicPathOf(target), baseUrl: base.baseUrl }, defaultHeaders(target.root));
+    } catch (error) {
+      // The request never left, but what was typed is kept: the history shows it and the prompts offer it again.
+      const message = error instanceof ParamError ? error.message : errorMessage(error);
+      void vscode.window.showErrorMessage(message);
+      await this.addHistory(key, { at: new Date().toISOString(), method, url: base.baseUrl + this.publicPathOf(target), input, error: message });
+      return this.finish(target, input, undefined, base, this.failedState(this.nextId++, { method, url: base.baseUrl + this.publicPathOf(target), baseUrlSource: base.source }, 'invalidRequest', message), '', 0);
+    }
+
+    if (!isLoopbackUrl(resolved.url)) {
+      const host = new URL(resolved.url).host;
+      const choice = await vscode.window.showWarningMessage(
+        `Send ${method} to ${host}?`,
+        { modal: true, detail: `${host} is not this machine. Route Atlas asks before a request leaves it; the base URL came from ${base.source}.` },
+        'Send',
+      );
+      if (choice !== 'Send') return undefined;
+    }
+
+    const origin = new URL(resolved.url).origin;
+    const token = await this.context.secrets.get(SECRET_PREFIX + origin);
+    const id = this.nextId++;
+    const request = { method, url: resolved.url, baseUrlSource: base.source };
+    const timeout = timeoutMs(target.root);
+    this.view.show({ id, request, phase: 'sending', headers: [], redirects: [], bytes: 0, body: { kind: 'empty' }, cut: false });
+    this.log.info(`${method} ${resolved.url} (base URL from ${base.source})`);
+
+    // A new request replaces one still streaming in.
+    this.running?.abort();
+    const abort = new AbortController();
+    this.running = abort;
+    let streamUpdates = 0;
+    let pending = '';
+    let shown = 0;
+    let streamText = false;
+    let decoder = new TextDecoder();
+    let flushTimer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      flushTimer = undefined;
+      if (!pending) return;
+      this.view.append(id, pending);
+      streamUpdates++;
+      pending = '';
+    };
+
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `${method} ${pathAndQuery(resolved.url)}`, cancellable: true },
+      async (progress, cancellation): Promise<{ response: HttpResponseData } | { failure: RequestFailure }> => {
+        const onCancel = cancellation.onCancellationRequested(() => abort.abort());
+        try {
+          const response = await sendHttpRequest(resolved, {
+            timeoutMs: timeout,
+            signal: abort.signal,
+            cookies: this.cookies,
+            tokenFor: (o) => (o === origin ? token : undefined),
+            onHeaders: (head) => {
+              const contentType = headerValue(head.headers, 'content-type');
+              streamText = isTextual(mediaType(contentType));
+              try {
+                decoder = new TextDecoder(/charset\s*=\s*"?([\w-]+)/i.exec(contentType ?? '')?.[1] ?? 'utf-8');
+              } catch {
+                decoder = new TextDecoder();
+              }
+              progress.report({ message: `${head.status} ${head.statusText}, reading the body…` });
+              if (id === this.nextId - 1) this.view.show({ id, request, phase: 'streaming', status: head.status, statusText: head.statusText, headers: head.headers, redirects: head.redirects, timeMs: head.headersMs, bytes: 0, contentType, body: { kind: 'empty' }, cut: false });
+            },
+            onChunk: (chunk) => {
+              if (!streamText || shown >= DISPLAY_CAP) return;
+              const text = decoder.decode(chunk, { stream: true });
+              shown += text.length;
+              pending += text;
+              flushTimer ??= setTimeout(flush, STREAM_FLUSH_MS);
+            },
+          });
+          return { response };
+        } catch (error) {
+          return { failure: error instanceof RequestFailure ? error : new RequestFailure('network', errorMessage(error), resolved.url) };
+        } finally {
+          clearTimeout(flushTimer);
+          flushTimer = undefined;
+          onCancel.dispose();
+          if (this.running === abort) this.running = undefined;
+        }
+      },
+    );
+    if (pending) flush();
+
+    if ('failure' in outcome) {
+      const { failure } = outcome;
+      const appDir = target.root ? path.join(target.root, target.route?.appRoot ?? target.appRoot) : undefined;
+      const command = appDir ? devCommand(appDir, target.root) : 'npm run dev';
+      const message = explainFailure(failure, { devCommand: command, timeoutMs: timeout });
+      this.log.warn(`${method} ${resolved.url}: ${failure.kind}: ${failure.message}`);
+      await this.addHistory(key, { at: new Date().toISOString(), method, url: resolved.url, input, error: message, timeMs: failure.timeMs });
+      const state = this.failedState(id, request, failure.kind, message);
+      state.redirects = failure.redirects;
+      state.timeMs = failure.timeMs;
+      if (failure.kind !== 'cancelled') this.showFailure(failure, message, appDir, command);
+      return this.finish(target, input, resolved, base, state, '', streamUpdates);
+    }
+
+    const { response } = outcome;
+    const contentType = headerValue(response.headers, 'content-type');
+    const facts = target.route ? { methods: target.route.methods.filter((m) => !m.implicit).map((m) => m.name as string), statuses: this.requestInfo(target)?.statuses } : undefined;
+    const explanation = explainStatus(response.status, method, contentType, facts);
+    const { state, text } = responseState(id, request, response, explanation);
+    this.log.info(`${method} ${response.url}: ${response.status} in ${response.timeMs} ms, ${response.bytes} bytes${response.redirects.length ? `, ${response.redirects.length} redirects` : ''}`);
+    await this.addHistory(key, { at: new Date().toISOString(), method, url: resolved.url, input, status: response.status, timeMs: response.timeMs });
+    return this.finish(target, input, resolved, base, state, text, streamUpdates, response);
+  }
+
+  private failedState(id: number, request: ResponseState['request'], kind: string, message: string): ResponseState {
+    return { id, request, phase: 'failed', headers: [], redirects: [], bytes: 0, body: { kind: 'empty' }, cut: false, error: { kind, message } };
+  }
+
+  private finish(
+    target: RequestTarget,
+    input: RequestInput,
+    resolved: ResolvedRequest | undefined,
+    base: DetectedBaseUrl,
+    state: ResponseState,
+    text: string,
+    streamUpdates: number,
+    response?: HttpResponseData,
+  ): LastResponse {
+    // A request that a newer one replaced (and so cancelled) must not paint over the newer one.
+    if (state.id === this.nextId - 1) this.view.show(state);
+    const result: LastResponse = {
+      id: state.id,
+      method: state.request.method,
+      url: state.request.url,
+      baseUrl: base.baseUrl,
+      baseUrlSource: base.source,
+      status: state.status,
+      statusText: state.statusText,
+      headers: headerRecord(state.headers),
+      bodyText: text,
+      bodyKind: state.body.kind,
+      bytes: state.bytes,
+      timeMs: state.timeMs,
+      headersMs: response?.headersMs,
+      redirects: state.redirects,
+      error: state.error,
+      explanation: state.explanation,
+      cut: state.cut,
+      streamUpdates,
+      chunks: response?.chunks ?? 0,
+      webviewHtml: this.view.lastHtml,
+      history: this.history(target),
+    };
+    this.last = { target, input, resolved, response, text, result };
+    return result;
+  }
+
+  private showFailure(failure: RequestFailure, message: string, appDir: string | undefined, command: string): void {
+    const actions: string[] = [];
+    if (failure.kind === 'connectionRefused' && appDir) actions.push(`Run ${command}`);
+    if (failure.kind === 'connectionRefused' || failure.kind === 'hostNotFound') actions.push('Set Base URL');
+    if (failure.kind === 'timeout') actions.push('Change Timeout');
+    void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+      if (choice === `Run ${command}` && appDir) {
+        const terminal = vscode.window.createTerminal({ name: 'Next.js dev server', cwd: appDir });
+        terminal.show();
+        terminal.sendText(command);
+      } else if (choice === 'Set Base URL') void vscode.commands.executeCommand('workbench.action.openSettings', 'routeAtlas.request.baseUrls');
+      else if (choice === 'Change Timeout') void vscode.commands.executeCommand('workbench.action.openSettings', 'routeAtlas.request.timeoutMs');
+    });
+  }
+
+  // ---- state
+
+  private async remember(key: string, input: RequestInput): Promise<void> {
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(input.params ?? {})) if (value !== undefined) params[name] = Array.isArray(value) ? value.join('/') : value;
+    const remembered: RememberedInput = { params };
+    if (typeof input.query === 'string') remembered.query = input.query;
+    if (typeof input.body === 'string' && input.body.length <= 64 * 1024) remembered.body = input.body;
+    await this.context.workspaceState.update(REMEMBERED_PREFIX + key, remembered);
+  }
+
+  private async addHistory(key: string, entry: HistoryEntry): Promise<void> {
+    const entries = this.context.workspaceState.get<HistoryEntry[]>(HISTORY_PREFIX + key);
+    await this.context.workspaceState.update(HISTORY_PREFIX + key, addHistoryEntry(entries, entry));
+  }
+
+  /** The history of an endpoint, newest first. */
+  history(target: RequestTarget): HistoryEntry[] {
+    return this.context.workspaceState.get<HistoryEntry[]>(HISTORY_PREFIX + this.keyOf(target)) ?? [];
+  }
+
+  // ---- actions
+
+  async resend(): Promise<LastResponse | undefined> {
+    if (!this.last) return undefined;
+    return this.send(this.last.target, this.last.input);
+  }
+
+  async showHistory(target: RequestTarget): Promise<LastResponse | undefined> {
+    const entries = this.history(target);
+    if (entries.length === 0) {
+      void vscode.window.showInformationMessage(`No requests sent to ${this.publicPathOf(target)} yet.`);
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      entries.map((entry) => ({ ...describeHistoryEntry(entry), entry })),
+      { title: `Requests to ${this.publicPathOf(target)}`, placeHolder: 'Send one of them again' },
+    );
+    if (!picked) return undefined;
+    return this.send({ ...target, method: picked.entry.method }, picked.entry.input);
+  }
+
+  private async openBody(): Promise<void> {
+    const last = this.last;
+    if (!last?.response) return;
+    const type = mediaType(headerValue(last.response.headers, 'content-type'));
+    if (last.text || last.response.body.byteLength === 0) {
+      const document = await vscode.workspace.openTextDocument({ content: last.text, language: languageOf(type) });
+      await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active });
+      return;
+    }
+    // Images and other binaries go to a file: an editor could not show them as text.
+    const target = await vscode.window.showSaveDialog({ title: 'Save the response body', saveLabel: 'Save Body' });
+    if (target) await vscode.workspace.fs.writeFile(target, last.response.body);
+  }
+
+  private async copyAsCurl(): Promise<void> {
+    const resolved = this.last?.resolved;
+    if (!resolved) return;
+    // The stored token and the jar's cookies stay out of the clipboard; headers typed by hand are copied.
+    const text = formatCurl({ method: resolved.method, url: resolved.url, headers: resolved.headers, body: resolved.body !== undefined ? { kind: 'raw', text: resolved.body } : undefined });
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage('$(check) Copied the request as cURL', 3000);
+  }
+
+  /**
+   * Stores a bearer token for one origin in SecretStorage. It is added as `Authorization: Bearer …` to
+   * requests to that origin only (never after a redirect elsewhere). An empty token deletes it.
+   */
+  async setAuthToken(originArg?: unknown, tokenArg?: unknown): Promise<void> {
+    let origin = typeof originArg === 'string' ? originArg : undefined;
+    if (origin === undefined) {
+      const suggestion = this.last ? new URL(this.last.result.url).origin : 'http://localhost:3000';
+      origin = await vscode.window.showInputBox({
+        title: 'Route Atlas: auth token',
+        prompt: 'The server the token is for (scheme, host and port). It is sent to this origin only.',
+        value: suggestion,
+        ignoreFocusOut: true,
+        validateInput: (text) => (/^https?:\/\/[^/]+/i.test(text.trim()) ? undefined : 'An http(s) URL such as http://localhost:3000'),
+      });
+      if (origin === undefined) return;
+    }
+    const normalized = new URL(origin.trim()).origin;
+    let token = typeof tokenArg === 'string' ? tokenArg : undefined;
+    if (token === undefined) {
+      token = await vscode.window.showInputBox({ title: `Bearer token for ${normalized}`, prompt: 'Leave empty to delete the stored token.', password: true, ignoreFocusOut: true });
+      if (token === undefined) return;
+    }
+    if (token === '') {
+      await this.context.secrets.delete(SECRET_PREFIX + normalized);
+      vscode.window.setStatusBarMessage(`$(check) Deleted the token for ${normalized}`, 3000);
+    } else {
+      await this.context.secrets.store(SECRET_PREFIX + normalized, token);
+      vscode.window.setStatusBarMessage(`$(check) Stored a token for ${normalized}: sent only there`, 3000);
+    }
+  }
+
+  clearCookies(): void {
+    this.cookies.clear();
+    vscode.window.setStatusBarMessage('$(check) Cleared the request cookies', 3000);
+  }
+
+  /**
+   * Writes an `.http` file for routes (one endpoint, or every endpoint of an app). `baseUrl` is declared in
+   * the file unless an http-client.env.json beside the app or in the workspace provides environments; param
+   * variables are declared with the values typed last. Returns the file's URI.
+   */
+  async saveHttpFile(routes: Route[], context: { appRoot: string; root?: string; appName?: string; method?: string }, targetUri?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    if (routes.length === 0) return undefined;
+    const requests: HttpFileRequest[] = routes.flatMap((route) => httpRequestsForRoute(route, context.method));
+    const appDir = context.root ? path.join(context.root, context.appRoot) : undefined;
+    const environments = appDir && context.root ? readEnvironmentFiles(appDir === context.root ? [appDir] : [appDir, context.root]) : undefined;
+    const variables: Record<string, string> = {};
+    if (!environments) variables.baseUrl = resolveBaseUrl(context.appRoot, context.root).baseUrl;
+    for (const name of paramVariables(routes)) {
+      const value = routes
+        .map((route) => this.context.workspaceState.get<RememberedInput>(REMEMBERED_PREFIX + endpointKey(route.appRoot, route.url))?.params?.[name])
+        .find((v) => v !== undefined);
+      variables[name] = value ?? '';
+    }
+    const header = `Requests for ${context.appName ?? context.appRoot}, written by Route Atlas. REST Client, httpYac and JetBrains' HTTP client read this file.${
+      environments ? `\nbaseUrl comes from ${path.basename(environments.dir) || environments.dir}/http-client.env.json.` : ''
+    }`;
+    const text = formatHttpFile(requests, variables, header);
+    let uri = targetUri;
+    if (!uri) {
+      const name = routes.length === 1 ? `${routes[0].url.replace(/[[\]./]+/g, '-').replace(/^-+|-+$/g, '') || 'root'}.http` : 'requests.http';
+      uri = await vscode.window.showSaveDialog({
+        title: 'Save as .http file',
+        defaultUri: appDir ? vscode.Uri.file(path.join(appDir, name)) : undefined,
+        filters: { 'HTTP requests': ['http', 'rest'] },
+      });
+      if (!uri) return undefined;
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+      await vscode.window.showTextDocument(uri, { preview: false });
+      return uri;
+    }
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    return uri;
+  }
+
+  dispose(): void {
+    this.running?.abort();
+    this.view.dispose();
+  }
+}
