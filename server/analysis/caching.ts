@@ -85,7 +85,7 @@ export function classifyCaching(route: Route, context: BuildContext, evidence: H
     ]);
   }
 
-  if (context.cacheComponents) return classifyCacheComponents(route, context, evidence, effects, hasStaticParams, isDynamicSegment, relative);
+  if (context.cacheComponents) return classifyCacheComponents(route, evidence, effects, hasStaticParams, isDynamicSegment, relative);
 
   // Next.js 14, 15 and 16 without cacheComponents.
   if (runtime === 'edge' || runtime === 'experimental-edge') {
@@ -192,7 +192,6 @@ function usedName(traced: TracedEffect, context: BuildContext): string {
 
 function classifyCacheComponents(
   route: Route,
-  context: BuildContext,
   evidence: HandlerEvidence,
   effects: TracedEffect[],
   hasStaticParams: boolean,

@@ -53,7 +53,7 @@ function endpointCallOf(call: ts.CallExpression, sourceFile: ts.SourceFile): End
     method = methodFromInit(call.arguments[1]) ?? 'GET';
   }
   if (!method) return undefined;
-  const url = urlPartsOf(urlArg, sourceFile);
+  const url = urlPartsOf(urlArg);
   if (!url) return undefined;
   return { method, segments: url.segments, text: url.text, span: spanOfNode(call, sourceFile), urlSpan: spanOfNode(urlArg, sourceFile) };
 }
@@ -75,7 +75,7 @@ function methodFromInit(node: ts.Expression | undefined): HttpMethod | undefined
 }
 
 /** The path of a URL expression, with computed parts as `*`; undefined when it is not a path we can read. */
-function urlPartsOf(node: ts.Expression, sourceFile: ts.SourceFile): { segments: UrlPart[][]; text: string } | undefined {
+function urlPartsOf(node: ts.Expression): { segments: UrlPart[][]; text: string } | undefined {
   const pieces: Array<string | null> = [];
   const collect = (n: ts.Expression): boolean => {
     const expr = unwrapExpression(n);
