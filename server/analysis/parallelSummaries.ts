@@ -44,6 +44,9 @@ export class SummaryWorker {
   private constructor(script: string) {
     const { port2 } = this.channel;
     this.worker = new Worker(script, { workerData: { kind: SUMMARY_WORKER_KIND, shared: this.shared, port: port2 }, transferList: [port2] });
+    // A worker that fails (its script missing, say) must not take the process down: whatever it did not
+    // deliver, this thread summarizes itself.
+    this.worker.on('error', () => undefined);
     // An idle worker must not keep a CLI process alive.
     this.worker.unref();
   }

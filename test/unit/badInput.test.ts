@@ -121,3 +121,21 @@ describe('bad input never empties the manifest', () => {
     assert.deepEqual(routeUrls(manifest), ['/good']);
   });
 });
+
+describe('the cold scan worker', () => {
+  it('falls back to one thread when the worker cannot start, and the process survives', () => {
+    const parallel = require('../../server/analysis/parallelSummaries') as typeof import('../../server/analysis/parallelSummaries');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < parallel.PARALLEL_THRESHOLD + 10; i++) files[`app/r${i}/route.ts`] = `export async function GET() { return Response.json({ i: ${i} }); }\n`;
+    const root = makeTree(nextApp(files));
+    try {
+      parallel.setSummaryWorkerEntry(path.join(root, 'no-such-worker.js'));
+      const manifest = scanWorkspace(root);
+      assert.equal(manifest.apps[0].routes.length, parallel.PARALLEL_THRESHOLD + 10);
+      assert.ok(manifest.apps[0].routes.every((r) => r.methods.some((m) => m.name === 'GET' && !m.implicit)));
+    } finally {
+      parallel.setSummaryWorkerEntry(path.join(__dirname, '../../server/analysis/summaryWorker.js'));
+      removeTree(root);
+    }
+  });
+});
