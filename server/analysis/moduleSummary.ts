@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import type { HandlerRequestInfo, Problem, Span, StaticValue } from './model';
+import { HTTP_METHODS } from './model';
 import { collectFacts, type FunctionFacts, type ImportTable } from './effects';
 import { analyzeHandler, collectSchemas, type FunctionNode, isFunctionNode } from './handlerInfo';
 import { parseSource, syntaxProblem } from './parse';
@@ -9,7 +10,8 @@ import { foldNumber, type Literal, propertyNameText, readStaticValue, unwrapExpr
 /** Where a handler's code is, and what it reads. */
 export interface HandlerSite {
   span: Span;
-  request: HandlerRequestInfo;
+  /** What a request to it needs: computed for the functions that can be method handlers (see below). */
+  request?: HandlerRequestInfo;
   facts: FunctionFacts;
 }
 
@@ -51,8 +53,12 @@ export interface ModuleSummary {
   blankLines: number[];
 }
 
-/** Summarizes a module. `file` is used in problems; it is the path relative to the scanned root. */
-export function summarizeModule(absPath: string, text: string, file: string): ModuleSummary {
+/**
+ * Summarizes a module. `file` is used in problems; it is the path relative to the scanned root. In a
+ * route file only the functions exported as HTTP methods (and what they alias or wrap) get request
+ * info; elsewhere every exported function does, since a route may import it as a handler.
+ */
+export function summarizeModule(absPath: string, text: string, file: string, options: { routeFile?: boolean } = {}): ModuleSummary {
   const sourceFile = parseSource(absPath, text);
   const summary: ModuleSummary = {
     exports: new Map(),
@@ -75,11 +81,12 @@ export function summarizeModule(absPath: string, text: string, file: string): Mo
   const imports: ImportTable = new Map(
     [...summary.locals].flatMap(([name, binding]) => (binding.type === 'import' ? [[name, { specifier: binding.specifier, importedName: binding.importedName }] as const] : [])),
   );
-  const site = (fn: FunctionNode): HandlerSite => ({
-    span: spanOfNode(fn, sourceFile),
-    request: analyzeHandler(fn, sourceFile, schemas),
-    facts: collectFacts(fn, sourceFile, imports, summary.useCache),
-  });
+  const siteNodes = new Map<HandlerSite, FunctionNode>();
+  const site = (fn: FunctionNode): HandlerSite => {
+    const handler: HandlerSite = { span: spanOfNode(fn, sourceFile), facts: collectFacts(fn, sourceFile, imports, summary.useCache) };
+    siteNodes.set(handler, fn);
+    return handler;
+  };
 
   const bindVariable = (declaration: ts.VariableDeclaration, exported: boolean) => {
     if (ts.isIdentifier(declaration.name)) {
@@ -164,7 +171,31 @@ export function summarizeModule(absPath: string, text: string, file: string): Mo
       bindCommonJsExport(statement, sourceFile, summary, site, constants);
     }
   }
+  for (const handler of handlerSites(summary, options.routeFile === true)) {
+    const fn = siteNodes.get(handler);
+    if (fn) handler.request = analyzeHandler(fn, sourceFile, schemas);
+  }
   return summary;
+}
+
+const METHOD_NAMES = new Set<string>(HTTP_METHODS);
+
+/** The sites that can answer requests: exported methods (route files) or every export (other modules). */
+function handlerSites(summary: ModuleSummary, routeFile: boolean): Set<HandlerSite> {
+  const sites = new Set<HandlerSite>();
+  const visit = (local: string, depth: number) => {
+    const binding = summary.locals.get(local);
+    if (!binding || depth > 8) return;
+    if (binding.type === 'function') sites.add(binding.handler);
+    else if (binding.type === 'wrapped') {
+      if (binding.handler) sites.add(binding.handler);
+      else if (binding.target) visit(binding.target, depth + 1);
+    } else if (binding.type === 'alias') visit(binding.target, depth + 1);
+  };
+  for (const [name, entry] of summary.exports) {
+    if (entry.type === 'local' && (!routeFile || METHOD_NAMES.has(name))) visit(entry.local, 0);
+  }
+  return sites;
 }
 
 function insertionPointOf(sourceFile: ts.SourceFile): { insertionLine: number; insertionNeedsBlankLine: boolean } {

@@ -5,7 +5,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import { nodeFileHost } from './host';
 import type { Problem } from './model';
 import type { ModuleSummary } from './moduleSummary';
-import { summarizeFile } from './sourceFiles';
+import { summarizeRouteFile } from './sourceFiles';
 
 /** Below this many files a second thread costs more (loading the parser) than it saves. */
 export const PARALLEL_THRESHOLD = 400;
@@ -84,7 +84,7 @@ export class SummaryWorker {
 export function summarizeInParallel(jobs: readonly SummaryJob[], maxBytes: number, into: Map<string, ModuleSummary | Problem>, worker = jobs.length >= PARALLEL_THRESHOLD ? SummaryWorker.start() : undefined): void {
   if (!worker || jobs.length < PARALLEL_THRESHOLD) {
     worker?.dispose();
-    for (const job of jobs) into.set(job.abs, summarizeFile(nodeFileHost, job.abs, job.file, maxBytes));
+    for (const job of jobs) into.set(job.abs, summarizeRouteFile(nodeFileHost, job.abs, job.file, maxBytes));
     return;
   }
   // Slot 0: the next chunk to take; slot 1: chunks the worker finished (it notifies on it).
@@ -96,7 +96,7 @@ export function summarizeInParallel(jobs: readonly SummaryJob[], maxBytes: numbe
   for (;;) {
     const index = Atomics.add(shared, 0, 1);
     if (index >= chunks) break;
-    for (const job of jobs.slice(index * CHUNK, (index + 1) * CHUNK)) into.set(job.abs, summarizeFile(nodeFileHost, job.abs, job.file, maxBytes));
+    for (const job of jobs.slice(index * CHUNK, (index + 1) * CHUNK)) into.set(job.abs, summarizeRouteFile(nodeFileHost, job.abs, job.file, maxBytes));
     mine++;
     received += drain(port, into);
   }
@@ -111,7 +111,7 @@ export function summarizeInParallel(jobs: readonly SummaryJob[], maxBytes: numbe
   }
   worker.dispose();
   // Anything the worker did not deliver (it crashed, say) is done here.
-  for (const job of jobs) if (!into.has(job.abs)) into.set(job.abs, summarizeFile(nodeFileHost, job.abs, job.file, maxBytes));
+  for (const job of jobs) if (!into.has(job.abs)) into.set(job.abs, summarizeRouteFile(nodeFileHost, job.abs, job.file, maxBytes));
 }
 
 function drain(port: MessagePort, into: Map<string, ModuleSummary | Problem>): number {

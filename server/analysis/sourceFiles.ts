@@ -29,8 +29,8 @@ export function readSourceText(host: FileHost, abs: string, file: string, maxByt
   return buffer.toString('utf8');
 }
 
-/** The summary of a file, or the problem that kept it from being parsed. */
-export function summarizeFile(host: FileHost, abs: string, file: string, maxBytes: number): ModuleSummary | Problem {
+/** The summary of a route file, or the problem that kept it from being parsed. */
+export function summarizeRouteFile(host: FileHost, abs: string, file: string, maxBytes: number): ModuleSummary | Problem {
   const text = readSourceText(host, abs, file, maxBytes);
-  return typeof text === 'string' ? summarizeModule(abs, text, file) : text;
+  return typeof text === 'string' ? summarizeModule(abs, text, file, { routeFile: true }) : text;
 }

@@ -5,7 +5,7 @@ import { isMainThread, type MessagePort, workerData } from 'node:worker_threads'
 import { nodeFileHost } from './host';
 import { SUMMARY_WORKER_KIND, type SummaryJob } from './parallelSummaries';
 import { summarizeModule } from './moduleSummary';
-import { summarizeFile } from './sourceFiles';
+import { summarizeRouteFile } from './sourceFiles';
 
 interface SummaryWorkerData {
   kind: typeof SUMMARY_WORKER_KIND;
@@ -36,7 +36,7 @@ function summarizeBatch({ jobs, maxBytes, chunk }: SummaryBatch, shared: Int32Ar
   for (;;) {
     const index = Atomics.add(shared, 0, 1);
     if (index >= chunks) break;
-    const results = jobs.slice(index * chunk, (index + 1) * chunk).map((job) => [job.abs, summarizeFile(nodeFileHost, job.abs, job.file, maxBytes)]);
+    const results = jobs.slice(index * chunk, (index + 1) * chunk).map((job) => [job.abs, summarizeRouteFile(nodeFileHost, job.abs, job.file, maxBytes)]);
     port.postMessage(results);
     Atomics.add(shared, 1, 1);
     Atomics.notify(shared, 1);

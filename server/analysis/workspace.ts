@@ -266,7 +266,8 @@ export class Workspace {
     let parsed = this.summaries.get(abs);
     if (parsed === undefined) {
       const text = this.readSource(abs);
-      parsed = typeof text === 'string' ? summarizeModule(abs, text, this.relative(abs)) : text;
+      const routeFile = this.apps.some((app) => app.routeFiles.has(abs));
+      parsed = typeof text === 'string' ? summarizeModule(abs, text, this.relative(abs), { routeFile }) : text;
       this.summaries.set(abs, parsed);
     }
     return parsed;
