@@ -8,6 +8,7 @@
 //                           [--server http://127.0.0.1:<port>] [--timeout <s>] [--keep]
 // Expected texts live in test/vscode/ui-expectations.json (see the $comment there).
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -212,6 +213,16 @@ export async function runUiChecks({ browser, server, workspace, extensionPath, s
     await sleep(500); // let the tree settle before the picture
     log(`ui: problems: ${(await labels(page, problemRows)).join(' | ') || 'none'}`);
     await shot('problems.png');
+
+    // 4. A picture of the request flow's result. Send request itself is asserted against a real Next.js
+    // server in suite/sendRequest.test.ts; this step only photographs the response view, so a loopback
+    // server on the fixture's dev port answers and a failure here is reported but not fatal.
+    stage = 'response view picture';
+    try {
+      await photographResponse(page, shot, d.codeLens);
+    } catch (error) {
+      log(`ui: no response.png (${error.message.split('\n')[0]})`);
+    }
     log(`ui: all checks passed in ${elapsed(started)}`);
     return { screenshots: shots };
   } catch (error) {
@@ -225,6 +236,37 @@ export async function runUiChecks({ browser, server, workspace, extensionPath, s
     throw new UiCheckError(`UI check failed at "${stage}": ${message}; screenshot ${file}`);
   } finally {
     await context.close().catch(() => {});
+  }
+}
+
+async function photographResponse(page, shot, seconds) {
+  const users = [
+    { id: '1', name: 'Ada' },
+    { id: '2', name: 'Linus' },
+  ];
+  const server = createServer((request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json', 'x-powered-by': 'Next.js' });
+    response.end(JSON.stringify(request.url?.startsWith('/api/users') ? users : { ok: true }));
+  });
+  await new Promise((resolveListen, reject) => server.once('error', reject).listen(3100, '127.0.0.1', resolveListen));
+  try {
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Send GET /api/users' }).first();
+    await lens.click({ timeout: seconds * 1000 });
+    // The query names the handler reads are offered in an input box; accept them as they are.
+    const input = page.locator('.quick-input-widget input');
+    for (let i = 0; i < 3; i++) {
+      if (!(await input.isVisible().catch(() => false))) {
+        await sleep(700);
+        if (!(await input.isVisible().catch(() => false))) break;
+      }
+      await page.keyboard.press('Enter');
+      await sleep(500);
+    }
+    await page.locator('iframe.webview').first().waitFor({ state: 'visible', timeout: seconds * 1000 });
+    await sleep(2000);
+    await shot('response.png');
+  } finally {
+    server.close();
   }
 }
 
