@@ -5,6 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export const DEFAULT_PORT = 3000;
+/** The `source` of a base URL that nothing in the app chose. */
+export const DEFAULT_PORT_SOURCE = "Next's default port";
 
 /** A base URL and the sentence that says where it came from (shown in the response view and the README). */
 export interface DetectedBaseUrl {
@@ -113,7 +115,7 @@ export function detectBaseUrl(appDir: string, label = path.basename(appDir), rea
     const port = text === undefined ? undefined : readEnvPort(text);
     if (port) return { baseUrl: `${scheme}://${host}:${port}`, source: `PORT in ${path.posix.join(label, name)}` };
   }
-  return { baseUrl: `${scheme}://${host}:${DEFAULT_PORT}`, source: "Next's default port" };
+  return { baseUrl: `${scheme}://${host}:${DEFAULT_PORT}`, source: DEFAULT_PORT_SOURCE };
 }
 
 /** What VS Code's `inspect()` returns for a setting, reduced to the scopes that matter here. */
@@ -146,4 +148,25 @@ export function baseUrlFromSetting(baseUrls: Record<string, unknown> | undefined
     if (typeof value === 'string' && /^https?:\/\/[^/]/i.test(value)) return value.replace(/\/+$/, '');
   }
   return undefined;
+}
+
+/** Ports a `next dev` usually takes when 3000 is busy: it moves up one at a time. */
+export const LIKELY_DEV_PORTS = [3000, 3001, 3002, 3003, 3004, 3005];
+
+/**
+ * The first of `ports` on localhost where a server answers like Next.js (its `X-Powered-By: Next.js`
+ * header), asked all at once with a short deadline; undefined when none does.
+ */
+export async function findRunningNextServer(ports: readonly number[], timeoutMs = 400): Promise<number | undefined> {
+  const answers = await Promise.all(
+    ports.map(async (port) => {
+      try {
+        const response = await fetch(`http://localhost:${port}/`, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+        return /next\.js/i.test(response.headers.get('x-powered-by') ?? '') ? port : undefined;
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  return answers.find((port) => port !== undefined);
 }

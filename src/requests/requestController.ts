@@ -17,7 +17,7 @@ import {
   resolveRequest,
   fillPath,
 } from './buildRequest';
-import type { DetectedBaseUrl } from './baseUrl';
+import { DEFAULT_PORT_SOURCE, type DetectedBaseUrl, findRunningNextServer, LIKELY_DEV_PORTS } from './baseUrl';
 import { CookieJar } from './cookieJar';
 import { devCommand, explainFailure, explainStatus } from './explain';
 import { addHistoryEntry, describeHistoryEntry, endpointKey, type HistoryEntry } from './history';
@@ -271,7 +271,12 @@ export class RequestController implements vscode.Disposable {
   private async run(target: RequestTarget, input: RequestInput): Promise<LastResponse | undefined> {
     const method = target.method.toUpperCase();
     const key = this.keyOf(target);
-    const base: DetectedBaseUrl = resolveBaseUrl(target.route?.appRoot ?? target.appRoot, target.root);
+    let base: DetectedBaseUrl = resolveBaseUrl(target.route?.appRoot ?? target.appRoot, target.root);
+    if (base.source === DEFAULT_PORT_SOURCE) {
+      // Nothing in the app names a port: look for a Next.js dev server that moved to the next free one.
+      const port = await findRunningNextServer(LIKELY_DEV_PORTS);
+      if (port !== undefined) base = { baseUrl: `http://localhost:${port}`, source: `a Next.js server answering on localhost:${port}` };
+    }
     await this.remember(key, input);
 
     let resolved: ResolvedRequest;

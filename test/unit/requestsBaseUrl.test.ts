@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { baseUrlFromSetting, detectBaseUrl, readDevScript, readEnvPort, trustedSettingValue } from '../../src/requests/baseUrl';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { baseUrlFromSetting, detectBaseUrl, findRunningNextServer, readDevScript, readEnvPort, trustedSettingValue } from '../../src/requests/baseUrl';
 import { makeTree, removeTree } from './tempTree';
 
 describe('requests: base URL detection', () => {
@@ -85,5 +87,28 @@ describe('requests: base URL detection', () => {
       assert.deepEqual(trustedSettingValue({ workspaceValue: 1, workspaceFolderValue: 2 }, true), 2);
       assert.equal(trustedSettingValue({ workspaceValue: 1 }, false), undefined);
     });
+  });
+});
+
+describe('finding a running Next.js dev server', () => {
+  it('picks the port whose server answers like Next.js, not just any server', async () => {
+    const listen = (headers: Record<string, string>) =>
+      new Promise<Server>((resolve) => {
+        const server = createServer((_request, response) => {
+          response.writeHead(200, headers);
+          response.end();
+        });
+        server.listen(0, '127.0.0.1', () => resolve(server));
+      });
+    const portOf = (server: Server) => (server.address() as AddressInfo).port;
+    const other = await listen({ 'x-powered-by': 'Express' });
+    const next = await listen({ 'x-powered-by': 'Next.js' });
+    try {
+      assert.equal(await findRunningNextServer([portOf(other), portOf(next)]), portOf(next));
+      assert.equal(await findRunningNextServer([portOf(other)]), undefined);
+    } finally {
+      other.close();
+      next.close();
+    }
   });
 });
