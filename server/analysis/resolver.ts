@@ -97,6 +97,11 @@ export class ModuleResolver {
     return known;
   }
 
+  /** A listing the caller already read (the app-dir walk): module probing then needs no second readdir. */
+  primeListing(dir: string, names: readonly string[]): void {
+    if (!this.listings.has(dir)) this.listings.set(dir, new Set(names));
+  }
+
   private listingOf(dir: string): Set<string> | null {
     let names = this.listings.get(dir);
     if (names === undefined) {
@@ -174,9 +179,10 @@ export class ModuleResolver {
     const cached = this.configsByDir.get(dir);
     if (cached !== undefined) return cached ?? undefined;
     let config: PathsConfig | undefined;
+    const names = this.listingOf(dir);
     for (const name of ['tsconfig.json', 'jsconfig.json']) {
       const file = path.join(dir, name);
-      if (this.host.stat(file)?.isFile) {
+      if (names?.has(name) && this.host.stat(file)?.isFile) {
         config = this.readPathsConfig(file, 0);
         break;
       }

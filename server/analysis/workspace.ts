@@ -369,6 +369,7 @@ export class Workspace {
       ancestors.delete(real);
       return;
     }
+    this.resolver.primeListing(dir, entries.map((entry) => entry.name));
     for (const entry of entries) {
       const abs = path.join(dir, entry.name);
       let isDirectory = entry.isDirectory;
