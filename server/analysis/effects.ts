@@ -159,7 +159,13 @@ export function hasUseCacheDirective(body: ts.Node | undefined): boolean {
  * `requestParam` is the index of the parameter that holds the request when the function is a route
  * handler; for other functions every parameter is tracked as a possible request.
  */
-export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, sourceFile: ts.SourceFile, imports: ImportTable, moduleUseCache: boolean): FunctionFacts {
+export function collectFacts(
+  fn: ts.SignatureDeclaration & { body?: ts.Node },
+  sourceFile: ts.SourceFile,
+  imports: ImportTable,
+  moduleUseCache: boolean,
+  moduleNames: ReadonlySet<string> = new Set(),
+): FunctionFacts {
   const facts: FunctionFacts = { effects: [], calls: [], paramReads: [], syncParamsReads: [], errorResponses: [], useCache: moduleUseCache || hasUseCacheDirective(fn.body) };
   const paramsNames = new Set<string>();
   const contextNames = new Set<string>();
@@ -275,10 +281,11 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
       const hasErrorKey = ts.isObjectLiteralExpression(payload) && payload.properties.some((p) => p.name && /^(error|errors)$/.test(propertyNameText(p.name) ?? ''));
       if (hasErrorKey) facts.errorResponses.push({ span: spanOfNode(call, sourceFile), insertAt: spanOfRange(sourceFile, call.arguments[0].getEnd(), call.arguments[0].getEnd()) });
     }
-    const requestArgs = call.arguments.flatMap((argument, arg) => {
-      const param = requestIndex(argument);
-      return param !== undefined ? [{ arg, param }] : [];
-    });
+    const requestArgsOf = () =>
+      call.arguments.flatMap((argument, arg) => {
+        const param = requestIndex(argument);
+        return param !== undefined ? [{ arg, param }] : [];
+      });
     if (ts.isIdentifier(callee)) {
       const name = callee.text;
       const api = nextApi(name, imports);
@@ -287,7 +294,8 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
         effect('cacheLife', call, { profile });
       } else if (api) effect(api, call);
       else if (name === 'fetch' && !imports.has('fetch')) visitFetch(call);
-      else facts.calls.push({ callee: name, span: spanOfNode(call, sourceFile), requestArgs });
+      // Only module-level functions and imports can be followed; globals (String, parseInt) cannot.
+      else if (imports.has(name) || moduleNames.has(name)) facts.calls.push({ callee: name, span: spanOfNode(call, sourceFile), requestArgs: requestArgsOf() });
       return;
     }
     if (ts.isPropertyAccessExpression(callee)) {
@@ -301,8 +309,11 @@ export function collectFacts(fn: ts.SignatureDeclaration & { body?: ts.Node }, s
         }
         if ((receiver.text === 'Date' && member === 'now') || (receiver.text === 'performance' && member === 'now')) effect('time', call);
         else if ((receiver.text === 'Math' && member === 'random') || (receiver.text === 'crypto' && /^(randomUUID|getRandomValues)$/.test(member))) effect('random', call);
-        else if (imports.get(receiver.text)?.importedName === '*') facts.calls.push({ callee: receiver.text, member, span: spanOfNode(call, sourceFile), requestArgs });
-        else if (imports.has(receiver.text) && requestArgs.length > 0) facts.calls.push({ callee: receiver.text, member, span: spanOfNode(call, sourceFile), requestArgs });
+        else if (imports.get(receiver.text)?.importedName === '*') facts.calls.push({ callee: receiver.text, member, span: spanOfNode(call, sourceFile), requestArgs: requestArgsOf() });
+        else if (imports.has(receiver.text)) {
+          const requestArgs = requestArgsOf();
+          if (requestArgs.length > 0) facts.calls.push({ callee: receiver.text, member, span: spanOfNode(call, sourceFile), requestArgs });
+        }
       }
       const root = rootIdentifier(callee);
       if (root && DATABASE_ROOTS.test(root) && !/^(then|catch|finally)$/.test(member)) effect('database', call);

@@ -81,9 +81,10 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
   const imports: ImportTable = new Map(
     [...summary.locals].flatMap(([name, binding]) => (binding.type === 'import' ? [[name, { specifier: binding.specifier, importedName: binding.importedName }] as const] : [])),
   );
+  const moduleNames = topLevelNames(sourceFile);
   const siteNodes = new Map<HandlerSite, FunctionNode>();
   const site = (fn: FunctionNode): HandlerSite => {
-    const handler: HandlerSite = { span: spanOfNode(fn, sourceFile), facts: collectFacts(fn, sourceFile, imports, summary.useCache) };
+    const handler: HandlerSite = { span: spanOfNode(fn, sourceFile), facts: collectFacts(fn, sourceFile, imports, summary.useCache, moduleNames) };
     siteNodes.set(handler, fn);
     return handler;
   };
@@ -179,6 +180,18 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
 }
 
 const METHOD_NAMES = new Set<string>(HTTP_METHODS);
+
+/** Names declared at the top of a module (functions are hoisted, so calls may precede them). */
+function topLevelNames(sourceFile: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const statement of sourceFile.statements) {
+    if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) names.add(statement.name.text);
+    else if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) for (const identifier of bindingIdentifiers(declaration.name)) names.add(identifier.text);
+    }
+  }
+  return names;
+}
 
 /** The sites that can answer requests: exported methods (route files) or every export (other modules). */
 function handlerSites(summary: ModuleSummary, routeFile: boolean): Set<HandlerSite> {
