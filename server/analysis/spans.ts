@@ -12,12 +12,6 @@ export function spanOfRange(sourceFile: ts.SourceFile, start: number, end: numbe
   return { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
 }
 
-/** A span from 1-based line/column to the end of that line's text (for problems in non-TS files). */
-export function spanOfLine(text: string, line: number): Span {
-  const lines = text.split(/\r?\n/);
-  const content = lines[line - 1] ?? '';
-  return { line, column: 1, endLine: line, endColumn: content.length + 1 };
-}
 
 export function toPosix(path: string): string {
   return path.replace(/\\/g, '/');

@@ -1,4 +1,4 @@
-import type { ParamKind, RouteParam } from './model';
+import type { RouteParam } from './model';
 
 export interface SegmentUrl {
   /** The URL pattern as Next.js writes it, starting with `/`. */
@@ -36,9 +36,6 @@ export function dynamicSegment(segment: string): RouteParam | undefined {
   return undefined;
 }
 
-export function paramKindOf(segment: string): ParamKind | undefined {
-  return dynamicSegment(segment)?.kind;
-}
 
 /**
  * The URL of a folder under the app dir, from its folder names (app dir excluded), following Next.js's

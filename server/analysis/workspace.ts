@@ -249,7 +249,8 @@ export class Workspace {
 
   /** True when the file is a route, metadata or page file of some app (so a create event would be news). */
   knowsFile(abs: string): boolean {
-    const relevant = /^(route|page)\.|^(sitemap|robots|manifest|favicon|icon|apple-icon|opengraph-image|twitter-image)/.test(path.basename(abs));
+    const name = path.basename(abs);
+    const relevant = /^(route|page)\./.test(name) || METADATA_STEMS.test(name);
     if (!relevant) return true;
     const app = this.apps.find((candidate) => abs.startsWith(candidate.candidate.appDir + path.sep));
     return !app || app.routeFiles.has(abs) || app.pages.has(abs);

@@ -11,6 +11,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { LastResponse as ControllerResponse } from '../../../src/requests/requestController';
 import { until } from './poll';
 
 const EXTENSION_ID = 'route-atlas.route-atlas';
@@ -21,29 +22,11 @@ const FIXTURE = path.join(REPO, 'test', 'vscode', 'next-app');
 const APP_ROOT = 'send-app';
 const HTML_BODY = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 
-interface LastResponse {
-  method: string;
-  url: string;
-  baseUrl: string;
-  baseUrlSource: string;
-  status?: number;
-  headers: Record<string, string>;
-  bodyText: string;
-  bodyKind: string;
-  bytes: number;
-  timeMs?: number;
-  headersMs?: number;
-  redirects: Array<{ status: number; url: string; location: string }>;
-  error?: { kind: string; message: string };
-  explanation?: string;
-  cut: boolean;
-  streamUpdates: number;
-  chunks: number;
-  webviewHtml?: string;
-  history: Array<{ method: string; url: string; status?: number; error?: string }>;
+/** The controller's record of the last response, plus what the view reported it drew. */
+type LastResponse = ControllerResponse & {
   /** What the response view reported it drew, once it has. */
   rendered?: { id: number; bodyText: string; tags: string[] };
-}
+};
 
 interface RequestInput {
   params?: Record<string, string | string[]>;
