@@ -155,9 +155,9 @@ export function hasUseCacheDirective(body: ts.Node | undefined): boolean {
 }
 
 /**
- * Facts of one function, nested callbacks included (they usually run: `items.map(x => ...)`).
- * `requestParam` is the index of the parameter that holds the request when the function is a route
- * handler; for other functions every parameter is tracked as a possible request.
+ * Facts of one function, nested callbacks included (they usually run: `items.map(x => ...)`). Every
+ * parameter is tracked as a possible request. `alsoVisit` sees each expression and statement node of the
+ * same walk, so that other per-function analyses need no traversal of their own.
  */
 export function collectFacts(
   fn: ts.SignatureDeclaration & { body?: ts.Node },
@@ -165,6 +165,7 @@ export function collectFacts(
   imports: ImportTable,
   moduleUseCache: boolean,
   moduleNames: ReadonlySet<string> = new Set(),
+  alsoVisit?: (node: ts.Node, parent: ts.Node) => void,
 ): FunctionFacts {
   const facts: FunctionFacts = { effects: [], calls: [], paramReads: [], syncParamsReads: [], errorResponses: [], useCache: moduleUseCache || hasUseCacheDirective(fn.body) };
   const paramsNames = new Set<string>();
@@ -219,59 +220,87 @@ export function collectFacts(
     facts.paramReads.push({ param, effect: { kind, span: spanOfNode(node, sourceFile), text: node.getText(sourceFile).replace(/\s+/g, ' ').slice(0, 80) } });
   };
 
-  // Syntax trees are parsed without parent pointers (cheaper); the visit keeps its own ancestry.
+  // Syntax trees are parsed without parent pointers (cheaper); the visit keeps its own ancestry. It
+  // dispatches on the node kind and never descends into tokens or type annotations: this walk runs
+  // over every handler of every route, so it is the hottest loop of a cold scan.
   const ancestors: ts.Node[] = [fn];
   const visitChild = (child: ts.Node): void => visit(child);
   const visit = (node: ts.Node): void => {
+    const kind = node.kind;
+    if (kind <= ts.SyntaxKind.LastToken || (kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode)) return;
     const parent = ancestors[ancestors.length - 1];
-    const isCallee = ts.isCallExpression(parent) && parent.expression === node;
-    if (ts.isPropertyAccessExpression(node) && isParamsExpression(node.expression) && !isCallee && node.name.text !== 'then') {
-      syncParams(node, node.expression, false);
-    }
-    if (ts.isVariableDeclaration(node) && node.initializer && ts.isObjectBindingPattern(node.name) && isParamsExpression(node.initializer)) {
-      syncParams(node, node.initializer, true);
-    }
-    if (isReturnedFunction(node, ancestors, fn)) {
-      const first = (node as ts.ArrowFunction).parameters[0];
-      if (first && ts.isIdentifier(first.name)) requestAliases.set(first.name.text, RETURNED_HANDLER_REQUEST);
-    }
-    if (ts.isVariableDeclaration(node) && node.initializer) {
-      const init = unwrapExpression(node.initializer);
-      if (ts.isIdentifier(node.name)) {
-        // const url = req.nextUrl / const url = new URL(req.url)
-        if (ts.isPropertyAccessExpression(init) && init.name.text === 'nextUrl' && requestIndex(init.expression) !== undefined) {
-          urlAliases.set(node.name.text, requestIndex(init.expression)!);
+    switch (kind) {
+      case ts.SyntaxKind.PropertyAccessExpression:
+        visitPropertyAccess(node as ts.PropertyAccessExpression, parent);
+        break;
+      case ts.SyntaxKind.VariableDeclaration:
+        visitVariable(node as ts.VariableDeclaration);
+        break;
+      case ts.SyntaxKind.ArrowFunction:
+      case ts.SyntaxKind.FunctionExpression:
+        if (isReturnedFunction(node, ancestors, fn)) {
+          const first = (node as ts.ArrowFunction).parameters[0];
+          if (first && ts.isIdentifier(first.name)) requestAliases.set(first.name.text, RETURNED_HANDLER_REQUEST);
         }
-      } else if (ts.isObjectBindingPattern(node.name)) {
-        const fromRequest = requestIndex(init);
-        const fromUrl = urlIndex(init);
-        for (const element of node.name.elements) {
-          const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
-          if (!key) continue;
-          if (fromRequest !== undefined) {
-            if (key === 'nextUrl' && ts.isIdentifier(element.name)) urlAliases.set(element.name.text, fromRequest);
-            else if (REQUEST_PROPERTY_EFFECTS.get(key)) paramRead(fromRequest, REQUEST_PROPERTY_EFFECTS.get(key)!, element);
-          }
-          if (fromUrl !== undefined && NEXT_URL_EFFECTS.get(key)) paramRead(fromUrl, NEXT_URL_EFFECTS.get(key)!, element);
-        }
+        break;
+      case ts.SyntaxKind.NewExpression: {
+        const expression = (node as ts.NewExpression).expression;
+        if (ts.isIdentifier(expression) && expression.text === 'Date' && ((node as ts.NewExpression).arguments?.length ?? 0) === 0) effect('time', node);
+        break;
       }
-    }
-    if (ts.isPropertyAccessExpression(node)) {
-      const property = node.name.text;
-      const fromRequest = requestIndex(node.expression);
-      if (fromRequest !== undefined && REQUEST_PROPERTY_EFFECTS.get(property)) paramRead(fromRequest, REQUEST_PROPERTY_EFFECTS.get(property)!, node);
-      const fromUrl = urlIndex(node.expression);
-      if (fromUrl !== undefined && NEXT_URL_EFFECTS.get(property)) paramRead(fromUrl, NEXT_URL_EFFECTS.get(property)!, node);
-      if (ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'env' && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'process') {
-        effect('env', node);
+      case ts.SyntaxKind.CallExpression:
+        visitCall(node as ts.CallExpression);
+        break;
+      case ts.SyntaxKind.TaggedTemplateExpression: {
+        const tag = (node as ts.TaggedTemplateExpression).tag;
+        if (ts.isIdentifier(tag) && DATABASE_ROOTS.test(tag.text)) effect('database', node);
+        break;
       }
+      case ts.SyntaxKind.InterfaceDeclaration:
+      case ts.SyntaxKind.TypeAliasDeclaration:
+        return;
     }
-    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Date' && (node.arguments?.length ?? 0) === 0) effect('time', node);
-    if (ts.isCallExpression(node)) visitCall(node);
-    if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && DATABASE_ROOTS.test(node.tag.text)) effect('database', node);
+    alsoVisit?.(node, parent);
     ancestors.push(node);
     ts.forEachChild(node, visitChild);
     ancestors.pop();
+  };
+
+  const visitPropertyAccess = (node: ts.PropertyAccessExpression, parent: ts.Node) => {
+    const property = node.name.text;
+    const isCallee = parent.kind === ts.SyntaxKind.CallExpression && (parent as ts.CallExpression).expression === node;
+    if (!isCallee && property !== 'then' && isParamsExpression(node.expression)) syncParams(node, node.expression, false);
+    const fromRequest = requestIndex(node.expression);
+    if (fromRequest !== undefined && REQUEST_PROPERTY_EFFECTS.get(property)) paramRead(fromRequest, REQUEST_PROPERTY_EFFECTS.get(property)!, node);
+    const fromUrl = urlIndex(node.expression);
+    if (fromUrl !== undefined && NEXT_URL_EFFECTS.get(property)) paramRead(fromUrl, NEXT_URL_EFFECTS.get(property)!, node);
+    if (ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'env' && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'process') {
+      effect('env', node);
+    }
+  };
+
+  const visitVariable = (node: ts.VariableDeclaration) => {
+    if (!node.initializer) return;
+    if (ts.isObjectBindingPattern(node.name) && isParamsExpression(node.initializer)) syncParams(node, node.initializer, true);
+    const init = unwrapExpression(node.initializer);
+    if (ts.isIdentifier(node.name)) {
+      // const url = req.nextUrl / const url = new URL(req.url)
+      if (ts.isPropertyAccessExpression(init) && init.name.text === 'nextUrl' && requestIndex(init.expression) !== undefined) {
+        urlAliases.set(node.name.text, requestIndex(init.expression)!);
+      }
+    } else if (ts.isObjectBindingPattern(node.name)) {
+      const fromRequest = requestIndex(init);
+      const fromUrl = urlIndex(init);
+      for (const element of node.name.elements) {
+        const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+        if (!key) continue;
+        if (fromRequest !== undefined) {
+          if (key === 'nextUrl' && ts.isIdentifier(element.name)) urlAliases.set(element.name.text, fromRequest);
+          else if (REQUEST_PROPERTY_EFFECTS.get(key)) paramRead(fromRequest, REQUEST_PROPERTY_EFFECTS.get(key)!, element);
+        }
+        if (fromUrl !== undefined && NEXT_URL_EFFECTS.get(key)) paramRead(fromUrl, NEXT_URL_EFFECTS.get(key)!, element);
+      }
+    }
   };
 
   const visitCall = (call: ts.CallExpression) => {

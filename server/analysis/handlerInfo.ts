@@ -62,9 +62,11 @@ const STATUS_DEFAULTS = new Map<string, number>([
 /**
  * What a handler reads from its request and what it answers, as far as the code says so literally:
  * query names, JSON body fields (from destructuring, property reads, or a validating schema), headers
- * read by name, and status codes.
+ * read by name, and status codes. The walk is someone else's (the effects walk of the module summary
+ * visits each handler once for both): `visit` must see the nodes of the function body in source order,
+ * each with its parent; `finish` gives the result.
  */
-export function analyzeHandler(fn: FunctionNode, sourceFile: ts.SourceFile, schemas: ReadonlyMap<string, string[]>): HandlerRequestInfo {
+export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile, schemas: ReadonlyMap<string, string[]>): { visit(node: ts.Node, parent: ts.Node): void; finish(): HandlerRequestInfo } {
   const query = new Set<string>();
   const headerNames = new Set<string>();
   const statuses = new Set<number>();
@@ -152,10 +154,7 @@ export function analyzeHandler(fn: FunctionNode, sourceFile: ts.SourceFile, sche
     }
   };
 
-  const ancestors: ts.Node[] = [fn];
-  const visitChild = (child: ts.Node): void => visit(child);
-  const visit = (node: ts.Node): void => {
-    const parent = ancestors[ancestors.length - 1];
+  const visit = (node: ts.Node, parent: ts.Node): void => {
     if (ts.isVariableDeclaration(node) && node.initializer) {
       const init = unwrapExpression(node.initializer);
       const kind = bodyReadKind(init);
@@ -221,26 +220,24 @@ export function analyzeHandler(fn: FunctionNode, sourceFile: ts.SourceFile, sche
     if (ts.isElementAccessExpression(node) && isBodyValue(node.expression) && ts.isStringLiteralLike(node.argumentExpression)) {
       addField(node.argumentExpression.text);
     }
-    ancestors.push(node);
-    ts.forEachChild(node, visitChild);
-    ancestors.pop();
   };
-  if (fn.body) visit(fn.body);
-  // `({ nextUrl }) =>` style handlers destructure the request itself.
-  if (firstParam && ts.isObjectBindingPattern(firstParam.name) && fn.body) {
-    for (const element of firstParam.name.elements) {
-      const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
-      if (key === 'json' || key === 'formData') bodyKind ??= key;
+  const finish = (): HandlerRequestInfo => {
+    // `({ nextUrl }) =>` style handlers destructure the request itself.
+    if (firstParam && ts.isObjectBindingPattern(firstParam.name) && fn.body) {
+      for (const element of firstParam.name.elements) {
+        const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+        if (key === 'json' || key === 'formData') bodyKind ??= key;
+      }
     }
-  }
-
-  const info: HandlerRequestInfo = {
-    query: [...query].sort(),
-    headers: [...headerNames].sort(),
-    statuses: [...statuses].sort((a, b) => a - b),
+    const info: HandlerRequestInfo = {
+      query: [...query].sort(),
+      headers: [...headerNames].sort(),
+      statuses: [...statuses].sort((a, b) => a - b),
+    };
+    if (bodyKind) info.body = { kind: bodyKind, fields, ...(schema ? { schema } : {}) };
+    return info;
   };
-  if (bodyKind) info.body = { kind: bodyKind, fields, ...(schema ? { schema } : {}) };
-  return info;
+  return { visit, finish };
 }
 
 function literalStatus(node: ts.Expression | undefined): number | undefined {

@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
 import type { HandlerRequestInfo, Problem, Span, StaticValue } from './model';
 import { HTTP_METHODS } from './model';
-import { collectFacts, type FunctionFacts, type ImportTable } from './effects';
-import { analyzeHandler, collectSchemas, type FunctionNode, isFunctionNode } from './handlerInfo';
+import { type CallSite, collectFacts, type FunctionFacts, type ImportTable } from './effects';
+import { collectSchemas, type FunctionNode, isFunctionNode, requestInfoCollector } from './handlerInfo';
 import { parseSource, syntaxProblem } from './parse';
 import { spanOfNode } from './spans';
 import { foldNumber, type Literal, propertyNameText, readStaticValue, unwrapExpression } from './staticValues';
@@ -83,8 +83,9 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
   );
   const moduleNames = topLevelNames(sourceFile);
   const siteNodes = new Map<HandlerSite, FunctionNode>();
+  // Facts are filled in at the end, when the exports tell which sites also need request info.
   const site = (fn: FunctionNode): HandlerSite => {
-    const handler: HandlerSite = { span: spanOfNode(fn, sourceFile), facts: collectFacts(fn, sourceFile, imports, summary.useCache, moduleNames) };
+    const handler: HandlerSite = { span: spanOfNode(fn, sourceFile), facts: NO_FACTS };
     siteNodes.set(handler, fn);
     return handler;
   };
@@ -172,14 +173,20 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
       bindCommonJsExport(statement, sourceFile, summary, site, constants);
     }
   }
-  for (const handler of handlerSites(summary, options.routeFile === true)) {
-    const fn = siteNodes.get(handler);
-    if (fn) handler.request = analyzeHandler(fn, sourceFile, schemas);
+  // Only functions an export can reach (directly, through aliases and wrappers, or by calls) can affect a
+  // route, so only they are walked; a helper nobody calls costs nothing.
+  const handlers = handlerSites(summary, options.routeFile === true);
+  for (const handler of reachableSites(summary, (reached) => reached.facts.calls)) {
+    const fn = siteNodes.get(handler)!;
+    const request = handlers.has(handler) ? requestInfoCollector(fn, sourceFile, schemas) : undefined;
+    handler.facts = collectFacts(fn, sourceFile, imports, summary.useCache, moduleNames, request?.visit);
+    if (request) handler.request = request.finish();
   }
   return summary;
 }
 
 const METHOD_NAMES = new Set<string>(HTTP_METHODS);
+const NO_FACTS: FunctionFacts = { effects: [], calls: [], paramReads: [], syncParamsReads: [], errorResponses: [], useCache: false };
 
 /** Names declared at the top of a module (functions are hoisted, so calls may precede them). */
 function topLevelNames(sourceFile: ts.SourceFile): Set<string> {
@@ -191,6 +198,37 @@ function topLevelNames(sourceFile: ts.SourceFile): Set<string> {
     }
   }
   return names;
+}
+
+/**
+ * The sites reachable from the module's exports, each yielded before the sites it calls: `callsOf` is
+ * read after a site was yielded (its facts are complete by then), and the local functions it calls,
+ * with the wrappers and aliases the linker follows, are yielded next.
+ */
+function* reachableSites(summary: ModuleSummary, callsOf: (site: HandlerSite) => readonly CallSite[]): Generator<HandlerSite> {
+  const seen = new Set<HandlerSite>();
+  const pending: HandlerSite[] = [];
+  const reach = (local: string, depth: number) => {
+    const binding = summary.locals.get(local);
+    if (!binding || depth > 8) return;
+    if (binding.type === 'function' || (binding.type === 'wrapped' && binding.handler)) {
+      const site = binding.handler!;
+      if (!seen.has(site)) {
+        seen.add(site);
+        pending.push(site);
+      }
+    }
+    if (binding.type === 'wrapped') {
+      if (binding.target) reach(binding.target, depth + 1);
+      for (const callee of binding.wrapperCallees) reach(callee, depth + 1);
+    } else if (binding.type === 'alias') reach(binding.target, depth + 1);
+  };
+  for (const entry of summary.exports.values()) if (entry.type === 'local') reach(entry.local, 0);
+  while (pending.length > 0) {
+    const site = pending.shift()!;
+    yield site;
+    for (const call of callsOf(site)) if (!call.member) reach(call.callee, 0);
+  }
 }
 
 /** The sites that can answer requests: exported methods (route files) or every export (other modules). */
@@ -231,14 +269,18 @@ function insertionPointOf(sourceFile: ts.SourceFile): { insertionLine: number; i
 function blankLinesOf(text: string): number[] {
   const lines: number[] = [];
   let line = 1;
-  let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    if (i === text.length || text.charCodeAt(i) === 10) {
-      if (text.slice(start, i).trim() === '') lines.push(line);
+  let blank = true;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10) {
+      if (blank) lines.push(line);
       line++;
-      start = i + 1;
+      blank = true;
+    } else if (blank && code !== 32 && code !== 9 && code !== 13 && code !== 12 && code !== 11 && code !== 0xa0 && code !== 0xfeff) {
+      blank = /\s/.test(text[i]);
     }
   }
+  if (blank) lines.push(line);
   return lines;
 }
 

@@ -2,9 +2,11 @@ import { ts } from 'ts-morph';
 import type { Problem } from './model';
 import { spanOfRange } from './spans';
 
-/** Parses one file syntactically: no program, no binder, no type checker. */
+const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+
+/** Parses one file syntactically: no program, no binder, no type checker, and no JSDoc (nothing reads it). */
 export function parseSource(path: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindOf(path));
+  return ts.createSourceFile(path, text, PARSE_OPTIONS, false, scriptKindOf(path));
 }
 
 export function scriptKindOf(path: string): ts.ScriptKind {
