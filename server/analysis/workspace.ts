@@ -69,14 +69,17 @@ interface AppState {
   routeFiles: Map<string, RouteFile>;
   pages: Map<string, PageEntry>;
   linked: Map<string, LinkedRoute>;
-  /** Route files in manifest order; rebuilt when the set of routes changes. */
+  /** Route files in manifest order: sorted once, then kept in order as routes come and go. */
   order?: string[];
   sortedPages?: PageEntry[];
-  /** Problems of the app-wide checks; recomputed when URLs, methods or an involved file change. */
+  /** The route files and pages of each conflict group (see `conflictGroupOf`). */
+  groups: Map<string, { routes: Set<string>; pages: Set<PageEntry> }>;
+  /** Problems of the app-wide checks per conflict group, one list per check; groups without any are left out. */
+  groupProblems: Map<string, Problem[][]>;
+  /** Groups whose routes or pages changed since their checks last ran. */
+  dirtyGroups: Set<string>;
+  /** All app-wide problems in a stable order; dropped when a group turns dirty. */
   appProblems?: Problem[];
-  appProblemFiles: Set<string>;
-  /** Signatures of routes being re-linked, to tell whether the app-wide checks must run again. */
-  previousSignatures: Map<string, string>;
   /** Module → the route files whose result depends on it. */
   dependents: Map<string, Set<string>>;
   /** Route files with an import that did not resolve: a new file may complete them. */
@@ -213,18 +216,10 @@ export class Workspace {
       if (created.length > 0) for (const file of app.unresolved) affected.add(file);
       for (const file of affected) {
         const linked = app.linked.get(file);
-        if (!linked) continue;
-        this.unlink(app, file, linked);
-        if (!linked.route || app.appProblemFiles.has(file)) app.appProblems = undefined;
-        else app.previousSignatures.set(file, routeSignature(linked.route));
+        if (linked) this.unlink(app, file, linked);
       }
       for (const file of affected) if (app.routeFiles.has(file) && !app.linked.has(file)) this.linkRoute(app, file);
       if (created.length > 0) for (const file of app.routeFiles.keys()) if (!app.linked.has(file)) this.linkRoute(app, file);
-      for (const [file, signature] of app.previousSignatures) {
-        const route = app.linked.get(file)?.route;
-        if (!route || routeSignature(route) !== signature) app.appProblems = undefined;
-      }
-      app.previousSignatures.clear();
     }
     return this.manifest();
   }
@@ -337,8 +332,9 @@ export class Workspace {
       routeFiles: new Map(),
       pages: new Map(),
       linked: new Map(),
-      appProblemFiles: new Set(),
-      previousSignatures: new Map(),
+      groups: new Map(),
+      groupProblems: new Map(),
+      dirtyGroups: new Set(),
       dependents: new Map(),
       unresolved: new Set(),
     };
@@ -406,7 +402,12 @@ export class Workspace {
       }
       else if (stem === 'page') {
         const { url, privateFolder } = urlOfSegments(segments);
-        if (!privateFolder) app.pages.set(abs, { url, file: this.relative(abs) });
+        if (!privateFolder && !app.pages.has(abs)) {
+          const page = { url, file: this.relative(abs) };
+          app.pages.set(abs, page);
+          this.groupOf(app, url).pages.add(page);
+          if (app.sortedPages) insertSorted(app.sortedPages, page, comparePages);
+        }
       }
     }
     if (!app.routeFiles.has(abs) && isMetadataCandidate(name, app.pageExtensions)) {
@@ -419,13 +420,14 @@ export class Workspace {
     for (const app of this.apps) {
       const appDir = app.candidate.appDir;
       if (abs !== appDir && !abs.startsWith(appDir + path.sep)) continue;
-      app.order = undefined;
-      app.sortedPages = undefined;
-      app.appProblems = undefined;
       if (type === 'deleted') {
         const prefix = abs + path.sep;
-        for (const map of [app.routeFiles, app.pages] as Map<string, unknown>[]) {
-          for (const key of [...map.keys()]) if (key === abs || key.startsWith(prefix)) map.delete(key);
+        for (const key of [...app.routeFiles.keys()]) if (key === abs || key.startsWith(prefix)) app.routeFiles.delete(key);
+        for (const [key, page] of [...app.pages]) {
+          if (key !== abs && !key.startsWith(prefix)) continue;
+          app.pages.delete(key);
+          this.groupOf(app, page.url).pages.delete(page);
+          if (app.sortedPages) app.sortedPages = app.sortedPages.filter((entry) => entry !== page);
         }
         for (const [key, linked] of [...app.linked]) if (key === abs || key.startsWith(prefix)) this.unlink(app, key, linked);
         continue;
@@ -529,6 +531,10 @@ export class Workspace {
 
   private setLinked(app: AppState, file: string, linked: LinkedRoute): void {
     app.linked.set(file, linked);
+    if (linked.route) {
+      this.groupOf(app, linked.route.url).routes.add(file);
+      if (app.order) insertSorted(app.order, file, (a, b) => compareLinked(app, a, b));
+    }
     for (const dependency of linked.dependencies) {
       let dependents = app.dependents.get(dependency);
       if (!dependents) app.dependents.set(dependency, (dependents = new Set()));
@@ -538,9 +544,54 @@ export class Workspace {
   }
 
   private unlink(app: AppState, file: string, linked: LinkedRoute): void {
+    if (linked.route) {
+      this.groupOf(app, linked.route.url).routes.delete(file);
+      const index = app.order?.indexOf(file) ?? -1;
+      if (index !== -1) app.order!.splice(index, 1);
+    }
     app.linked.delete(file);
     for (const dependency of linked.dependencies) app.dependents.get(dependency)?.delete(file);
     app.unresolved.delete(file);
+  }
+
+  /** The members of the URL's conflict group, which is about to change: its app-wide checks must run again. */
+  private groupOf(app: AppState, url: string): { routes: Set<string>; pages: Set<PageEntry> } {
+    const key = conflictGroupOf(url);
+    let group = app.groups.get(key);
+    if (!group) app.groups.set(key, (group = { routes: new Set(), pages: new Set() }));
+    app.dirtyGroups.add(key);
+    app.appProblems = undefined;
+    return group;
+  }
+
+  /**
+   * Runs the app-wide checks again for the dirty conflict groups only, each over the routes and pages
+   * of its group in manifest order, and lists the problems by check, then by group: a cold scan and
+   * any sequence of edits that ends in the same files give the same list.
+   */
+  private appCheckProblems(app: AppState): Problem[] {
+    if (app.appProblems) return app.appProblems;
+    const context = this.buildContext(app);
+    for (const key of app.dirtyGroups) {
+      const group = app.groups.get(key);
+      app.groupProblems.delete(key);
+      if (!group || (group.routes.size === 0 && group.pages.size === 0)) {
+        app.groups.delete(key);
+        continue;
+      }
+      const routes = [...group.routes].sort((a, b) => compareLinked(app, a, b)).map((file) => app.linked.get(file)!.route!);
+      const pages = [...group.pages].sort(comparePages);
+      const byCheck = APP_CHECKS.map((check) => check.run({ routes, pages, context }));
+      if (byCheck.some((problems) => problems.length > 0)) app.groupProblems.set(key, byCheck);
+    }
+    app.dirtyGroups.clear();
+    const groups = [...app.groupProblems.keys()].sort();
+    const problems: Problem[] = [];
+    for (let check = 0; check < APP_CHECKS.length; check++) {
+      for (const group of groups) problems.push(...app.groupProblems.get(group)![check]);
+    }
+    app.appProblems = problems;
+    return problems;
   }
 
   private buildContext(app: AppState): BuildContext {
@@ -578,9 +629,8 @@ export class Workspace {
 
   private appManifest(app: AppState): AppManifest {
     if (!app.order) {
-      const keyed = [...app.linked.entries()].filter((entry): entry is [string, LinkedRoute & { route: Route }] => entry[1].route !== undefined);
-      keyed.sort(([fa, a], [fb, b]) => compareRoutes(a.route, b.route) || (fa < fb ? -1 : 1));
-      app.order = keyed.map(([file]) => file);
+      app.order = [...app.linked.keys()].filter((file) => app.linked.get(file)!.route !== undefined);
+      app.order.sort((a, b) => compareLinked(app, a, b));
     }
     const routes: Route[] = [];
     const problems: Problem[] = [...app.problems];
@@ -589,13 +639,9 @@ export class Workspace {
       if (linked?.route) routes.push(linked.route);
     }
     for (const linked of app.linked.values()) problems.push(...linked.problems);
-    app.sortedPages ??= [...app.pages.values()].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : a.file < b.file ? -1 : 1));
+    app.sortedPages ??= [...app.pages.values()].sort(comparePages);
     const pages = app.sortedPages;
-    if (!app.appProblems) {
-      app.appProblems = APP_CHECKS.flatMap((check) => check.run({ routes, pages, context: this.buildContext(app) }));
-      app.appProblemFiles = new Set(app.appProblems.flatMap((p) => [p.file ?? '', ...(p.related ?? []).map((r) => r.file)]).map((f) => path.resolve(this.root, f)));
-    }
-    const appProblems = app.appProblems;
+    const appProblems = this.appCheckProblems(app);
     problems.push(...appProblems);
     // A conflict fails the build for every file that takes part in it, not only the one it is reported on.
     const failingByFile = new Map<string, Problem[]>();
@@ -640,9 +686,34 @@ function markBuildFailure(route: Route, problems: readonly Problem[]): void {
   };
 }
 
-/** What the app-wide checks look at in a route: a change here means they must run again. */
-function routeSignature(route: Route): string {
-  return `${route.kind}|${route.url}|${route.intercepting ? 1 : 0}`;
+/**
+ * The part of a URL before its first dynamic segment (all of it when there is none). Every conflict the
+ * app-wide checks find (same URL, same folder, or clashing dynamic segments below one node of Next's
+ * route tree) is between URLs of one group, so a change re-runs the checks of its group only.
+ */
+export function conflictGroupOf(url: string): string {
+  const dynamic = url.indexOf('/[');
+  return dynamic === -1 ? url : url.slice(0, dynamic) || '/';
+}
+
+/** Inserts `item` into the sorted `array`, after any equal items. */
+function insertSorted<T>(array: T[], item: T, compare: (a: T, b: T) => number): void {
+  let low = 0;
+  let high = array.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compare(array[mid], item) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  array.splice(low, 0, item);
+}
+
+function compareLinked(app: AppState, a: string, b: string): number {
+  return compareRoutes(app.linked.get(a)!.route!, app.linked.get(b)!.route!) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function comparePages(a: PageEntry, b: PageEntry): number {
+  return a.url < b.url ? -1 : a.url > b.url ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
 }
 
 function isSummary(value: ModuleSummary | Problem): value is ModuleSummary {

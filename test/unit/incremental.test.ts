@@ -73,4 +73,48 @@ describe('Workspace.applyChanges', () => {
     const manifest = workspace.applyChanges([{ path: config, type: 'changed', text: "module.exports = { basePath: '/docs' };\n" }]);
     assert.equal(manifest.apps[0].routes[0].publicPath, '/docs/x');
   });
+
+  it('keeps route order and app-wide conflicts exactly as a cold scan finds them, through creates, edits and deletes', () => {
+    const handler = (method: string) => `export async function ${method}() { return Response.json({}); }\n`;
+    root = makeTree(
+      nextApp(
+        {
+          'app/page.tsx': 'export default function Home() { return null; }\n',
+          'app/(a)/x/route.ts': handler('GET'),
+          'app/shop/[id]/route.ts': handler('GET'),
+          'app/shop/[slug]/reviews/page.tsx': 'export default function Reviews() { return null; }\n',
+          'app/docs/[...rest]/route.ts': handler('GET'),
+          'app/api/static/route.ts': handler('GET'),
+        },
+        '16.0.0',
+      ),
+    );
+    const workspace = new Workspace(root);
+    const cold = () => new Workspace(root).scan().apps[0];
+    const problemIds = (app: RouteManifest['apps'][number]) => app.problems.map((p) => `${p.id} ${p.file}`).sort();
+    let app = workspace.scan().apps[0];
+    assert.ok(problemIds(app).includes('slug-name-conflict app/shop/[id]/route.ts'));
+
+    const steps: Array<{ name: string; files?: Record<string, string>; remove?: string; change: string; type: 'created' | 'changed' | 'deleted'; text?: string }> = [
+      { name: 'a second route at /x in another group', files: { 'app/(b)/x/route.ts': handler('POST') }, change: 'app/(b)/x/route.ts', type: 'created' },
+      { name: 'a page at /x', files: { 'app/x/page.tsx': 'export default function X() { return null; }\n' }, change: 'app/x/page.tsx', type: 'created' },
+      { name: 'the conflicting route moves its method down', change: 'app/shop/[id]/route.ts', type: 'changed', text: '\n\n' + handler('GET') },
+      { name: 'an optional catch-all beside the catch-all', files: { 'app/docs/[[...all]]/route.ts': handler('GET') }, change: 'app/docs/[[...all]]/route.ts', type: 'created' },
+      { name: 'an optional catch-all at the root, beside the root page', files: { 'app/[[...slug]]/route.ts': handler('GET') }, change: 'app/[[...slug]]', type: 'created' },
+      { name: 'one of the duplicate groups goes', remove: 'app/(a)', change: 'app/(a)', type: 'deleted' },
+      { name: 'the page at /x goes', remove: 'app/x/page.tsx', change: 'app/x/page.tsx', type: 'deleted' },
+      { name: 'the slug route renames its param', remove: 'app/shop/[id]', files: { 'app/shop/[slug]/route.ts': handler('GET') }, change: 'app/shop', type: 'created' },
+    ];
+    for (const step of steps) {
+      if (step.remove) fs.rmSync(path.join(root, step.remove), { recursive: true });
+      if (step.files) writeFiles(root, step.files);
+      if (step.remove && step.files) workspace.applyChanges([{ path: path.join(root, step.remove), type: 'deleted' }]);
+      app = workspace.applyChanges([{ path: path.join(root, step.change), type: step.type, text: step.text }]).apps[0];
+      if (step.text !== undefined) fs.writeFileSync(path.join(root, step.change), step.text);
+      assert.deepEqual(app, cold(), `after: ${step.name}`);
+    }
+    // The steps made and cleared real conflicts, so the comparison above compared something.
+    assert.ok(problemIds(app).includes('optional-catchall-conflict app/[[...slug]]/route.ts'), problemIds(app).join('\n'));
+    assert.ok(!problemIds(app).some((id) => id.startsWith('duplicate-route ') || id.startsWith('route-page-conflict') || id.startsWith('slug-name-conflict')), problemIds(app).join('\n'));
+  });
 });
