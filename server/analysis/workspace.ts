@@ -5,7 +5,7 @@ import { isMetadataCodeFile, matchMetadataFile } from './metadataRoutes';
 import type { AppManifest, Location, NextConfigInfo, NextVersionInfo, PageEntry, Problem, Route, RouteManifest } from './model';
 import { MANIFEST_VERSION } from './model';
 import { type ModuleSummary, summarizeModule } from './moduleSummary';
-import { PARALLEL_THRESHOLD, type SummaryJob, SummaryWorker, summarizeInParallel } from './parallelSummaries';
+import { type SummaryJob, SummaryWorker, summarizeInParallel } from './parallelSummaries';
 import { DEFAULT_MAX_FILE_BYTES, readSourceText } from './sourceFiles';
 import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, readNextConfig } from './nextConfig';
 import { detectBundler, detectNextVersion } from './nextVersion';
@@ -85,6 +85,13 @@ interface AppState {
   /** Route files with an import that did not resolve: a new file may complete them. */
   unresolved: Set<string>;
 }
+
+/**
+ * Route files the walk must see before it starts the worker, so that the worker has loaded the parser
+ * by the time the walk ends (loading takes about as long as walking 10,000 routes). A worker started
+ * for a workspace that ends up below PARALLEL_THRESHOLD is let go unused.
+ */
+const WARM_WORKER_AFTER = 200;
 
 const CONFIG_BASENAMES = /^(next\.config\.(js|mjs|cjs|ts|mts)|package\.json|tsconfig\.json|jsconfig\.json|pnpm-workspace\.yaml)$/;
 
@@ -398,7 +405,7 @@ export class Workspace {
       const stem = name.slice(0, name.length - extension.length - 1);
       if (stem === 'route') {
         app.routeFiles.set(abs, { abs, segments, name, kind: 'route' });
-        if (++this.routeFilesSeen === PARALLEL_THRESHOLD && !this.options.host) this.warmWorker = SummaryWorker.start();
+        if (++this.routeFilesSeen === WARM_WORKER_AFTER && !this.options.host) this.warmWorker = SummaryWorker.start();
       }
       else if (stem === 'page') {
         const { url, privateFolder } = urlOfSegments(segments);
@@ -569,20 +576,35 @@ export class Workspace {
    * of its group in manifest order, and lists the problems by check, then by group: a cold scan and
    * any sequence of edits that ends in the same files give the same list.
    */
-  private appCheckProblems(app: AppState): Problem[] {
+  private appCheckProblems(app: AppState, routes: readonly Route[], pages: readonly PageEntry[]): Problem[] {
     if (app.appProblems) return app.appProblems;
     const context = this.buildContext(app);
     for (const key of app.dirtyGroups) {
-      const group = app.groups.get(key);
-      app.groupProblems.delete(key);
-      if (!group || (group.routes.size === 0 && group.pages.size === 0)) {
-        app.groups.delete(key);
-        continue;
+      if (app.groups.get(key)?.routes.size === 0 && app.groups.get(key)?.pages.size === 0) app.groups.delete(key);
+    }
+    if (app.dirtyGroups.size > app.groups.size / 4) {
+      // Most groups changed (a cold scan): one run over the whole app, its problems sorted into groups,
+      // costs less than a run per group and gives the same lists (no conflict crosses a group).
+      app.groupProblems.clear();
+      const groupOfFile = new Map(routes.map((route) => [route.file, conflictGroupOf(route.url)]));
+      APP_CHECKS.forEach((check, index) => {
+        for (const problem of check.run({ routes, pages, context })) {
+          const key = groupOfFile.get(problem.file ?? '') ?? '/';
+          let byCheck = app.groupProblems.get(key);
+          if (!byCheck) app.groupProblems.set(key, (byCheck = APP_CHECKS.map(() => [])));
+          byCheck[index].push(problem);
+        }
+      });
+    } else {
+      for (const key of app.dirtyGroups) {
+        const group = app.groups.get(key);
+        app.groupProblems.delete(key);
+        if (!group) continue;
+        const groupRoutes = [...group.routes].sort((a, b) => compareLinked(app, a, b)).map((file) => app.linked.get(file)!.route!);
+        const groupPages = [...group.pages].sort(comparePages);
+        const byCheck = APP_CHECKS.map((check) => check.run({ routes: groupRoutes, pages: groupPages, context }));
+        if (byCheck.some((problems) => problems.length > 0)) app.groupProblems.set(key, byCheck);
       }
-      const routes = [...group.routes].sort((a, b) => compareLinked(app, a, b)).map((file) => app.linked.get(file)!.route!);
-      const pages = [...group.pages].sort(comparePages);
-      const byCheck = APP_CHECKS.map((check) => check.run({ routes, pages, context }));
-      if (byCheck.some((problems) => problems.length > 0)) app.groupProblems.set(key, byCheck);
     }
     app.dirtyGroups.clear();
     const groups = [...app.groupProblems.keys()].sort();
@@ -641,7 +663,7 @@ export class Workspace {
     for (const linked of app.linked.values()) problems.push(...linked.problems);
     app.sortedPages ??= [...app.pages.values()].sort(comparePages);
     const pages = app.sortedPages;
-    const appProblems = this.appCheckProblems(app);
+    const appProblems = this.appCheckProblems(app, routes, pages);
     problems.push(...appProblems);
     // A conflict fails the build for every file that takes part in it, not only the one it is reported on.
     const failingByFile = new Map<string, Problem[]>();
