@@ -412,7 +412,7 @@ export class Workspace {
         if (!privateFolder && !app.pages.has(abs)) {
           const page = { url, file: this.relative(abs) };
           app.pages.set(abs, page);
-          this.groupOf(app, url).pages.add(page);
+          this.changingGroup(app, url).pages.add(page);
           if (app.sortedPages) insertSorted(app.sortedPages, page, comparePages);
         }
       }
@@ -433,7 +433,7 @@ export class Workspace {
         for (const [key, page] of [...app.pages]) {
           if (key !== abs && !key.startsWith(prefix)) continue;
           app.pages.delete(key);
-          this.groupOf(app, page.url).pages.delete(page);
+          this.changingGroup(app, page.url).pages.delete(page);
           if (app.sortedPages) app.sortedPages = app.sortedPages.filter((entry) => entry !== page);
         }
         for (const [key, linked] of [...app.linked]) if (key === abs || key.startsWith(prefix)) this.unlink(app, key, linked);
@@ -539,7 +539,7 @@ export class Workspace {
   private setLinked(app: AppState, file: string, linked: LinkedRoute): void {
     app.linked.set(file, linked);
     if (linked.route) {
-      this.groupOf(app, linked.route.url).routes.add(file);
+      this.changingGroup(app, linked.route.url).routes.add(file);
       if (app.order) insertSorted(app.order, file, (a, b) => compareLinked(app, a, b));
     }
     for (const dependency of linked.dependencies) {
@@ -552,7 +552,7 @@ export class Workspace {
 
   private unlink(app: AppState, file: string, linked: LinkedRoute): void {
     if (linked.route) {
-      this.groupOf(app, linked.route.url).routes.delete(file);
+      this.changingGroup(app, linked.route.url).routes.delete(file);
       const index = app.order?.indexOf(file) ?? -1;
       if (index !== -1) app.order!.splice(index, 1);
     }
@@ -562,7 +562,7 @@ export class Workspace {
   }
 
   /** The members of the URL's conflict group, which is about to change: its app-wide checks must run again. */
-  private groupOf(app: AppState, url: string): { routes: Set<string>; pages: Set<PageEntry> } {
+  private changingGroup(app: AppState, url: string): { routes: Set<string>; pages: Set<PageEntry> } {
     const key = conflictGroupOf(url);
     let group = app.groups.get(key);
     if (!group) app.groups.set(key, (group = { routes: new Set(), pages: new Set() }));
