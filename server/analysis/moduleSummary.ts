@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { HandlerRequestInfo, Problem, Span, StaticValue } from './model';
 import { HTTP_METHODS } from './model';
-import { type CallSite, collectFacts, type FunctionFacts, type ImportTable } from './effects';
+import { collectFacts, type FunctionFacts, type ImportTable } from './effects';
 import { collectSchemas, type FunctionNode, isFunctionNode, requestInfoCollector } from './handlerInfo';
 import { parseSource, syntaxProblem } from './parse';
 import { spanOfNode } from './spans';
@@ -175,12 +175,23 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
   }
   // Only functions an export can reach (directly, through aliases and wrappers, or by calls) can affect a
   // route, so only they are walked; a helper nobody calls costs nothing.
-  const handlers = handlerSites(summary, options.routeFile === true);
-  for (const handler of reachableSites(summary, (reached) => reached.facts.calls)) {
+  // The sites that can answer requests get request info: exported methods in a route file, every export
+  // elsewhere (a route may import it as a handler).
+  const handlers = new Set<HandlerSite>();
+  for (const [name, entry] of summary.exports) {
+    if (entry.type === 'local' && (!options.routeFile || METHOD_NAMES.has(name))) sitesOfLocal(summary, entry.local, (found) => handlers.add(found), false);
+  }
+  // Only functions an export can reach (directly, through aliases and wrappers, or by calls) can affect a
+  // route, so only they are walked; a helper nobody calls costs nothing. The set grows as it is iterated.
+  const reached = new Set<HandlerSite>();
+  const reach = (local: string) => sitesOfLocal(summary, local, (found) => reached.add(found), true);
+  for (const entry of summary.exports.values()) if (entry.type === 'local') reach(entry.local);
+  for (const handler of reached) {
     const fn = siteNodes.get(handler)!;
     const request = handlers.has(handler) ? requestInfoCollector(fn, sourceFile, schemas) : undefined;
     handler.facts = collectFacts(fn, sourceFile, imports, summary.useCache, moduleNames, request?.visit);
     if (request) handler.request = request.finish();
+    for (const call of handler.facts.calls) if (!call.member) reach(call.callee);
   }
   return summary;
 }
@@ -201,52 +212,18 @@ function topLevelNames(sourceFile: ts.SourceFile): Set<string> {
 }
 
 /**
- * The sites reachable from the module's exports, each yielded before the sites it calls: `callsOf` is
- * read after a site was yielded (its facts are complete by then), and the local functions it calls,
- * with the wrappers and aliases the linker follows, are yielded next.
+ * The function sites a module-level name stands for, through aliases and wrappers as the linker follows
+ * them; with `withWrappers`, also the local wrapper functions themselves (their returned handler runs).
  */
-function* reachableSites(summary: ModuleSummary, callsOf: (site: HandlerSite) => readonly CallSite[]): Generator<HandlerSite> {
-  const seen = new Set<HandlerSite>();
-  const pending: HandlerSite[] = [];
-  const reach = (local: string, depth: number) => {
-    const binding = summary.locals.get(local);
-    if (!binding || depth > 8) return;
-    if (binding.type === 'function' || (binding.type === 'wrapped' && binding.handler)) {
-      const site = binding.handler!;
-      if (!seen.has(site)) {
-        seen.add(site);
-        pending.push(site);
-      }
-    }
-    if (binding.type === 'wrapped') {
-      if (binding.target) reach(binding.target, depth + 1);
-      for (const callee of binding.wrapperCallees) reach(callee, depth + 1);
-    } else if (binding.type === 'alias') reach(binding.target, depth + 1);
-  };
-  for (const entry of summary.exports.values()) if (entry.type === 'local') reach(entry.local, 0);
-  while (pending.length > 0) {
-    const site = pending.shift()!;
-    yield site;
-    for (const call of callsOf(site)) if (!call.member) reach(call.callee, 0);
-  }
-}
-
-/** The sites that can answer requests: exported methods (route files) or every export (other modules). */
-function handlerSites(summary: ModuleSummary, routeFile: boolean): Set<HandlerSite> {
-  const sites = new Set<HandlerSite>();
-  const visit = (local: string, depth: number) => {
-    const binding = summary.locals.get(local);
-    if (!binding || depth > 8) return;
-    if (binding.type === 'function') sites.add(binding.handler);
-    else if (binding.type === 'wrapped') {
-      if (binding.handler) sites.add(binding.handler);
-      else if (binding.target) visit(binding.target, depth + 1);
-    } else if (binding.type === 'alias') visit(binding.target, depth + 1);
-  };
-  for (const [name, entry] of summary.exports) {
-    if (entry.type === 'local' && (!routeFile || METHOD_NAMES.has(name))) visit(entry.local, 0);
-  }
-  return sites;
+function sitesOfLocal(summary: ModuleSummary, local: string, onSite: (site: HandlerSite) => void, withWrappers: boolean, depth = 0): void {
+  const binding = summary.locals.get(local);
+  if (!binding || depth > 8) return;
+  if (binding.type === 'function') onSite(binding.handler);
+  else if (binding.type === 'wrapped') {
+    if (binding.handler) onSite(binding.handler);
+    else if (binding.target) sitesOfLocal(summary, binding.target, onSite, withWrappers, depth + 1);
+    if (withWrappers) for (const callee of binding.wrapperCallees) sitesOfLocal(summary, callee, onSite, withWrappers, depth + 1);
+  } else if (binding.type === 'alias') sitesOfLocal(summary, binding.target, onSite, withWrappers, depth + 1);
 }
 
 function insertionPointOf(sourceFile: ts.SourceFile): { insertionLine: number; insertionNeedsBlankLine: boolean } {

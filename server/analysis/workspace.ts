@@ -580,7 +580,8 @@ export class Workspace {
     if (app.appProblems) return app.appProblems;
     const context = this.buildContext(app);
     for (const key of app.dirtyGroups) {
-      if (app.groups.get(key)?.routes.size === 0 && app.groups.get(key)?.pages.size === 0) app.groups.delete(key);
+      const group = app.groups.get(key);
+      if (group && group.routes.size === 0 && group.pages.size === 0) app.groups.delete(key);
     }
     if (app.dirtyGroups.size > app.groups.size / 4) {
       // Most groups changed (a cold scan): one run over the whole app, its problems sorted into groups,
@@ -713,7 +714,7 @@ function markBuildFailure(route: Route, problems: readonly Problem[]): void {
  * app-wide checks find (same URL, same folder, or clashing dynamic segments below one node of Next's
  * route tree) is between URLs of one group, so a change re-runs the checks of its group only.
  */
-export function conflictGroupOf(url: string): string {
+function conflictGroupOf(url: string): string {
   const dynamic = url.indexOf('/[');
   return dynamic === -1 ? url : url.slice(0, dynamic) || '/';
 }
