@@ -31,6 +31,9 @@ export function discoverApps(host: FileHost, root: string, toRel: (abs: string) 
   const apps: AppCandidate[] = [];
   const problems: Problem[] = [];
   const visitedReal = new Set<string>();
+  // An app's own app dir is walked for routes, not searched for more apps: for `src/app` the skip is
+  // one level below the app's root, so the set is shared by the whole walk.
+  const appDirs = new Set<string>();
 
   const visit = (dir: string, depth: number, realDir?: string) => {
     if (depth > 40) return;
@@ -55,7 +58,6 @@ export function discoverApps(host: FileHost, root: string, toRel: (abs: string) 
     const configName = NEXT_CONFIG_FILES.find((name) => names.has(name));
     const packageJson = names.has('package.json') ? readPackageJson(host, path.join(dir, 'package.json')) : undefined;
     const isApp = configName !== undefined || nextDependencyRange(packageJson) !== undefined;
-    const appDirs = new Set<string>();
     if (isApp) {
       const appDir = path.join(dir, 'app');
       const srcAppDir = path.join(dir, 'src', 'app');
@@ -82,7 +84,6 @@ export function discoverApps(host: FileHost, root: string, toRel: (abs: string) 
     for (const entry of entries) {
       if (SKIPPED_DIRS.has(entry.name)) continue;
       const child = path.join(dir, entry.name);
-      // An app's own app dir is walked for routes, not searched for more apps.
       if (appDirs.has(child)) continue;
       if (entry.isDirectory) visit(child, depth + 1, path.join(real, entry.name));
       else if (entry.isSymbolicLink) {
