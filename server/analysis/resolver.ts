@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import type { FileHost } from './host';
+import type { DirEntry, FileHost } from './host';
 import { readTextOrUndefined } from './host';
 
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -25,17 +25,27 @@ interface PathsConfig {
  * live inside node_modules are never followed: they are dependencies, not the app's code.
  */
 export class ModuleResolver {
-  private readonly resolutions = new Map<string, string | null>();
+  /**
+   * Resolutions by what they depend on, so that the thousand route folders importing `@/lib/db` share
+   * one: a relative specifier by its absolute path, a `paths`/`baseUrl` one by its tsconfig, and a
+   * package name by the folder it is imported from (node_modules lookup walks up from there).
+   */
+  private readonly fileResolutions = new Map<string, string | null>();
+  private readonly aliasResolutions = new Map<PathsConfig, Map<string, string | null>>();
+  private readonly packageResolutions = new Map<string, string | null>();
   private readonly configsByDir = new Map<string, PathsConfig | null>();
   private readonly fileExists = new Map<string, boolean>();
-  /** Names in each directory probed, so that trying eight extensions costs one listing, not eight stats. */
-  private readonly listings = new Map<string, Set<string> | null>();
+  /**
+   * Each probed directory's entries by name (true for a plain file, false for anything else), so that
+   * trying eight extensions costs one listing and no stat.
+   */
+  private readonly listings = new Map<string, Map<string, boolean> | null>();
 
   constructor(private readonly host: FileHost, private readonly stopDir: string) {}
 
   /** Forget everything: a file was created or deleted, so any resolution may change. */
   clear(): void {
-    this.resolutions.clear();
+    this.clearResolutions();
     this.fileExists.clear();
     this.listings.clear();
     this.configsByDir.clear();
@@ -43,7 +53,7 @@ export class ModuleResolver {
 
   /** A file was created: specifiers that resolved to nothing may resolve now. */
   forgetMissing(): void {
-    for (const [key, value] of this.resolutions) if (value === null) this.resolutions.delete(key);
+    for (const resolutions of this.resolutionMaps()) for (const [key, value] of resolutions) if (value === null) resolutions.delete(key);
     for (const [file, exists] of this.fileExists) if (!exists) this.fileExists.delete(file);
     this.listings.clear();
   }
@@ -51,68 +61,85 @@ export class ModuleResolver {
   /** A file or folder was deleted: forget what resolved to it. */
   forgetPath(deleted: string): void {
     const inside = (file: string) => file === deleted || file.startsWith(deleted + path.sep);
-    for (const [key, value] of this.resolutions) if (value !== null && inside(value)) this.resolutions.delete(key);
+    for (const resolutions of this.resolutionMaps()) for (const [key, value] of resolutions) if (value !== null && inside(value)) resolutions.delete(key);
     for (const file of this.fileExists.keys()) if (inside(file)) this.fileExists.delete(file);
     this.listings.clear();
   }
 
-  resolve(specifier: string, fromFile: string): string | undefined {
-    const fromDir = path.dirname(fromFile);
-    const key = `${fromDir}\0${specifier}`;
-    const cached = this.resolutions.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const resolved = this.resolveUncached(specifier, fromDir);
-    this.resolutions.set(key, resolved ?? null);
-    return resolved;
+  private clearResolutions(): void {
+    this.fileResolutions.clear();
+    this.aliasResolutions.clear();
+    this.packageResolutions.clear();
   }
 
-  private resolveUncached(specifier: string, fromDir: string): string | undefined {
-    if (specifier.startsWith('.') || path.isAbsolute(specifier)) return this.resolveAsFile(path.resolve(fromDir, specifier));
+  private *resolutionMaps(): Iterable<Map<string, string | null>> {
+    yield this.fileResolutions;
+    yield* this.aliasResolutions.values();
+    yield this.packageResolutions;
+  }
+
+  resolve(specifier: string, fromFile: string): string | undefined {
+    const fromDir = path.dirname(fromFile);
+    if (specifier.startsWith('.') || path.isAbsolute(specifier)) return this.resolveFile(path.resolve(fromDir, specifier));
     const config = this.pathsConfigFor(fromDir);
     if (config) {
-      for (const { pattern, targets } of config.paths) {
-        const star = matchPattern(pattern, specifier);
-        if (star === undefined) continue;
-        for (const target of targets) {
-          const resolved = this.resolveAsFile(path.resolve(config.pathsBase, target.replace('*', star)));
-          if (resolved) return resolved;
-        }
-      }
-      if (config.baseUrl) {
-        const resolved = this.resolveAsFile(path.resolve(config.baseUrl, specifier));
+      let resolutions = this.aliasResolutions.get(config);
+      if (!resolutions) this.aliasResolutions.set(config, (resolutions = new Map()));
+      let resolved = resolutions.get(specifier);
+      if (resolved === undefined) resolutions.set(specifier, (resolved = this.resolveAlias(config, specifier) ?? null));
+      if (resolved !== null) return resolved;
+    }
+    const key = `${fromDir}\0${specifier}`;
+    let resolved = this.packageResolutions.get(key);
+    if (resolved === undefined) this.packageResolutions.set(key, (resolved = this.resolveWorkspacePackage(specifier, fromDir) ?? null));
+    return resolved ?? undefined;
+  }
+
+  private resolveFile(base: string): string | undefined {
+    let resolved = this.fileResolutions.get(base);
+    if (resolved === undefined) this.fileResolutions.set(base, (resolved = this.resolveAsFile(base) ?? null));
+    return resolved ?? undefined;
+  }
+
+  private resolveAlias(config: PathsConfig, specifier: string): string | undefined {
+    for (const { pattern, targets } of config.paths) {
+      const star = matchPattern(pattern, specifier);
+      if (star === undefined) continue;
+      for (const target of targets) {
+        const resolved = this.resolveFile(path.resolve(config.pathsBase, target.replace('*', star)));
         if (resolved) return resolved;
       }
     }
-    return this.resolveWorkspacePackage(specifier, fromDir);
+    return config.baseUrl ? this.resolveFile(path.resolve(config.baseUrl, specifier)) : undefined;
   }
 
   private exists(file: string): boolean {
     let known = this.fileExists.get(file);
     if (known === undefined) {
-      const names = this.listingOf(path.dirname(file));
-      // A listed name may be a folder or a link: only then is a stat needed.
-      known = names !== null && names.has(path.basename(file)) && (this.host.stat(file)?.isFile ?? false);
+      const isPlainFile = this.listingOf(path.dirname(file))?.get(path.basename(file));
+      // A listed link may lead to a file: only then is a stat needed.
+      known = isPlainFile === undefined ? false : isPlainFile || (this.host.stat(file)?.isFile ?? false);
       this.fileExists.set(file, known);
     }
     return known;
   }
 
   /** A listing the caller already read (the app-dir walk): module probing then needs no second readdir. */
-  primeListing(dir: string, names: readonly string[]): void {
-    if (!this.listings.has(dir)) this.listings.set(dir, new Set(names));
+  primeListing(dir: string, entries: readonly DirEntry[]): void {
+    if (!this.listings.has(dir)) this.listings.set(dir, listingOfEntries(entries));
   }
 
-  private listingOf(dir: string): Set<string> | null {
-    let names = this.listings.get(dir);
-    if (names === undefined) {
+  private listingOf(dir: string): Map<string, boolean> | null {
+    let listing = this.listings.get(dir);
+    if (listing === undefined) {
       try {
-        names = new Set(this.host.readDirectory(dir).map((entry) => entry.name));
+        listing = listingOfEntries(this.host.readDirectory(dir));
       } catch {
-        names = null;
+        listing = null;
       }
-      this.listings.set(dir, names);
+      this.listings.set(dir, listing);
     }
-    return names;
+    return listing;
   }
 
   private resolveAsFile(base: string): string | undefined {
@@ -217,6 +244,12 @@ export class ModuleResolver {
     paths.sort((a, b) => b.pattern.indexOf('*') - a.pattern.indexOf('*'));
     return { pathsBase: baseUrl ?? dir, baseUrl, paths };
   }
+}
+
+function listingOfEntries(entries: readonly DirEntry[]): Map<string, boolean> {
+  const listing = new Map<string, boolean>();
+  for (const entry of entries) listing.set(entry.name, entry.isFile && !entry.isSymbolicLink);
+  return listing;
 }
 
 function matchPattern(pattern: string, specifier: string): string | undefined {

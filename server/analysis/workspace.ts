@@ -373,7 +373,7 @@ export class Workspace {
       ancestors.delete(real);
       return;
     }
-    this.resolver.primeListing(dir, entries.map((entry) => entry.name));
+    this.resolver.primeListing(dir, entries);
     for (const entry of entries) {
       const abs = path.join(dir, entry.name);
       let isDirectory = entry.isDirectory;
