@@ -49,7 +49,10 @@ export interface ModuleSummary {
   insertionLine: number;
   /** True when a statement inserted there needs a blank line before it (no blank line follows the imports). */
   insertionNeedsBlankLine: boolean;
-  /** 1-based numbers of the lines that are empty or whitespace, so fixes can keep the spacing tidy. */
+  /**
+   * 1-based numbers of the empty or whitespace lines between top-level statements (the only ones a fix
+   * that removes a statement looks at), so fixes can keep the spacing tidy.
+   */
   blankLines: number[];
 }
 
@@ -58,7 +61,7 @@ export interface ModuleSummary {
  * route file only the functions exported as HTTP methods (and what they alias or wrap) get request
  * info; elsewhere every exported function does, since a route may import it as a handler.
  */
-export function summarizeModule(absPath: string, text: string, file: string, options: { routeFile?: boolean } = {}): ModuleSummary {
+export function summarizeModule(absPath: string, text: string, file: string, options: SummaryOptions = {}): ModuleSummary {
   const sourceFile = parseSource(absPath, text);
   const summary: ModuleSummary = {
     exports: new Map(),
@@ -68,7 +71,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
     useClient: hasDirective(sourceFile, 'use client'),
     useCache: hasDirective(sourceFile, 'use cache'),
     ...insertionPointOf(sourceFile),
-    blankLines: blankLinesOf(text),
+    blankLines: blankLinesBetweenStatements(sourceFile),
   };
   const syntax = syntaxProblem(sourceFile, file);
   if (syntax) summary.problems.push(syntax);
@@ -194,7 +197,13 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
     for (const call of handler.facts.calls) if (!call.member) reach(call.callee);
   }
   keepOnlyLinkedLocals(summary, reached);
-  return detachStrings(summary);
+  return options.postedToAnotherThread ? summary : detachStrings(summary);
+}
+
+export interface SummaryOptions {
+  routeFile?: boolean;
+  /** The summary is copied to another thread, which copies its strings anyway. */
+  postedToAnotherThread?: boolean;
 }
 
 /**
@@ -220,33 +229,33 @@ function keepOnlyLinkedLocals(summary: ModuleSummary, reached: ReadonlySet<Handl
   for (const name of summary.locals.keys()) if (!kept.has(name)) summary.locals.delete(name);
 }
 
-/** Long strings already handed out, so that each is held once however many summaries name it. */
-const ownStrings = new Map<string, string>();
-const MAX_OWN_STRINGS = 100_000;
+/** Shorter substrings are copies in V8; longer ones are views into the string they were taken from. */
+const MIN_VIEW_LENGTH = 13;
 
 /**
- * A copy of `text` that holds no reference to a bigger string. V8 represents a substring of 13 or more
- * characters as a view into its parent, so a module specifier taken from the syntax tree would keep
- * the whole source text of its file alive for as long as the summary lives.
+ * A copy of `text` that holds no reference to a bigger string: a module specifier taken from the
+ * syntax tree would otherwise keep the whole source text of its file alive as long as the summary.
+ * (Concatenating flattens into a new string; the slice of it is a view of that small string only.)
  */
 function ownString(text: string): string {
-  if (text.length < 13) return text;
-  let own = ownStrings.get(text);
-  if (own === undefined) {
-    if (ownStrings.size >= MAX_OWN_STRINGS) ownStrings.clear();
-    own = (' ' + text).slice(1);
-    ownStrings.set(own, own);
-  }
-  return own;
+  return text.length < MIN_VIEW_LENGTH ? text : (' ' + text).slice(1);
 }
 
 /** Replaces every string in a summary (a tree of plain objects, arrays and maps) by its own copy. */
 function detachStrings<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Map) {
-    const entries = [...value];
-    value.clear();
-    for (const [key, item] of entries) value.set(typeof key === 'string' ? ownString(key) : key, typeof item === 'string' ? ownString(item) : detachStrings(item));
+    let longKeys = false;
+    for (const [key, item] of value) {
+      if (typeof key === 'string' && key.length >= MIN_VIEW_LENGTH) longKeys = true;
+      if (typeof item === 'string') value.set(key, ownString(item));
+      else detachStrings(item);
+    }
+    if (longKeys) {
+      const entries = [...value];
+      value.clear();
+      for (const [key, item] of entries) value.set(typeof key === 'string' ? ownString(key) : key, item);
+    }
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
@@ -311,11 +320,24 @@ function insertionPointOf(sourceFile: ts.SourceFile): { insertionLine: number; i
   return blankFollows ? { insertionLine: lastHeaderLine + 3, insertionNeedsBlankLine: false } : { insertionLine: lastHeaderLine + 2, insertionNeedsBlankLine: true };
 }
 
-function blankLinesOf(text: string): number[] {
+function blankLinesBetweenStatements(sourceFile: ts.SourceFile): number[] {
   const lines: number[] = [];
-  let line = 1;
-  let blank = true;
-  for (let i = 0; i < text.length; i++) {
+  let gapStart = 0;
+  for (const statement of sourceFile.statements) {
+    blankLinesIn(sourceFile, gapStart, statement.getStart(sourceFile), lines);
+    gapStart = statement.end;
+  }
+  blankLinesIn(sourceFile, gapStart, sourceFile.text.length, lines);
+  return lines;
+}
+
+/** Adds the blank lines that lie wholly inside text[from, to), 1-based. */
+function blankLinesIn(sourceFile: ts.SourceFile, from: number, to: number, lines: number[]): void {
+  const text = sourceFile.text;
+  let line = sourceFile.getLineAndCharacterOfPosition(from).line + 1;
+  // A line the gap starts in the middle of belongs partly to the statement before it.
+  let blank = from === 0 || text.charCodeAt(from - 1) === 10;
+  for (let i = from; i < to; i++) {
     const code = text.charCodeAt(i);
     if (code === 10) {
       if (blank) lines.push(line);
@@ -325,8 +347,7 @@ function blankLinesOf(text: string): number[] {
       blank = /\s/.test(text[i]);
     }
   }
-  if (blank) lines.push(line);
-  return lines;
+  if (blank && to === text.length) lines.push(line);
 }
 
 function hasDirective(sourceFile: ts.SourceFile, directive: string): boolean {

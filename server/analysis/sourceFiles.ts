@@ -1,6 +1,6 @@
 import type { FileHost } from './host';
 import type { Problem } from './model';
-import { type ModuleSummary, summarizeModule } from './moduleSummary';
+import { type ModuleSummary, type SummaryOptions, summarizeModule } from './moduleSummary';
 
 /** Files larger than this are listed but not parsed. */
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -30,7 +30,7 @@ export function readSourceText(host: FileHost, abs: string, file: string, maxByt
 }
 
 /** The summary of a route file, or the problem that kept it from being parsed. */
-export function summarizeRouteFile(host: FileHost, abs: string, file: string, maxBytes: number): ModuleSummary | Problem {
+export function summarizeRouteFile(host: FileHost, abs: string, file: string, maxBytes: number, options: SummaryOptions = {}): ModuleSummary | Problem {
   const text = readSourceText(host, abs, file, maxBytes);
-  return typeof text === 'string' ? summarizeModule(abs, text, file, { routeFile: true }) : text;
+  return typeof text === 'string' ? summarizeModule(abs, text, file, { ...options, routeFile: true }) : text;
 }

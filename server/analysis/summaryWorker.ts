@@ -36,7 +36,7 @@ function summarizeBatch({ jobs, maxBytes, chunk }: SummaryBatch, shared: Int32Ar
   for (;;) {
     const index = Atomics.add(shared, 0, 1);
     if (index >= chunks) break;
-    const results = jobs.slice(index * chunk, (index + 1) * chunk).map((job) => [job.abs, summarizeRouteFile(nodeFileHost, job.abs, job.file, maxBytes)]);
+    const results = jobs.slice(index * chunk, (index + 1) * chunk).map((job) => [job.abs, summarizeRouteFile(nodeFileHost, job.abs, job.file, maxBytes, { postedToAnotherThread: true })]);
     port.postMessage(results);
     Atomics.add(shared, 1, 1);
     Atomics.notify(shared, 1);
