@@ -154,71 +154,87 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     }
   };
 
-  const visit = (node: ts.Node, parent: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && node.initializer) {
-      const init = unwrapExpression(node.initializer);
-      const kind = bodyReadKind(init);
-      if (kind) bodyKind = kind;
-      if (ts.isIdentifier(node.name)) {
-        const name = node.name.text;
-        if (kind === 'json') bodyNames.add(name);
-        if (kind === 'formData') formNames.add(name);
-        if (isSearchParams(init) || (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'URLSearchParams')) {
-          searchParamNames.add(name);
-        }
-        if (isHeaderStore(init)) headerStoreNames.add(name);
+  const visitVariable = (node: ts.VariableDeclaration): void => {
+    if (!node.initializer) return;
+    const init = unwrapExpression(node.initializer);
+    const kind = bodyReadKind(init);
+    if (kind) bodyKind = kind;
+    if (ts.isIdentifier(node.name)) {
+      const name = node.name.text;
+      if (kind === 'json') bodyNames.add(name);
+      if (kind === 'formData') formNames.add(name);
+      if (isSearchParams(init) || (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'URLSearchParams')) {
+        searchParamNames.add(name);
+      }
+      if (isHeaderStore(init)) headerStoreNames.add(name);
+      const validated = schemaCall(init);
+      if (validated) {
+        useSchema(validated.schema);
+        if (validated.returnsBody) bodyNames.add(name);
+      }
+    } else if (ts.isObjectBindingPattern(node.name)) {
+      if (isBodyValue(init)) addBindingFields(node.name);
+      else {
         const validated = schemaCall(init);
         if (validated) {
           useSchema(validated.schema);
-          if (validated.returnsBody) bodyNames.add(name);
-        }
-      } else if (ts.isObjectBindingPattern(node.name)) {
-        if (isBodyValue(init)) addBindingFields(node.name);
-        else {
-          const validated = schemaCall(init);
-          if (validated) {
-            useSchema(validated.schema);
-            if (validated.returnsBody) addBindingFields(node.name);
-          }
-        }
-        for (const element of node.name.elements) {
-          const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
-          if (key === 'searchParams' && ts.isIdentifier(element.name)) searchParamNames.add(element.name.text);
+          if (validated.returnsBody) addBindingFields(node.name);
         }
       }
-    }
-    if (ts.isCallExpression(node)) {
-      const callee = node.expression;
-      const firstArg = node.arguments[0];
-      const literalArg = firstArg && ts.isStringLiteralLike(firstArg) ? firstArg.text : undefined;
-      if (ts.isPropertyAccessExpression(callee)) {
-        const method = callee.name.text;
-        if (literalArg !== undefined && /^(get|getAll|has)$/.test(method)) {
-          if (isSearchParams(callee.expression)) query.add(literalArg);
-          else if (isHeaderStore(callee.expression)) headerNames.add(literalArg.toLowerCase());
-          else if (ts.isIdentifier(callee.expression) && formNames.has(callee.expression.text)) addField(literalArg);
-        }
-        const validated = schemaCall(node);
-        if (validated) useSchema(validated.schema);
-        const receiver = unwrapExpression(callee.expression);
-        const receiverName = ts.isIdentifier(receiver) ? receiver.text : '';
-        if (/^(Response|NextResponse)$/.test(receiverName)) {
-          if (method === 'json') addStatus(responseStatus(node.arguments[1], 200));
-          if (method === 'redirect') addStatus(literalStatus(node.arguments[1]) ?? responseStatus(node.arguments[1], receiverName === 'Response' ? 302 : 307));
-          if (method === 'error') addStatus(500);
-        }
-      } else if (ts.isIdentifier(callee) && STATUS_DEFAULTS.has(callee.text) && node.arguments.length <= 2) {
-        statuses.add(STATUS_DEFAULTS.get(callee.text)!);
+      for (const element of node.name.elements) {
+        const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+        if (key === 'searchParams' && ts.isIdentifier(element.name)) searchParamNames.add(element.name.text);
       }
     }
-    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && /^(Response|NextResponse)$/.test(node.expression.text)) {
-      addStatus(responseStatus(node.arguments?.[1], 200));
+  };
+  const visitCall = (node: ts.CallExpression): void => {
+    const callee = node.expression;
+    const firstArg = node.arguments[0];
+    const literalArg = firstArg && ts.isStringLiteralLike(firstArg) ? firstArg.text : undefined;
+    if (ts.isPropertyAccessExpression(callee)) {
+      const method = callee.name.text;
+      if (literalArg !== undefined && /^(get|getAll|has)$/.test(method)) {
+        if (isSearchParams(callee.expression)) query.add(literalArg);
+        else if (isHeaderStore(callee.expression)) headerNames.add(literalArg.toLowerCase());
+        else if (ts.isIdentifier(callee.expression) && formNames.has(callee.expression.text)) addField(literalArg);
+      }
+      const validated = schemaCall(node);
+      if (validated) useSchema(validated.schema);
+      const receiver = unwrapExpression(callee.expression);
+      const receiverName = ts.isIdentifier(receiver) ? receiver.text : '';
+      if (/^(Response|NextResponse)$/.test(receiverName)) {
+        if (method === 'json') addStatus(responseStatus(node.arguments[1], 200));
+        if (method === 'redirect') addStatus(literalStatus(node.arguments[1]) ?? responseStatus(node.arguments[1], receiverName === 'Response' ? 302 : 307));
+        if (method === 'error') addStatus(500);
+      }
+    } else if (ts.isIdentifier(callee) && STATUS_DEFAULTS.has(callee.text) && node.arguments.length <= 2) {
+      statuses.add(STATUS_DEFAULTS.get(callee.text)!);
     }
-    if (ts.isPropertyAccessExpression(node) && isBodyValue(node.expression) && !ts.isCallExpression(parent)) {
-      addField(node.name.text);
-    }
-    if (ts.isElementAccessExpression(node) && isBodyValue(node.expression) && ts.isStringLiteralLike(node.argumentExpression)) {
-      addField(node.argumentExpression.text);
+  };
+  // Called for every node of the handler's walk, so it dispatches on the kind first.
+  const visit = (node: ts.Node, parent: ts.Node): void => {
+    switch (node.kind) {
+      case ts.SyntaxKind.VariableDeclaration:
+        visitVariable(node as ts.VariableDeclaration);
+        break;
+      case ts.SyntaxKind.CallExpression:
+        visitCall(node as ts.CallExpression);
+        break;
+      case ts.SyntaxKind.NewExpression: {
+        const expression = (node as ts.NewExpression).expression;
+        if (ts.isIdentifier(expression) && /^(Response|NextResponse)$/.test(expression.text)) addStatus(responseStatus((node as ts.NewExpression).arguments?.[1], 200));
+        break;
+      }
+      case ts.SyntaxKind.PropertyAccessExpression: {
+        const access = node as ts.PropertyAccessExpression;
+        if (isBodyValue(access.expression) && !ts.isCallExpression(parent)) addField(access.name.text);
+        break;
+      }
+      case ts.SyntaxKind.ElementAccessExpression: {
+        const access = node as ts.ElementAccessExpression;
+        if (isBodyValue(access.expression) && ts.isStringLiteralLike(access.argumentExpression)) addField(access.argumentExpression.text);
+        break;
+      }
     }
   };
   const finish = (): HandlerRequestInfo => {

@@ -359,7 +359,10 @@ function hasDirective(sourceFile: ts.SourceFile, directive: string): boolean {
 }
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
+  // Read the list directly: ts.getModifiers copies it into a new array on every call.
+  const modifiers = ts.canHaveModifiers(node) ? node.modifiers : undefined;
+  if (modifiers) for (const modifier of modifiers) if (modifier.kind === kind) return true;
+  return false;
 }
 
 function moduleExportNameText(name: ts.ModuleExportName): string {
