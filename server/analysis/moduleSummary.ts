@@ -85,6 +85,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
     [...summary.locals].flatMap(([name, binding]) => (binding.type === 'import' ? [[name, { specifier: binding.specifier, importedName: binding.importedName }] as const] : [])),
   );
   const moduleNames = topLevelNames(sourceFile);
+  const pendingValues: PendingValue[] = [];
   const siteNodes = new Map<HandlerSite, FunctionNode>();
   // Facts are filled in at the end, when the exports tell which sites also need request info.
   const site = (fn: FunctionNode): HandlerSite => {
@@ -98,7 +99,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
       const name = declaration.name.text;
       const nameSpan = spanOfNode(declaration.name, sourceFile);
       if (declaration.initializer) constants.set(name, declaration.initializer);
-      summary.locals.set(name, bindingOfInitializer(declaration.initializer, nameSpan, sourceFile, site, constants));
+      summary.locals.set(name, bindingOfInitializer(declaration.initializer, nameSpan, sourceFile, site, pendingValues));
       if (exported) summary.exports.set(name, { type: 'local', local: name, span: nameSpan, declared: true });
       return;
     }
@@ -169,11 +170,11 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
     } else if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
       const nameSpan = spanOfNode(statement, sourceFile);
       const expr = unwrapExpression(statement.expression);
-      const binding = ts.isIdentifier(expr) ? ({ type: 'alias', nameSpan, target: expr.text } as const) : bindingOfInitializer(statement.expression, nameSpan, sourceFile, site, constants);
+      const binding = ts.isIdentifier(expr) ? ({ type: 'alias', nameSpan, target: expr.text } as const) : bindingOfInitializer(statement.expression, nameSpan, sourceFile, site, pendingValues);
       summary.locals.set('*default*', binding);
       summary.exports.set('default', { type: 'local', local: '*default*', span: nameSpan, declared: true });
     } else if (ts.isExpressionStatement(statement)) {
-      bindCommonJsExport(statement, sourceFile, summary, site, constants);
+      bindCommonJsExport(statement, sourceFile, summary, site, pendingValues);
     }
   }
   // Only functions an export can reach (directly, through aliases and wrappers, or by calls) can affect a
@@ -197,6 +198,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
     for (const call of handler.facts.calls) if (!call.member) reach(call.callee);
   }
   keepOnlyLinkedLocals(summary, reached);
+  readPendingValues(pendingValues, summary, sourceFile, constants);
   return options.postedToAnotherThread ? summary : detachStrings(summary);
 }
 
@@ -405,7 +407,7 @@ function bindCommonJsExport(
   sourceFile: ts.SourceFile,
   summary: ModuleSummary,
   site: (fn: FunctionNode) => HandlerSite,
-  constants: Map<string, ts.Expression>,
+  pendingValues: PendingValue[],
 ): void {
   const expr = statement.expression;
   if (!ts.isBinaryExpression(expr) || expr.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
@@ -416,7 +418,7 @@ function bindCommonJsExport(
   const name = left.name.text;
   const nameSpan = spanOfNode(left.name, sourceFile);
   const local = `*cjs*${name}`;
-  summary.locals.set(local, bindingOfInitializer(expr.right, nameSpan, sourceFile, site, constants));
+  summary.locals.set(local, bindingOfInitializer(expr.right, nameSpan, sourceFile, site, pendingValues));
   summary.exports.set(name, { type: 'local', local, span: nameSpan, declared: true });
 }
 
@@ -426,7 +428,7 @@ function bindingOfInitializer(
   nameSpan: Span,
   sourceFile: ts.SourceFile,
   site: (fn: FunctionNode) => HandlerSite,
-  constants: ReadonlyMap<string, ts.Expression>,
+  pendingValues: PendingValue[],
 ): LocalBinding {
   if (!initializer) return { type: 'value', nameSpan, value: { known: false, reason: 'declared without a value' } };
   const expr = unwrapExpression(initializer);
@@ -441,14 +443,35 @@ function bindingOfInitializer(
     else if (inner && ts.isIdentifier(inner)) binding.target = inner.text;
     return binding;
   }
-  const value = readStaticValue(expr, sourceFile);
-  if (!value.known) {
-    const folded = foldNumber(expr, constants);
-    const stringConstant = ts.isIdentifier(expr) ? constants.get(expr.text) : undefined;
-    if (folded !== undefined) value.evaluated = folded;
-    else if (stringConstant && ts.isStringLiteralLike(unwrapExpression(stringConstant))) value.evaluated = (unwrapExpression(stringConstant) as ts.StringLiteral).text;
+  const binding: ValueBinding = { type: 'value', nameSpan, value: VALUE_NOT_READ };
+  pendingValues.push({ binding, expr });
+  return binding;
+}
+
+type ValueBinding = Extract<LocalBinding, { type: 'value' }>;
+
+/** A constant whose value is read only if the summary keeps it (most module constants are dropped). */
+interface PendingValue {
+  binding: ValueBinding;
+  expr: ts.Expression;
+}
+
+const VALUE_NOT_READ: StaticValue<Literal> = { known: false, reason: 'not read' };
+
+function readPendingValues(pendingValues: readonly PendingValue[], summary: ModuleSummary, sourceFile: ts.SourceFile, constants: ReadonlyMap<string, ts.Expression>): void {
+  if (pendingValues.length === 0) return;
+  const kept = new Set(summary.locals.values());
+  for (const { binding, expr } of pendingValues) {
+    if (!kept.has(binding)) continue;
+    const value = readStaticValue(expr, sourceFile);
+    if (!value.known) {
+      // Only the constants declared before this one, as when statements run in order.
+      const declaredBefore = new Map([...constants].filter(([, initializer]) => initializer.pos <= expr.pos));
+      const folded = foldNumber(expr, declaredBefore);
+      if (folded !== undefined) value.evaluated = folded;
+    }
+    binding.value = value;
   }
-  return { type: 'value', nameSpan, value };
 }
 
 /** Calls whose result is plain data, not a wrapped handler. */
