@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { nodeFileHost } from './host';
 import type { Problem } from './model';
 import type { ModuleSummary } from './moduleSummary';
 import { summarizeRouteFile } from './sourceFiles';
@@ -84,7 +83,7 @@ export class SummaryWorker {
 export function summarizeInParallel(jobs: readonly SummaryJob[], maxBytes: number, into: Map<string, ModuleSummary | Problem>, worker = jobs.length >= PARALLEL_THRESHOLD ? SummaryWorker.start() : undefined): void {
   if (!worker || jobs.length < PARALLEL_THRESHOLD) {
     worker?.dispose();
-    for (const job of jobs) into.set(job.abs, summarizeRouteFile(nodeFileHost, job.abs, job.file, maxBytes));
+    for (const job of jobs) into.set(job.abs, summarizeRouteFile(job.abs, job.file, maxBytes));
     return;
   }
   // Slot 0: the next chunk to take; slot 1: chunks the worker finished (it notifies on it).
@@ -96,7 +95,7 @@ export function summarizeInParallel(jobs: readonly SummaryJob[], maxBytes: numbe
   for (;;) {
     const index = Atomics.add(shared, 0, 1);
     if (index >= chunks) break;
-    for (const job of jobs.slice(index * CHUNK, (index + 1) * CHUNK)) into.set(job.abs, summarizeRouteFile(nodeFileHost, job.abs, job.file, maxBytes));
+    for (const job of jobs.slice(index * CHUNK, (index + 1) * CHUNK)) into.set(job.abs, summarizeRouteFile(job.abs, job.file, maxBytes));
     mine++;
     received += drain(port, into);
   }
@@ -111,7 +110,7 @@ export function summarizeInParallel(jobs: readonly SummaryJob[], maxBytes: numbe
   }
   worker.dispose();
   // Anything the worker did not deliver (it crashed, say) is done here.
-  for (const job of jobs) if (!into.has(job.abs)) into.set(job.abs, summarizeRouteFile(nodeFileHost, job.abs, job.file, maxBytes));
+  for (const job of jobs) if (!into.has(job.abs)) into.set(job.abs, summarizeRouteFile(job.abs, job.file, maxBytes));
 }
 
 function drain(port: MessagePort, into: Map<string, ModuleSummary | Problem>): number {

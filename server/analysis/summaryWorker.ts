@@ -2,7 +2,6 @@
 // Loaded either as its own script (transpiled tests) or as part of a bundle that names itself the
 // worker entry (dist/cli.js, dist/server.js); either way it only acts inside a summary worker.
 import { isMainThread, type MessagePort, workerData } from 'node:worker_threads';
-import { nodeFileHost } from './host';
 import { SUMMARY_WORKER_KIND, type SummaryJob } from './parallelSummaries';
 import { summarizeModule } from './moduleSummary';
 import { summarizeRouteFile } from './sourceFiles';
@@ -36,7 +35,7 @@ function summarizeBatch({ jobs, maxBytes, chunk }: SummaryBatch, shared: Int32Ar
   for (;;) {
     const index = Atomics.add(shared, 0, 1);
     if (index >= chunks) break;
-    const results = jobs.slice(index * chunk, (index + 1) * chunk).map((job) => [job.abs, summarizeRouteFile(nodeFileHost, job.abs, job.file, maxBytes, { postedToAnotherThread: true })]);
+    const results = jobs.slice(index * chunk, (index + 1) * chunk).map((job) => [job.abs, summarizeRouteFile(job.abs, job.file, maxBytes, { postedToAnotherThread: true })]);
     port.postMessage(results);
     Atomics.add(shared, 1, 1);
     Atomics.notify(shared, 1);
