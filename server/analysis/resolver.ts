@@ -45,7 +45,9 @@ export class ModuleResolver {
 
   /** Forget everything: a file was created or deleted, so any resolution may change. */
   clear(): void {
-    this.clearResolutions();
+    this.fileResolutions.clear();
+    this.aliasResolutions.clear();
+    this.packageResolutions.clear();
     this.fileExists.clear();
     this.listings.clear();
     this.configsByDir.clear();
@@ -64,12 +66,6 @@ export class ModuleResolver {
     for (const resolutions of this.resolutionMaps()) for (const [key, value] of resolutions) if (value !== null && inside(value)) resolutions.delete(key);
     for (const file of this.fileExists.keys()) if (inside(file)) this.fileExists.delete(file);
     this.listings.clear();
-  }
-
-  private clearResolutions(): void {
-    this.fileResolutions.clear();
-    this.aliasResolutions.clear();
-    this.packageResolutions.clear();
   }
 
   private *resolutionMaps(): Iterable<Map<string, string | null>> {

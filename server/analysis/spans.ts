@@ -7,23 +7,12 @@ export function spanOfNode(node: ts.Node, sourceFile: ts.SourceFile): Span {
 }
 
 export function spanOfRange(sourceFile: ts.SourceFile, start: number, end: number): Span {
-  const lineStarts = lineStartsOf(sourceFile);
+  // The source file computes its line starts once and keeps them; searching the end from the start line
+  // saves most of the second search.
+  const lineStarts = sourceFile.getLineStarts();
   const line = lineOf(lineStarts, start);
   const endLine = end === start ? line : lineOf(lineStarts, end, line);
   return { line: line + 1, column: start - lineStarts[line] + 1, endLine: endLine + 1, endColumn: end - lineStarts[endLine] + 1 };
-}
-
-// Spans are taken by the hundred per file, one file after another: remembering the last file's line
-// starts saves the lookup, and searching from the start line saves most of the search for the end.
-let lastSourceFile: ts.SourceFile | undefined;
-let lastLineStarts: readonly number[] = [];
-
-function lineStartsOf(sourceFile: ts.SourceFile): readonly number[] {
-  if (sourceFile !== lastSourceFile) {
-    lastSourceFile = sourceFile;
-    lastLineStarts = sourceFile.getLineStarts();
-  }
-  return lastLineStarts;
 }
 
 /** The 0-based line holding `position`, searching from line `from` on. */
