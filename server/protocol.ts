@@ -37,6 +37,16 @@ export namespace ManifestRequest {
   export const type = new RequestType<Record<string, never>, ManifestResult, void>(method);
 }
 
+/**
+ * Client → server request: scan every workspace folder from disk again, with fresh caches, and answer
+ * with the new manifests. The way out when file events were lost (network drives, trees copied in
+ * faster than the watcher followed, editors outside VS Code).
+ */
+export namespace RescanRequest {
+  export const method = 'routeAtlas/rescan';
+  export const type = new RequestType<Record<string, never>, ManifestResult, void>(method);
+}
+
 /** Server → client notification: the manifest changed; refetch with ManifestRequest. */
 export namespace DidChangeManifestNotification {
   export const method = 'routeAtlas/didChangeManifest';

@@ -19,6 +19,7 @@ import {
   DidChangeManifestNotification,
   type ManifestResult,
   ManifestRequest,
+  RescanRequest,
   type ServerStatusParams,
   ServerStatusNotification,
 } from '../server/protocol';
@@ -145,6 +146,12 @@ export class RouteAtlasServer implements vscode.Disposable {
   async requestManifest(): Promise<ManifestResult | undefined> {
     if (!this.client?.isRunning()) return undefined;
     return this.client.sendRequest(ManifestRequest.type, {});
+  }
+
+  /** Scans every folder from disk again with fresh caches; resolves once the server has the new manifests. */
+  async rescan(): Promise<void> {
+    if (!this.client?.isRunning()) return;
+    await this.client.sendRequest(RescanRequest.type, {});
   }
 
   /**

@@ -241,7 +241,10 @@ export function registerCommands(context: vscode.ExtensionContext, server: Route
       server.explainNotRunning('Refresh Endpoints');
       return;
     }
-    await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => tree.refresh());
+    await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, async () => {
+      await server.rescan();
+      await tree.refresh();
+    });
   };
 
   return [

@@ -7,8 +7,8 @@ import { MANIFEST_VERSION } from './model';
 import { type ModuleSummary, summarizeModule } from './moduleSummary';
 import { type SummaryJob, SummaryWorker, summarizeInParallel } from './parallelSummaries';
 import { DEFAULT_MAX_FILE_BYTES, readSourceText } from './sourceFiles';
-import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, readNextConfig } from './nextConfig';
-import { detectBundler, detectNextVersion } from './nextVersion';
+import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, NEXT_CONFIG_FILES, readNextConfig } from './nextConfig';
+import { detectBundler, detectNextVersion, nextDependencyRange, readPackageJson } from './nextVersion';
 import { ModuleResolver } from './resolver';
 import { type HandlerEvidence, classifyCaching } from './caching';
 import { CallerIndex, type CallerReport } from './callers';
@@ -92,6 +92,13 @@ interface AppState {
  * for a workspace that ends up below PARALLEL_THRESHOLD is let go unused.
  */
 const WARM_WORKER_AFTER = 200;
+
+const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
+
+/** True when `file` is `dir` or lies inside it. */
+function isWithin(file: string, dir: string): boolean {
+  return file === dir || file.startsWith(dir + path.sep);
+}
 
 const CONFIG_BASENAMES = /^(next\.config\.(js|mjs|cjs|ts|mts)|package\.json|tsconfig\.json|jsconfig\.json|pnpm-workspace\.yaml)$/;
 
@@ -197,7 +204,7 @@ export class Workspace {
       const abs = path.resolve(change.path);
       if (change.text !== undefined) this.overlays.set(abs, change.text);
       else if (change.type !== 'changed' || this.overlays.has(abs)) this.overlays.delete(abs);
-      if (CONFIG_BASENAMES.test(path.basename(abs))) rediscover = true;
+      if (CONFIG_BASENAMES.test(path.basename(abs)) || this.changesAppSet(abs, change.type)) rediscover = true;
       this.forgetSummaries(abs, change.type === 'deleted');
       this.callerIndex.invalidate(abs, change.type !== 'changed');
       touched.add(abs);
@@ -229,6 +236,59 @@ export class Workspace {
       if (created.length > 0) for (const file of app.routeFiles.keys()) if (!app.linked.has(file)) this.linkRoute(app, file);
     }
     return this.manifest();
+  }
+
+  /**
+   * True when a file event can change the manifest or the callers of an endpoint. A watcher that reports
+   * every creation and deletion in the workspace (the only way to hear of a new app folder) also reports
+   * build output and logs; those are dropped here, before they cost an update.
+   */
+  affects(abs: string, type: FileChange['type']): boolean {
+    if (CONFIG_BASENAMES.test(path.basename(abs))) return true;
+    if (this.apps.some((app) => isWithin(abs, app.candidate.appDir) || app.dependents.has(abs))) return true;
+    if (type === 'changed') return false;
+    if (this.changesAppSet(abs, type)) return true;
+    const relative = path.relative(this.root, abs);
+    if (relative.startsWith('..') || path.isAbsolute(relative) || relative.split(path.sep).some((name) => SKIPPED_DIRS.has(name))) return false;
+    // A new module can resolve a missing import, and any source file can call endpoints.
+    if (SOURCE_FILE.test(abs)) return true;
+    return type === 'deleted' && this.apps.some((app) => [...app.dependents.keys()].some((file) => isWithin(file, abs)));
+  }
+
+  /**
+   * True when a folder event outside every app dir can add or remove an app. Watchers often report only
+   * the top folder of a tree that was copied, unpacked or checked out in one go (the files inside were
+   * written before a watch on the new folder existed), and only the top folder of a tree that was deleted.
+   */
+  private changesAppSet(abs: string, type: FileChange['type']): boolean {
+    if (type === 'changed') return false;
+    const removes = (dir: string | undefined) => dir !== undefined && isWithin(dir, abs);
+    if (type === 'deleted') return this.apps.some(({ candidate }) => removes(candidate.root) || removes(candidate.appDir) || removes(candidate.ignoredAppDir));
+    if (this.apps.some(({ candidate }) => isWithin(abs, candidate.appDir))) return false;
+    const relative = path.relative(this.root, abs);
+    if (relative.startsWith('..') || path.isAbsolute(relative) || relative.split(path.sep).some((name) => SKIPPED_DIRS.has(name))) return false;
+    if (!this.host.stat(abs)?.isDirectory) return false;
+    // A new `app` or `src` folder can give an app root (perhaps one with only a next.config so far) its app dir.
+    const parent = path.dirname(abs);
+    const name = path.basename(abs);
+    if (name === 'src' || name === 'app') {
+      if (this.isAppRoot(parent)) return true;
+      if (name === 'app' && path.basename(parent) === 'src' && this.isAppRoot(path.dirname(parent))) return true;
+    }
+    const found = discoverApps(this.host, abs, (file) => this.relative(file));
+    return found.apps.length > 0 || found.problems.some((problem) => problem.id === 'no-app-dir');
+  }
+
+  /** True for a folder with a next.config or a package.json that depends on `next`, as discovery sees one. */
+  private isAppRoot(dir: string): boolean {
+    let names: Set<string>;
+    try {
+      names = new Set(this.host.readDirectory(dir).map((entry) => entry.name));
+    } catch {
+      return false;
+    }
+    if (NEXT_CONFIG_FILES.some((name) => names.has(name))) return true;
+    return names.has('package.json') && nextDependencyRange(readPackageJson(this.host, path.join(dir, 'package.json'))) !== undefined;
   }
 
   /** The manifest from the current state, without touching the disk. */

@@ -15,6 +15,7 @@ import {
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
+  WatchKind,
   type WorkspaceSymbol,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -25,6 +26,7 @@ import {
   ClientCommands,
   DidChangeManifestNotification,
   ManifestRequest,
+  RescanRequest,
   type RevealReasonArgs,
   type SendRequestArgs,
   type ShowCallersArgs,
@@ -281,7 +283,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     sendStatus({ state: 'starting' });
     if (canRegisterWatchers) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })),
+        watchers: [
+          ...WATCHED_GLOBS.map((globPattern) => ({ globPattern })),
+          // A tree copied or checked out in one go is often reported as its top folder alone, whatever its name.
+          { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+        ],
       });
     }
     if (supportsFolderChanges) {
@@ -324,14 +330,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       // An open document's text wins over the disk until it is closed.
       if (change.type === FileChangeType.Changed && documents.get(change.uri)) continue;
       const type = change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed';
-      queue({ path: file, type });
+      if (folderOf(file)?.workspace.affects(file, type)) queue({ path: file, type });
     }
   });
 
-  connection.onRequest(ManifestRequest.type, () => ({
+  const manifestResult = () => ({
     folders: [...folders.values()].map((f) => ({ uri: f.uri, manifest: f.manifest })),
     version: manifestVersion,
-  }));
+  });
+  connection.onRequest(ManifestRequest.type, manifestResult);
+  connection.onRequest(RescanRequest.type, async () => {
+    await scanAll([...folders.keys()]);
+    return manifestResult();
+  });
 
   connection.onCodeLens((params) => {
     if (!settings.codeLensEnable) return [];

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, CodeLens, Diagnostic, Hover, PublishDiagnosticsParams, WorkspaceSymbol } from 'vscode-languageserver-protocol';
-import { ClientCommands, DidChangeManifestNotification, type ManifestResult, ManifestRequest, ServerStatusNotification, type ServerStatusParams } from '../../server/protocol';
+import { ClientCommands, DidChangeManifestNotification, type ManifestResult, ManifestRequest, RescanRequest, ServerStatusNotification, type ServerStatusParams } from '../../server/protocol';
 import { lineContaining, makeTree, nextApp, removeTree, writeFiles } from '../unit/tempTree';
 import { startTestSession, type TestSession } from './lspClient';
 
@@ -159,6 +159,12 @@ describe('language server (in process, over streams)', () => {
       .flatMap((r) => (r.params as { registrations: Array<{ registerOptions: { watchers: Array<{ globPattern: string }> } }> }).registrations)
       .flatMap((r) => r.registerOptions.watchers.map((w) => w.globPattern));
     assert.ok(registrations.includes('**/app/**'), registrations.join(' | '));
+    const everything = session.requests
+      .filter((r) => r.method === 'client/registerCapability')
+      .flatMap((r) => (r.params as { registrations: Array<{ registerOptions: { watchers: Array<{ globPattern: string; kind?: number }> } }> }).registrations)
+      .flatMap((r) => r.registerOptions.watchers)
+      .find((w) => w.globPattern === '**/*');
+    assert.equal(everything?.kind, 1 | 4, 'creations and deletions anywhere, for apps that arrive as one folder');
     assert.ok(registrations.some((g) => g.endsWith('/lib/handlers.ts')), registrations.join(' | '));
     assert.ok(!registrations.some((g) => g.endsWith('/lib/api.ts')), 'a module no route depends on is not watched');
   });
@@ -200,6 +206,40 @@ describe('language server (in process, over streams)', () => {
     await changed;
     const result = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
     assert.ok(result.folders[0].manifest.apps[0].routes.some((r) => r.url === '/api/orders/[id]'));
+  });
+
+  it('finds a new app from the creation of its top folder alone, and drops it when that folder goes', async () => {
+    writeFiles(root, { 'admin/next.config.js': 'module.exports = {};\n', 'admin/app/api/echo/route.ts': 'export async function POST() { return new Response(null); }\n' });
+    let changed = session.waitFor(DidChangeManifestNotification.method, () => true, 10_000, false);
+    session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('admin'), type: 1 }] });
+    await changed;
+    let result = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
+    assert.deepEqual(
+      result.folders[0].manifest.apps.map((app) => app.root),
+      ['.', 'admin'],
+    );
+    removeTree(path.join(root, 'admin'));
+    changed = session.waitFor(DidChangeManifestNotification.method, () => true, 10_000, false);
+    session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('admin'), type: 3 }] });
+    await changed;
+    result = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
+    assert.deepEqual(
+      result.folders[0].manifest.apps.map((app) => app.root),
+      ['.'],
+    );
+  });
+
+  it('rescans from disk on routeAtlas/rescan, when no file event came at all', async () => {
+    writeFiles(root, { 'docs/package.json': JSON.stringify({ dependencies: { next: '16.0.0' } }), 'docs/src/app/search/route.ts': 'export const GET = () => Response.json([]);\n' });
+    writeFiles(root, { 'app/api/users/route.ts': USERS_ROUTE + 'export async function DELETE() { return new Response(null, { status: 204 }); }\n' });
+    const result = await session.client.sendRequest<ManifestResult>(RescanRequest.method, {});
+    const [main, docs] = result.folders[0].manifest.apps;
+    assert.equal(docs?.root, 'docs');
+    assert.deepEqual(docs.routes.map((r) => r.url), ['/search']);
+    const users = main.routes.find((r) => r.url === '/api/users');
+    assert.deepEqual(users?.methods.filter((m) => !m.implicit).map((m) => m.name), ['GET', 'DELETE']);
+    const latest = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
+    assert.equal(latest.version, result.version, 'the answer is the manifest the server now holds');
   });
 });
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type FileHost, nodeFileHost } from '../../server/analysis/host';
 import type { RouteManifest } from '../../server/analysis/model';
 import { Workspace } from '../../server/analysis/scan';
 import { makeTree, nextApp, removeTree, writeFiles } from './tempTree';
@@ -36,6 +37,100 @@ describe('Workspace.applyChanges', () => {
     fs.rmSync(path.join(root, 'app/a'), { recursive: true });
     manifest = workspace.applyChanges([{ path: path.join(root, 'app/a'), type: 'deleted' }]);
     assert.deepEqual(manifest.apps[0].routes.map((r) => r.url), ['/b/[id]']);
+  });
+
+  // Watchers often report only the top folder of a tree that was copied in or removed in one go.
+  describe('apps that arrive or leave as one folder event', () => {
+    const urlsByApp = (manifest: RouteManifest) => Object.fromEntries(manifest.apps.map((app) => [app.root, app.routes.map((r) => r.url)]));
+    const route = (method: string) => `export async function ${method}() { return Response.json({}); }\n`;
+
+    it('finds a new app from the creation of its top folder alone', () => {
+      root = makeTree({ 'apps/web/package.json': JSON.stringify({ dependencies: { next: '15.5.0' } }), 'apps/web/app/a/route.ts': route('GET') });
+      const workspace = new Workspace(root);
+      assert.deepEqual(urlsByApp(workspace.scan()), { 'apps/web': ['/a'] });
+      writeFiles(root, { 'apps/admin/next.config.js': 'module.exports = {};\n', 'apps/admin/app/api/echo/route.ts': route('POST') });
+      const manifest = workspace.applyChanges([{ path: path.join(root, 'apps/admin'), type: 'created' }]);
+      assert.deepEqual(urlsByApp(manifest), { 'apps/admin': ['/api/echo'], 'apps/web': ['/a'] });
+    });
+
+    it('gives a folder with only a next.config its routes when app/ or src/ arrives', () => {
+      root = makeTree({ 'next.config.mjs': 'export default {};\n' });
+      const workspace = new Workspace(root);
+      const before = workspace.scan();
+      assert.deepEqual(urlsByApp(before), {});
+      assert.ok(before.problems.some((p) => p.id === 'no-app-dir'));
+      writeFiles(root, { 'src/app/health/route.ts': route('GET') });
+      const manifest = workspace.applyChanges([{ path: path.join(root, 'src'), type: 'created' }]);
+      assert.deepEqual(urlsByApp(manifest), { '.': ['/health'] });
+      assert.ok(!manifest.problems.some((p) => p.id === 'no-app-dir'));
+    });
+
+    it('drops an app whose folder was deleted, and switches to src/app when app/ goes', () => {
+      root = makeTree({
+        'apps/web/package.json': JSON.stringify({ dependencies: { next: '15.5.0' } }),
+        'apps/web/app/a/route.ts': route('GET'),
+        'apps/web/src/app/b/route.ts': route('GET'),
+        'apps/docs/next.config.js': 'module.exports = {};\n',
+        'apps/docs/app/c/route.ts': route('GET'),
+      });
+      const workspace = new Workspace(root);
+      assert.deepEqual(urlsByApp(workspace.scan()), { 'apps/docs': ['/c'], 'apps/web': ['/a'] });
+      fs.rmSync(path.join(root, 'apps/docs'), { recursive: true });
+      assert.deepEqual(urlsByApp(workspace.applyChanges([{ path: path.join(root, 'apps/docs'), type: 'deleted' }])), { 'apps/web': ['/a'] });
+      fs.rmSync(path.join(root, 'apps/web/app'), { recursive: true });
+      assert.deepEqual(urlsByApp(workspace.applyChanges([{ path: path.join(root, 'apps/web/app'), type: 'deleted' }])), { 'apps/web': ['/b'] });
+    });
+
+    it('tells which file events can change the manifest, so build output and logs cost nothing', () => {
+      root = makeTree(nextApp({ 'app/x/route.ts': "export * from '../../lib/handlers';\n", 'lib/handlers.ts': route('GET'), 'lib/other.ts': '' }));
+      const workspace = new Workspace(root);
+      workspace.scan();
+      const affects = (relative: string, type: 'created' | 'changed' | 'deleted') => workspace.affects(path.join(root, relative), type);
+      assert.deepEqual(
+        {
+          routeEdit: affects('app/x/route.ts', 'changed'),
+          dependencyEdit: affects('lib/handlers.ts', 'changed'),
+          otherModuleEdit: affects('lib/other.ts', 'changed'),
+          configEdit: affects('next.config.js', 'changed'),
+          newModule: affects('lib/new.ts', 'created'),
+          newImage: affects('public/logo.png', 'created'),
+          buildOutput: affects('.next/server/app/x/route.js', 'created'),
+          dependencyInstall: affects('node_modules/pkg/index.js', 'created'),
+          dependencyFolderGone: affects('lib', 'deleted'),
+          logsGone: affects('logs', 'deleted'),
+        },
+        {
+          routeEdit: true,
+          dependencyEdit: true,
+          otherModuleEdit: false,
+          configEdit: true,
+          newModule: true,
+          newImage: false,
+          buildOutput: false,
+          dependencyInstall: false,
+          dependencyFolderGone: true,
+          logsGone: false,
+        },
+      );
+    });
+
+    it('leaves the app set alone for folders that cannot hold an app', () => {
+      root = makeTree(nextApp({ 'app/a/route.ts': route('GET') }));
+      let discoveries = 0;
+      const host: FileHost = {
+        ...nodeFileHost,
+        readDirectory: (dir) => {
+          if (dir === root) discoveries++;
+          return nodeFileHost.readDirectory(dir);
+        },
+      };
+      const workspace = new Workspace(root, { host });
+      workspace.scan();
+      discoveries = 0;
+      writeFiles(root, { 'lib/util/x.ts': 'export const x = 1;\n', 'node_modules/pkg/next.config.js': '', 'components/app/button.tsx': '' });
+      for (const folder of ['lib', 'node_modules/pkg', 'components/app']) workspace.applyChanges([{ path: path.join(root, folder), type: 'created' }]);
+      assert.equal(discoveries, 0, 'no rescan of the workspace root');
+    });
   });
 
   it('re-links a route when a module it re-exports changes', () => {

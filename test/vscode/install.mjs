@@ -101,9 +101,13 @@ function aptInstall(packages, quiet) {
 function npmInstall(dir, spec, env, quiet) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'route-atlas-vscode-cache', private: true }, null, 2) + '\n');
+  // Under `npm test` the environment carries the outer npm's settings as npm_config_* variables, its user
+  // agent among them ("node/v20"): the inner npm would take them as its own, and code-server's postinstall
+  // would refuse to build for the wrong Node.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
   run('npm', ['install', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', spec], {
     cwd: dir,
-    env: { ...process.env, ...env },
+    env: { ...inherited, ...env },
     stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
   });
 }
