@@ -248,8 +248,7 @@ export class Workspace {
     if (this.apps.some((app) => isWithin(abs, app.candidate.appDir) || app.dependents.has(abs))) return true;
     if (type === 'changed') return false;
     if (this.changesAppSet(abs, type)) return true;
-    const relative = path.relative(this.root, abs);
-    if (relative.startsWith('..') || path.isAbsolute(relative) || relative.split(path.sep).some((name) => SKIPPED_DIRS.has(name))) return false;
+    if (!this.isSearched(abs)) return false;
     // A new module can resolve a missing import, and any source file can call endpoints.
     if (SOURCE_FILE.test(abs)) return true;
     return type === 'deleted' && this.apps.some((app) => [...app.dependents.keys()].some((file) => isWithin(file, abs)));
@@ -265,9 +264,7 @@ export class Workspace {
     const removes = (dir: string | undefined) => dir !== undefined && isWithin(dir, abs);
     if (type === 'deleted') return this.apps.some(({ candidate }) => removes(candidate.root) || removes(candidate.appDir) || removes(candidate.ignoredAppDir));
     if (this.apps.some(({ candidate }) => isWithin(abs, candidate.appDir))) return false;
-    const relative = path.relative(this.root, abs);
-    if (relative.startsWith('..') || path.isAbsolute(relative) || relative.split(path.sep).some((name) => SKIPPED_DIRS.has(name))) return false;
-    if (!this.host.stat(abs)?.isDirectory) return false;
+    if (!this.isSearched(abs) || !this.host.stat(abs)?.isDirectory) return false;
     // A new `app` or `src` folder can give an app root (perhaps one with only a next.config so far) its app dir.
     const parent = path.dirname(abs);
     const name = path.basename(abs);
@@ -277,6 +274,12 @@ export class Workspace {
     }
     const found = discoverApps(this.host, abs, (file) => this.relative(file));
     return found.apps.length > 0 || found.problems.some((problem) => problem.id === 'no-app-dir');
+  }
+
+  /** True for a path under the root that discovery would reach (not inside node_modules, .next, .git, ...). */
+  private isSearched(abs: string): boolean {
+    const relative = path.relative(this.root, abs);
+    return !relative.startsWith('..') && !path.isAbsolute(relative) && !relative.split(path.sep).some((name) => SKIPPED_DIRS.has(name));
   }
 
   /** True for a folder with a next.config or a package.json that depends on `next`, as discovery sees one. */
