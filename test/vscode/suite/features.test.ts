@@ -2,7 +2,6 @@
 // diagnostics, symbols, and how they follow edits and new files.
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { until } from './poll';
@@ -101,19 +100,19 @@ describe('Route Atlas in a real VS Code', () => {
     assert.match(conflict.message, /\/api\/users/);
   });
 
-  it('finds an app copied in from outside VS Code, and drops it when its folder is deleted', async () => {
-    // Node's fs, as a terminal, git or an unzip would write: only the disk watcher can tell.
-    const appDir = workspaceUri('copied-app').fsPath;
-    const source = fs.mkdtempSync(path.join(os.tmpdir(), 'route-atlas-copied-'));
+  it('finds an app moved in from outside VS Code, and drops it when its folder is deleted', async () => {
+    // Node's fs, as a terminal, git or an unzip would write: only the disk watcher can tell. A folder moved
+    // in is reported as that folder alone, never its files.
+    const appDir = workspaceUri('moved-app').fsPath;
+    const source = fs.mkdtempSync(path.join(path.dirname(workspaceUri('.').fsPath), 'route-atlas-moved-'));
     fs.mkdirSync(path.join(source, 'app', 'api', 'inventory', '[sku]'), { recursive: true });
     fs.writeFileSync(path.join(source, 'next.config.js'), 'module.exports = {};\n');
     fs.writeFileSync(path.join(source, 'app', 'api', 'inventory', '[sku]', 'route.ts'), 'export async function PUT() {\n  return new Response(null, { status: 204 });\n}\n');
-    fs.cpSync(source, appDir, { recursive: true });
-    fs.rmSync(source, { recursive: true, force: true });
-    const rows = await until('the copied app in the tree', () => (api.treeRows().some((r) => r.label === 'inventory') ? api.treeRows() : undefined), 30_000);
+    fs.renameSync(source, appDir);
+    const rows = await until('the moved app in the tree', () => (api.treeRows().some((r) => r.label === 'inventory') ? api.treeRows() : undefined), 30_000);
     assert.ok(rows.some((r) => r.label === '[sku]' && /PUT/.test(r.description ?? '')), JSON.stringify(rows));
     fs.rmSync(appDir, { recursive: true, force: true });
-    await until('the copied app gone from the tree', () => !api.treeRows().some((r) => r.label === 'inventory'), 30_000);
+    await until('the moved app gone from the tree', () => !api.treeRows().some((r) => r.label === 'inventory'), 30_000);
   });
 
   it('jumps from a URL string in the app code to its handler', async () => {
