@@ -310,11 +310,14 @@ export function collectFacts(
       const hasErrorKey = ts.isObjectLiteralExpression(payload) && payload.properties.some((p) => p.name && /^(error|errors)$/.test(propertyNameText(p.name) ?? ''));
       if (hasErrorKey) facts.errorResponses.push({ span: spanOfNode(call, sourceFile), insertAt: spanOfRange(sourceFile, call.arguments[0].getEnd(), call.arguments[0].getEnd()) });
     }
-    const requestArgsOf = () =>
-      call.arguments.flatMap((argument, arg) => {
+    const requestArgsOf = () => {
+      const requestArgs: Array<{ arg: number; param: number }> = [];
+      call.arguments.forEach((argument, arg) => {
         const param = requestIndex(argument);
-        return param !== undefined ? [{ arg, param }] : [];
+        if (param !== undefined) requestArgs.push({ arg, param });
       });
+      return requestArgs;
+    };
     if (ts.isIdentifier(callee)) {
       const name = callee.text;
       const api = nextApi(name, imports);
