@@ -247,11 +247,13 @@ export class Workspace {
     if (CONFIG_BASENAMES.test(path.basename(abs))) return true;
     if (this.apps.some((app) => isWithin(abs, app.candidate.appDir) || app.dependents.has(abs))) return true;
     if (type === 'changed') return false;
-    if (this.changesAppSet(abs, type)) return true;
+    if (type === 'deleted' && this.changesAppSet(abs, type)) return true;
     if (!this.isSearched(abs)) return false;
     // A new module can resolve a missing import, and any source file can call endpoints.
     if (SOURCE_FILE.test(abs)) return true;
-    return type === 'deleted' && this.apps.some((app) => [...app.dependents.keys()].some((file) => isWithin(file, abs)));
+    // A new folder may hold an app; applyChanges looks inside it (once), so the event handler stays cheap.
+    if (type === 'created') return this.host.stat(abs)?.isDirectory ?? false;
+    return this.apps.some((app) => [...app.dependents.keys()].some((file) => isWithin(file, abs)));
   }
 
   /**

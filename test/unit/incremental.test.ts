@@ -86,6 +86,8 @@ describe('Workspace.applyChanges', () => {
       const workspace = new Workspace(root);
       workspace.scan();
       const affects = (relative: string, type: 'created' | 'changed' | 'deleted') => workspace.affects(path.join(root, relative), type);
+      fs.mkdirSync(path.join(root, 'packages/admin'), { recursive: true });
+      fs.mkdirSync(path.join(root, 'node_modules/pkg'), { recursive: true });
       assert.deepEqual(
         {
           routeEdit: affects('app/x/route.ts', 'changed'),
@@ -96,6 +98,8 @@ describe('Workspace.applyChanges', () => {
           newImage: affects('public/logo.png', 'created'),
           buildOutput: affects('.next/server/app/x/route.js', 'created'),
           dependencyInstall: affects('node_modules/pkg/index.js', 'created'),
+          newFolder: affects('packages/admin', 'created'),
+          newPackageFolder: affects('node_modules/pkg', 'created'),
           dependencyFolderGone: affects('lib', 'deleted'),
           logsGone: affects('logs', 'deleted'),
         },
@@ -108,6 +112,8 @@ describe('Workspace.applyChanges', () => {
           newImage: false,
           buildOutput: false,
           dependencyInstall: false,
+          newFolder: true,
+          newPackageFolder: false,
           dependencyFolderGone: true,
           logsGone: false,
         },
