@@ -148,10 +148,10 @@ export class RouteAtlasServer implements vscode.Disposable {
     return this.client.sendRequest(ManifestRequest.type, {});
   }
 
-  /** Scans every folder from disk again with fresh caches; resolves once the server has the new manifests. */
-  async rescan(): Promise<void> {
-    if (!this.client?.isRunning()) return;
-    await this.client.sendRequest(RescanRequest.type, {});
+  /** Scans every folder from disk again with fresh caches and returns the new manifests. */
+  async rescan(): Promise<ManifestResult | undefined> {
+    if (!this.client?.isRunning()) return undefined;
+    return this.client.sendRequest(RescanRequest.type, {});
   }
 
   /**

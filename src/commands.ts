@@ -241,10 +241,7 @@ export function registerCommands(context: vscode.ExtensionContext, server: Route
       server.explainNotRunning('Refresh Endpoints');
       return;
     }
-    await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, async () => {
-      await server.rescan();
-      await tree.refresh();
-    });
+    await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, async () => tree.refresh(await server.rescan()));
   };
 
   return [

@@ -23,6 +23,8 @@ export interface TreeRow {
 export interface RouteAtlasApi {
   /** Every row of the Endpoints view, depth first, as labels and descriptions. */
   treeRows(): TreeRow[];
+  /** The server's manifest version the view shows (it grows with every rebuild, a rescan included). */
+  manifestVersion(): number;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<RouteAtlasApi> {
@@ -54,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RouteA
   } catch (error) {
     void server.showStartFailure(error);
   }
-  return { treeRows: () => treeRows(tree) };
+  return { treeRows: () => treeRows(tree), manifestVersion: () => tree.shownVersion };
 }
 
 function treeRows(tree: RoutesTree): TreeRow[] {

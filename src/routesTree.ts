@@ -18,6 +18,7 @@ import {
   worstSeverity,
 } from './endpointTree';
 import { isSameFile, manifestFileUri } from './locations';
+import type { ManifestResult } from '../server/protocol';
 
 export const VIEW_ID = 'routeAtlas.routes';
 const REFRESH_DELAY_MS = 100;
@@ -66,6 +67,8 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
   private manifestVersion = -1;
   private requestCount = 0;
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** The newest version announced since the last scheduled refresh ran; undefined when one must run regardless. */
+  private wantedVersion: number | undefined = -1;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   private readonly loadedEmitter = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.loadedEmitter];
@@ -79,11 +82,11 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
       this.view,
-      server.onDidChangeManifest(() => this.scheduleRefresh()),
+      server.onDidChangeManifest((change) => this.scheduleRefresh(change.version)),
       server.onDidChangeStatus((status) => {
-        // A restarted server counts versions from scratch.
+        // A restarted server counts versions from scratch; its first ready state brings a manifest to fetch.
         if (status.state === 'starting') this.manifestVersion = -1;
-        if (status.state === 'ready') this.scheduleRefresh();
+        if (status.state === 'ready' && this.manifestVersion === -1) this.scheduleRefresh();
       }),
     );
     void vscode.commands.executeCommand('setContext', 'routeAtlas.filterActive', false);
@@ -94,25 +97,40 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
     return this.tree.endpoints;
   }
 
+  /** The version of the manifests shown (-1 before the first). */
+  get shownVersion(): number {
+    return this.manifestVersion;
+  }
+
   get isLoaded(): boolean {
     return this.loaded;
   }
 
-  /** Coalesces bursts of change notifications (a save that touches several routes) into one request. */
-  scheduleRefresh(): void {
+  /**
+   * Coalesces bursts of change notifications (a save that touches several routes) into one request. With
+   * the version a notification announced, the request is skipped if the tree has that version by then
+   * (a rescan answers with its manifest before the timer runs).
+   */
+  scheduleRefresh(version?: number): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.wantedVersion = version === undefined || this.wantedVersion === undefined ? undefined : Math.max(version, this.wantedVersion);
     this.refreshTimer = setTimeout(() => {
+      const wanted = this.wantedVersion;
       this.refreshTimer = undefined;
-      void this.refresh();
+      this.wantedVersion = -1;
+      if (wanted === undefined || wanted > this.manifestVersion) void this.refresh();
     }, REFRESH_DELAY_MS);
   }
 
-  /** Fetches the manifests now; a response that a later request or a newer version overtook is dropped. */
-  async refresh(): Promise<void> {
+  /**
+   * Shows the given manifests, or fetches them now; a response that a later request or a newer version
+   * overtook is dropped.
+   */
+  async refresh(known?: ManifestResult): Promise<void> {
     const request = ++this.requestCount;
-    let result;
+    let result = known;
     try {
-      result = await this.server.requestManifest();
+      result ??= await this.server.requestManifest();
     } catch (error) {
       this.log.error(`Fetching the route manifest failed: ${errorMessage(error)}`);
       return;

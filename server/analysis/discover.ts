@@ -54,10 +54,7 @@ export function discoverApps(host: FileHost, root: string, toRel: (abs: string) 
       problems.push(unreadableProblem(dir, error, toRel));
       return;
     }
-    const names = new Set(entries.map((e) => e.name));
-    const configName = NEXT_CONFIG_FILES.find((name) => names.has(name));
-    const packageJson = names.has('package.json') ? readPackageJson(host, path.join(dir, 'package.json')) : undefined;
-    const isApp = configName !== undefined || nextDependencyRange(packageJson) !== undefined;
+    const { configName, packageJson, isApp } = appRootOf(host, dir, new Set(entries.map((e) => e.name)));
     if (isApp) {
       const appDir = path.join(dir, 'app');
       const srcAppDir = path.join(dir, 'src', 'app');
@@ -100,6 +97,13 @@ export function discoverApps(host: FileHost, root: string, toRel: (abs: string) 
   visit(root, 0);
   apps.sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));
   return { apps, problems };
+}
+
+/** Whether a folder with these entries is an app root: it has a next.config or a package.json depending on `next`. */
+export function appRootOf(host: FileHost, dir: string, names: ReadonlySet<string>): { configName?: string; packageJson?: PackageJson; isApp: boolean } {
+  const configName = NEXT_CONFIG_FILES.find((name) => names.has(name));
+  const packageJson = names.has('package.json') ? readPackageJson(host, path.join(dir, 'package.json')) : undefined;
+  return { configName, packageJson, isApp: configName !== undefined || nextDependencyRange(packageJson) !== undefined };
 }
 
 /** True when a symbolic link points at its own folder or one of its ancestors. */

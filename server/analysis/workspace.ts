@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { type AppCandidate, discoverApps, isLinkIntoAncestry, SKIPPED_DIRS, symlinkLoopProblem, unreadableProblem } from './discover';
+import { type AppCandidate, appRootOf, discoverApps, isLinkIntoAncestry, SKIPPED_DIRS, symlinkLoopProblem, unreadableProblem } from './discover';
 import { type FileHost, nodeFileHost } from './host';
 import { isMetadataCodeFile, matchMetadataFile } from './metadataRoutes';
 import type { AppManifest, Location, NextConfigInfo, NextVersionInfo, PageEntry, Problem, Route, RouteManifest } from './model';
@@ -7,8 +7,8 @@ import { MANIFEST_VERSION } from './model';
 import { type ModuleSummary, summarizeModule } from './moduleSummary';
 import { type SummaryJob, SummaryWorker, summarizeInParallel } from './parallelSummaries';
 import { DEFAULT_MAX_FILE_BYTES, readSourceText, readSourceTextFromDisk } from './sourceFiles';
-import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, NEXT_CONFIG_FILES, readNextConfig } from './nextConfig';
-import { detectBundler, detectNextVersion, nextDependencyRange, readPackageJson } from './nextVersion';
+import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, readNextConfig } from './nextConfig';
+import { detectBundler, detectNextVersion } from './nextVersion';
 import { ModuleResolver } from './resolver';
 import { type HandlerEvidence, classifyCaching } from './caching';
 import { CallerIndex, type CallerReport } from './callers';
@@ -284,16 +284,13 @@ export class Workspace {
     return !relative.startsWith('..') && !path.isAbsolute(relative) && !relative.split(path.sep).some((name) => SKIPPED_DIRS.has(name));
   }
 
-  /** True for a folder with a next.config or a package.json that depends on `next`, as discovery sees one. */
+  /** True for a folder discovery would take for an app root. */
   private isAppRoot(dir: string): boolean {
-    let names: Set<string>;
     try {
-      names = new Set(this.host.readDirectory(dir).map((entry) => entry.name));
+      return appRootOf(this.host, dir, new Set(this.host.readDirectory(dir).map((entry) => entry.name))).isApp;
     } catch {
       return false;
     }
-    if (NEXT_CONFIG_FILES.some((name) => names.has(name))) return true;
-    return names.has('package.json') && nextDependencyRange(readPackageJson(this.host, path.join(dir, 'package.json'))) !== undefined;
   }
 
   /** The manifest from the current state, without touching the disk. */
@@ -494,7 +491,7 @@ export class Workspace {
   private updateMembership(abs: string, type: 'created' | 'deleted'): void {
     for (const app of this.apps) {
       const appDir = app.candidate.appDir;
-      if (abs !== appDir && !abs.startsWith(appDir + path.sep)) continue;
+      if (!isWithin(abs, appDir)) continue;
       if (type === 'deleted') {
         const prefix = abs + path.sep;
         for (const key of [...app.routeFiles.keys()]) if (key === abs || key.startsWith(prefix)) app.routeFiles.delete(key);

@@ -30,7 +30,7 @@ interface TreeRow {
 }
 
 describe('Route Atlas in a real VS Code', () => {
-  let api: { treeRows(): TreeRow[] };
+  let api: { treeRows(): TreeRow[]; manifestVersion(): number };
   before(async () => {
     api = await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
   });
@@ -113,6 +113,14 @@ describe('Route Atlas in a real VS Code', () => {
     assert.ok(rows.some((r) => r.label === '[sku]' && /PUT/.test(r.description ?? '')), JSON.stringify(rows));
     fs.rmSync(appDir, { recursive: true, force: true });
     await until('the moved app gone from the tree', () => !api.treeRows().some((r) => r.label === 'inventory'), 30_000);
+  });
+
+  it('rescans on Refresh Endpoints and shows the same endpoints once it returns', async () => {
+    const before = await until('the users endpoint in the tree', () => (api.treeRows().some((r) => r.label === 'users') ? api.treeRows() : undefined));
+    const version = api.manifestVersion();
+    await vscode.commands.executeCommand('routeAtlas.refresh');
+    assert.ok(api.manifestVersion() > version, `a rescan builds a new manifest (version ${version} -> ${api.manifestVersion()})`);
+    assert.deepStrictEqual(api.treeRows(), before);
   });
 
   it('jumps from a URL string in the app code to its handler', async () => {
