@@ -16,6 +16,8 @@ const bundles = [
   // The server ships inside the .vsix, which has no node_modules: bundle everything.
   { name: 'server', entry: 'server/lsp/main.ts', outfile: 'dist/server.js', external: [] },
   { name: 'extension', entry: 'src/extension.ts', outfile: 'dist/extension.js', external: ['vscode'] },
+  // The benchmark measures the analyzer bundled the same way (see test/bench/analyzer.ts).
+  { name: 'bench-analyzer', entry: 'test/bench/analyzer.ts', outfile: 'out/bench/analyzer.js', external: ['ts-morph'], tests: true },
 ];
 
 function log(message) {
@@ -25,7 +27,7 @@ function log(message) {
 async function buildBundles() {
   for (const bundle of bundles) {
     if (only && !only.includes(bundle.name)) continue;
-    if (!existsSync(bundle.entry)) continue;
+    if (!existsSync(bundle.entry) || (bundle.tests && !withTests)) continue;
     const result = await esbuild.build({
       entryPoints: [bundle.entry],
       outfile: bundle.outfile,

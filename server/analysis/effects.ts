@@ -1,4 +1,25 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import {
+  forEachChild,
+  isArrowFunction,
+  isAsExpression,
+  isBlock,
+  isCallExpression,
+  isElementAccessExpression,
+  isExpressionStatement,
+  isFunctionExpression,
+  isIdentifier,
+  isNumericLiteral,
+  isObjectBindingPattern,
+  isObjectLiteralExpression,
+  isParenthesizedExpression,
+  isPropertyAccessExpression,
+  isPropertyAssignment,
+  isReturnStatement,
+  isStringLiteral,
+  isStringLiteralLike,
+  SyntaxKind,
+} from './typescriptBindings';
 import type { Span } from './model';
 import { spanOfNode, spanOfRange } from './spans';
 import { propertyNameText, unwrapExpression } from './staticValues';
@@ -146,9 +167,9 @@ function namespaceApi(namespace: string, member: string, imports: ImportTable): 
 }
 
 export function hasUseCacheDirective(body: ts.Node | undefined): boolean {
-  if (!body || !ts.isBlock(body)) return false;
+  if (!body || !isBlock(body)) return false;
   for (const statement of body.statements) {
-    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (!isExpressionStatement(statement) || !isStringLiteral(statement.expression)) return false;
     if (/^use cache(:|$)/.test(statement.expression.text)) return true;
   }
   return false;
@@ -171,18 +192,18 @@ export function collectFacts(
   const paramsNames = new Set<string>();
   const contextNames = new Set<string>();
   const second = fn.parameters[1];
-  if (second && ts.isIdentifier(second.name)) contextNames.add(second.name.text);
-  else if (second && ts.isObjectBindingPattern(second.name)) {
+  if (second && isIdentifier(second.name)) contextNames.add(second.name.text);
+  else if (second && isObjectBindingPattern(second.name)) {
     for (const element of second.name.elements) {
-      const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
-      if (key === 'params' && ts.isIdentifier(element.name)) paramsNames.add(element.name.text);
+      const key = element.propertyName ? propertyNameText(element.propertyName) : isIdentifier(element.name) ? element.name.text : undefined;
+      if (key === 'params' && isIdentifier(element.name)) paramsNames.add(element.name.text);
     }
   }
   /** `params` or `context.params`, when the expression is one. */
   const isParamsExpression = (node: ts.Expression): boolean => {
     const expr = unwrapExpression(node);
-    if (ts.isIdentifier(expr)) return paramsNames.has(expr.text);
-    return ts.isPropertyAccessExpression(expr) && expr.name.text === 'params' && ts.isIdentifier(expr.expression) && contextNames.has(expr.expression.text);
+    if (isIdentifier(expr)) return paramsNames.has(expr.text);
+    return isPropertyAccessExpression(expr) && expr.name.text === 'params' && isIdentifier(expr.expression) && contextNames.has(expr.expression.text);
   };
   const syncParams = (read: ts.Node, target: ts.Expression, destructured: boolean) => {
     facts.syncParamsReads.push({ span: spanOfNode(read, sourceFile), target: spanOfNode(target, sourceFile), targetText: target.getText(sourceFile), destructured });
@@ -192,11 +213,11 @@ export function collectFacts(
   /** Local names holding `request.nextUrl` or `new URL(request.url)`, by parameter index. */
   const urlAliases = new Map<string, number>();
   fn.parameters.forEach((parameter, index) => {
-    if (ts.isIdentifier(parameter.name)) requestAliases.set(parameter.name.text, index);
-    else if (ts.isObjectBindingPattern(parameter.name) && index === 0) {
+    if (isIdentifier(parameter.name)) requestAliases.set(parameter.name.text, index);
+    else if (isObjectBindingPattern(parameter.name) && index === 0) {
       for (const element of parameter.name.elements) {
-        const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
-        if (key === 'nextUrl' && ts.isIdentifier(element.name)) urlAliases.set(element.name.text, index);
+        const key = element.propertyName ? propertyNameText(element.propertyName) : isIdentifier(element.name) ? element.name.text : undefined;
+        if (key === 'nextUrl' && isIdentifier(element.name)) urlAliases.set(element.name.text, index);
         else if (key && REQUEST_PROPERTY_EFFECTS.get(key)) {
           facts.paramReads.push({ param: index, effect: { kind: REQUEST_PROPERTY_EFFECTS.get(key)!, span: spanOfNode(element, sourceFile), text: `request.${key}` } });
         }
@@ -208,12 +229,12 @@ export function collectFacts(
   };
   const requestIndex = (node: ts.Expression): number | undefined => {
     const expr = unwrapExpression(node);
-    return ts.isIdentifier(expr) ? requestAliases.get(expr.text) : undefined;
+    return isIdentifier(expr) ? requestAliases.get(expr.text) : undefined;
   };
   const urlIndex = (node: ts.Expression): number | undefined => {
     const expr = unwrapExpression(node);
-    if (ts.isIdentifier(expr)) return urlAliases.get(expr.text);
-    if (ts.isPropertyAccessExpression(expr) && expr.name.text === 'nextUrl') return requestIndex(expr.expression);
+    if (isIdentifier(expr)) return urlAliases.get(expr.text);
+    if (isPropertyAccessExpression(expr) && expr.name.text === 'nextUrl') return requestIndex(expr.expression);
     return undefined;
   };
   const paramRead = (param: number, kind: EffectKind, node: ts.Node) => {
@@ -227,75 +248,75 @@ export function collectFacts(
   const visitChild = (child: ts.Node): void => visit(child);
   const visit = (node: ts.Node): void => {
     const kind = node.kind;
-    if (kind <= ts.SyntaxKind.LastToken || (kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode)) return;
+    if (kind <= SyntaxKind.LastToken || (kind >= SyntaxKind.FirstTypeNode && kind <= SyntaxKind.LastTypeNode)) return;
     const parent = ancestors[ancestors.length - 1];
     switch (kind) {
-      case ts.SyntaxKind.PropertyAccessExpression:
+      case SyntaxKind.PropertyAccessExpression:
         visitPropertyAccess(node as ts.PropertyAccessExpression, parent);
         break;
-      case ts.SyntaxKind.VariableDeclaration:
+      case SyntaxKind.VariableDeclaration:
         visitVariable(node as ts.VariableDeclaration);
         break;
-      case ts.SyntaxKind.ArrowFunction:
-      case ts.SyntaxKind.FunctionExpression:
+      case SyntaxKind.ArrowFunction:
+      case SyntaxKind.FunctionExpression:
         if (isReturnedFunction(node, ancestors, fn)) {
           const first = (node as ts.ArrowFunction).parameters[0];
-          if (first && ts.isIdentifier(first.name)) requestAliases.set(first.name.text, RETURNED_HANDLER_REQUEST);
+          if (first && isIdentifier(first.name)) requestAliases.set(first.name.text, RETURNED_HANDLER_REQUEST);
         }
         break;
-      case ts.SyntaxKind.NewExpression: {
+      case SyntaxKind.NewExpression: {
         const expression = (node as ts.NewExpression).expression;
-        if (ts.isIdentifier(expression) && expression.text === 'Date' && ((node as ts.NewExpression).arguments?.length ?? 0) === 0) effect('time', node);
+        if (isIdentifier(expression) && expression.text === 'Date' && ((node as ts.NewExpression).arguments?.length ?? 0) === 0) effect('time', node);
         break;
       }
-      case ts.SyntaxKind.CallExpression:
+      case SyntaxKind.CallExpression:
         visitCall(node as ts.CallExpression);
         break;
-      case ts.SyntaxKind.TaggedTemplateExpression: {
+      case SyntaxKind.TaggedTemplateExpression: {
         const tag = (node as ts.TaggedTemplateExpression).tag;
-        if (ts.isIdentifier(tag) && DATABASE_ROOTS.test(tag.text)) effect('database', node);
+        if (isIdentifier(tag) && DATABASE_ROOTS.test(tag.text)) effect('database', node);
         break;
       }
-      case ts.SyntaxKind.InterfaceDeclaration:
-      case ts.SyntaxKind.TypeAliasDeclaration:
+      case SyntaxKind.InterfaceDeclaration:
+      case SyntaxKind.TypeAliasDeclaration:
         return;
     }
     alsoVisit?.(node, parent);
     ancestors.push(node);
-    ts.forEachChild(node, visitChild);
+    forEachChild(node, visitChild);
     ancestors.pop();
   };
 
   const visitPropertyAccess = (node: ts.PropertyAccessExpression, parent: ts.Node) => {
     const property = node.name.text;
-    const isCallee = parent.kind === ts.SyntaxKind.CallExpression && (parent as ts.CallExpression).expression === node;
+    const isCallee = parent.kind === SyntaxKind.CallExpression && (parent as ts.CallExpression).expression === node;
     if (!isCallee && property !== 'then' && isParamsExpression(node.expression)) syncParams(node, node.expression, false);
     const fromRequest = requestIndex(node.expression);
     if (fromRequest !== undefined && REQUEST_PROPERTY_EFFECTS.get(property)) paramRead(fromRequest, REQUEST_PROPERTY_EFFECTS.get(property)!, node);
     const fromUrl = urlIndex(node.expression);
     if (fromUrl !== undefined && NEXT_URL_EFFECTS.get(property)) paramRead(fromUrl, NEXT_URL_EFFECTS.get(property)!, node);
-    if (ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'env' && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'process') {
+    if (isPropertyAccessExpression(node.expression) && node.expression.name.text === 'env' && isIdentifier(node.expression.expression) && node.expression.expression.text === 'process') {
       effect('env', node);
     }
   };
 
   const visitVariable = (node: ts.VariableDeclaration) => {
     if (!node.initializer) return;
-    if (ts.isObjectBindingPattern(node.name) && isParamsExpression(node.initializer)) syncParams(node, node.initializer, true);
+    if (isObjectBindingPattern(node.name) && isParamsExpression(node.initializer)) syncParams(node, node.initializer, true);
     const init = unwrapExpression(node.initializer);
-    if (ts.isIdentifier(node.name)) {
+    if (isIdentifier(node.name)) {
       // const url = req.nextUrl / const url = new URL(req.url)
-      if (ts.isPropertyAccessExpression(init) && init.name.text === 'nextUrl' && requestIndex(init.expression) !== undefined) {
+      if (isPropertyAccessExpression(init) && init.name.text === 'nextUrl' && requestIndex(init.expression) !== undefined) {
         urlAliases.set(node.name.text, requestIndex(init.expression)!);
       }
-    } else if (ts.isObjectBindingPattern(node.name)) {
+    } else if (isObjectBindingPattern(node.name)) {
       const fromRequest = requestIndex(init);
       const fromUrl = urlIndex(init);
       for (const element of node.name.elements) {
-        const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+        const key = element.propertyName ? propertyNameText(element.propertyName) : isIdentifier(element.name) ? element.name.text : undefined;
         if (!key) continue;
         if (fromRequest !== undefined) {
-          if (key === 'nextUrl' && ts.isIdentifier(element.name)) urlAliases.set(element.name.text, fromRequest);
+          if (key === 'nextUrl' && isIdentifier(element.name)) urlAliases.set(element.name.text, fromRequest);
           else if (REQUEST_PROPERTY_EFFECTS.get(key)) paramRead(fromRequest, REQUEST_PROPERTY_EFFECTS.get(key)!, element);
         }
         if (fromUrl !== undefined && NEXT_URL_EFFECTS.get(key)) paramRead(fromUrl, NEXT_URL_EFFECTS.get(key)!, element);
@@ -305,9 +326,9 @@ export function collectFacts(
 
   const visitCall = (call: ts.CallExpression) => {
     const callee = unwrapExpression(call.expression);
-    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'json' && call.arguments.length === 1 && ts.isIdentifier(callee.expression) && /^(Response|NextResponse)$/.test(callee.expression.text)) {
+    if (isPropertyAccessExpression(callee) && callee.name.text === 'json' && call.arguments.length === 1 && isIdentifier(callee.expression) && /^(Response|NextResponse)$/.test(callee.expression.text)) {
       const payload = unwrapExpression(call.arguments[0]);
-      const hasErrorKey = ts.isObjectLiteralExpression(payload) && payload.properties.some((p) => p.name && /^(error|errors)$/.test(propertyNameText(p.name) ?? ''));
+      const hasErrorKey = isObjectLiteralExpression(payload) && payload.properties.some((p) => p.name && /^(error|errors)$/.test(propertyNameText(p.name) ?? ''));
       if (hasErrorKey) facts.errorResponses.push({ span: spanOfNode(call, sourceFile), insertAt: spanOfRange(sourceFile, call.arguments[0].getEnd(), call.arguments[0].getEnd()) });
     }
     const requestArgsOf = () => {
@@ -318,11 +339,11 @@ export function collectFacts(
       });
       return requestArgs;
     };
-    if (ts.isIdentifier(callee)) {
+    if (isIdentifier(callee)) {
       const name = callee.text;
       const api = nextApi(name, imports);
       if (api === 'cacheLife') {
-        const profile = call.arguments[0] && ts.isStringLiteralLike(call.arguments[0]) ? call.arguments[0].text : undefined;
+        const profile = call.arguments[0] && isStringLiteralLike(call.arguments[0]) ? call.arguments[0].text : undefined;
         effect('cacheLife', call, { profile });
       } else if (api) effect(api, call);
       else if (name === 'fetch' && !imports.has('fetch')) visitFetch(call);
@@ -330,10 +351,10 @@ export function collectFacts(
       else if (imports.has(name) || moduleNames.has(name)) facts.calls.push({ callee: name, span: spanOfNode(call, sourceFile), requestArgs: requestArgsOf() });
       return;
     }
-    if (ts.isPropertyAccessExpression(callee)) {
+    if (isPropertyAccessExpression(callee)) {
       const member = callee.name.text;
       const receiver = unwrapExpression(callee.expression);
-      if (ts.isIdentifier(receiver)) {
+      if (isIdentifier(receiver)) {
         const api = namespaceApi(receiver.text, member, imports);
         if (api) {
           effect(api, call);
@@ -356,20 +377,20 @@ export function collectFacts(
   const visitFetch = (call: ts.CallExpression) => {
     const init = call.arguments[1] ? unwrapExpression(call.arguments[1]) : undefined;
     if (!init) return effect('fetchDefault', call);
-    if (!ts.isObjectLiteralExpression(init)) return effect('fetchDefault', call);
+    if (!isObjectLiteralExpression(init)) return effect('fetchDefault', call);
     let cache: string | undefined;
     let revalidate: number | false | undefined;
     for (const property of init.properties) {
-      if (!ts.isPropertyAssignment(property)) continue;
+      if (!isPropertyAssignment(property)) continue;
       const key = propertyNameText(property.name);
       const value = unwrapExpression(property.initializer);
-      if (key === 'cache' && ts.isStringLiteralLike(value)) cache = value.text;
-      if (key === 'next' && ts.isObjectLiteralExpression(value)) {
+      if (key === 'cache' && isStringLiteralLike(value)) cache = value.text;
+      if (key === 'next' && isObjectLiteralExpression(value)) {
         for (const inner of value.properties) {
-          if (ts.isPropertyAssignment(inner) && propertyNameText(inner.name) === 'revalidate') {
+          if (isPropertyAssignment(inner) && propertyNameText(inner.name) === 'revalidate') {
             const v = unwrapExpression(inner.initializer);
-            if (ts.isNumericLiteral(v)) revalidate = Number(v.text);
-            else if (v.kind === ts.SyntaxKind.FalseKeyword) revalidate = false;
+            if (isNumericLiteral(v)) revalidate = Number(v.text);
+            else if (v.kind === SyntaxKind.FalseKeyword) revalidate = false;
           }
         }
       }
@@ -389,20 +410,20 @@ export const RETURNED_HANDLER_REQUEST = -1;
 
 /** A function expression the outer function returns: the handler a wrapper such as `withAuth` builds. */
 function isReturnedFunction(node: ts.Node, ancestors: readonly ts.Node[], outer: ts.Node): boolean {
-  if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return false;
+  if (!isArrowFunction(node) && !isFunctionExpression(node)) return false;
   let index = ancestors.length - 1;
   let child: ts.Node = node;
-  while (index >= 0 && (ts.isParenthesizedExpression(ancestors[index]) || ts.isAsExpression(ancestors[index]))) child = ancestors[index--];
+  while (index >= 0 && (isParenthesizedExpression(ancestors[index]) || isAsExpression(ancestors[index]))) child = ancestors[index--];
   const parent = ancestors[index];
   if (!parent) return false;
-  if (ts.isReturnStatement(parent)) return true;
-  return ts.isArrowFunction(parent) && parent.body === child && parent === outer;
+  if (isReturnStatement(parent)) return true;
+  return isArrowFunction(parent) && parent.body === child && parent === outer;
 }
 
 function rootIdentifier(node: ts.Expression): string | undefined {
   let current = unwrapExpression(node);
-  while (ts.isPropertyAccessExpression(current) || ts.isCallExpression(current) || ts.isElementAccessExpression(current)) {
+  while (isPropertyAccessExpression(current) || isCallExpression(current) || isElementAccessExpression(current)) {
     current = unwrapExpression(current.expression);
   }
-  return ts.isIdentifier(current) ? current.text : undefined;
+  return isIdentifier(current) ? current.text : undefined;
 }

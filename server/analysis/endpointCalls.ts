@@ -1,4 +1,16 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import {
+  forEachChild,
+  isBinaryExpression,
+  isCallExpression,
+  isIdentifier,
+  isObjectLiteralExpression,
+  isPropertyAccessExpression,
+  isPropertyAssignment,
+  isStringLiteralLike,
+  isTemplateExpression,
+  SyntaxKind,
+} from './typescriptBindings';
 import type { HttpMethod, Route, Span } from './model';
 import { HTTP_METHODS } from './model';
 import { parseSource } from './parse';
@@ -29,11 +41,11 @@ export function extractEndpointCalls(absPath: string, text: string): EndpointCal
   const sourceFile = parseSource(absPath, text);
   const calls: EndpointCall[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node)) {
+    if (isCallExpression(node)) {
       const call = endpointCallOf(node, sourceFile);
       if (call) calls.push(call);
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   visit(sourceFile);
   return calls;
@@ -44,12 +56,12 @@ function endpointCallOf(call: ts.CallExpression, sourceFile: ts.SourceFile): End
   const urlArg = call.arguments[0];
   if (!urlArg) return undefined;
   let method: HttpMethod | undefined;
-  if (ts.isIdentifier(callee) && /^(fetch|useSWR|useSWRMutation|\$fetch|ofetch|ky)$/.test(callee.text)) {
+  if (isIdentifier(callee) && /^(fetch|useSWR|useSWRMutation|\$fetch|ofetch|ky)$/.test(callee.text)) {
     method = methodFromInit(call.arguments[1]) ?? 'GET';
-  } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && HTTP_CLIENTS.test(callee.expression.text)) {
+  } else if (isPropertyAccessExpression(callee) && isIdentifier(callee.expression) && HTTP_CLIENTS.test(callee.expression.text)) {
     const name = callee.name.text.toUpperCase();
     method = (HTTP_METHODS as readonly string[]).includes(name) ? (name as HttpMethod) : name === 'REQUEST' ? methodFromInit(urlArg) : undefined;
-  } else if (ts.isIdentifier(callee) && callee.text === 'axios') {
+  } else if (isIdentifier(callee) && callee.text === 'axios') {
     method = methodFromInit(call.arguments[1]) ?? 'GET';
   }
   if (!method) return undefined;
@@ -61,11 +73,11 @@ function endpointCallOf(call: ts.CallExpression, sourceFile: ts.SourceFile): End
 function methodFromInit(node: ts.Expression | undefined): HttpMethod | undefined {
   if (!node) return undefined;
   const expr = unwrapExpression(node);
-  if (!ts.isObjectLiteralExpression(expr)) return undefined;
+  if (!isObjectLiteralExpression(expr)) return undefined;
   for (const property of expr.properties) {
-    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === 'method') {
+    if (isPropertyAssignment(property) && propertyNameText(property.name) === 'method') {
       const value = unwrapExpression(property.initializer);
-      if (ts.isStringLiteralLike(value)) {
+      if (isStringLiteralLike(value)) {
         const upper = value.text.toUpperCase();
         return (HTTP_METHODS as readonly string[]).includes(upper) ? (upper as HttpMethod) : undefined;
       }
@@ -79,11 +91,11 @@ function urlPartsOf(node: ts.Expression): { segments: UrlPart[][]; text: string 
   const pieces: Array<string | null> = [];
   const collect = (n: ts.Expression): boolean => {
     const expr = unwrapExpression(n);
-    if (ts.isStringLiteralLike(expr)) {
+    if (isStringLiteralLike(expr)) {
       pieces.push(expr.text);
       return true;
     }
-    if (ts.isTemplateExpression(expr)) {
+    if (isTemplateExpression(expr)) {
       pieces.push(expr.head.text);
       for (const span of expr.templateSpans) {
         pieces.push(null);
@@ -91,7 +103,7 @@ function urlPartsOf(node: ts.Expression): { segments: UrlPart[][]; text: string 
       }
       return true;
     }
-    if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.PlusToken) return collect(expr.left) && collect(expr.right);
+    if (isBinaryExpression(expr) && expr.operatorToken.kind === SyntaxKind.PlusToken) return collect(expr.left) && collect(expr.right);
     pieces.push(null);
     return true;
   };

@@ -1,20 +1,39 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import {
+  isArrowFunction,
+  isAwaitExpression,
+  isCallExpression,
+  isFunctionExpression,
+  isIdentifier,
+  isMethodDeclaration,
+  isNewExpression,
+  isNumericLiteral,
+  isObjectBindingPattern,
+  isObjectLiteralExpression,
+  isPropertyAccessExpression,
+  isPropertyAssignment,
+  isShorthandPropertyAssignment,
+  isSpreadAssignment,
+  isStringLiteralLike,
+  isVariableStatement,
+  SyntaxKind,
+} from './typescriptBindings';
 import type { HandlerRequestInfo } from './model';
 import { propertyNameText, unwrapExpression } from './staticValues';
 
 export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
 
 export function isFunctionNode(node: ts.Node): node is ts.FunctionExpression | ts.ArrowFunction {
-  return ts.isFunctionExpression(node) || ts.isArrowFunction(node);
+  return isFunctionExpression(node) || isArrowFunction(node);
 }
 
 /** Field names of module-level validation schemas: `const Body = z.object({ name: ..., email: ... })`. */
 export function collectSchemas(sourceFile: ts.SourceFile): Map<string, string[]> {
   const schemas = new Map<string, string[]>();
   for (const statement of sourceFile.statements) {
-    if (!ts.isVariableStatement(statement)) continue;
+    if (!isVariableStatement(statement)) continue;
     for (const declaration of statement.declarationList.declarations) {
-      if (!ts.isIdentifier(declaration.name) || !declaration.initializer) continue;
+      if (!isIdentifier(declaration.name) || !declaration.initializer) continue;
       const fields = schemaFields(declaration.initializer, schemas);
       if (fields) schemas.set(declaration.name.text, fields);
     }
@@ -25,13 +44,13 @@ export function collectSchemas(sourceFile: ts.SourceFile): Map<string, string[]>
 /** Keys of `z.object({...})` (also `.strict()`, `.extend({...})`, valibot/yup `object({...})`). */
 export function schemaFields(node: ts.Expression, known: ReadonlyMap<string, string[]>): string[] | undefined {
   const expr = unwrapExpression(node);
-  if (ts.isIdentifier(expr)) return known.get(expr.text);
-  if (!ts.isCallExpression(expr)) return undefined;
+  if (isIdentifier(expr)) return known.get(expr.text);
+  if (!isCallExpression(expr)) return undefined;
   const callee = expr.expression;
-  const calleeName = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-  const firstObject = expr.arguments[0] && ts.isObjectLiteralExpression(expr.arguments[0]) ? expr.arguments[0] : undefined;
+  const calleeName = isPropertyAccessExpression(callee) ? callee.name.text : isIdentifier(callee) ? callee.text : '';
+  const firstObject = expr.arguments[0] && isObjectLiteralExpression(expr.arguments[0]) ? expr.arguments[0] : undefined;
   if (/^(object|strictObject|looseObject)$/.test(calleeName) && firstObject) return objectKeys(firstObject);
-  if (ts.isPropertyAccessExpression(callee)) {
+  if (isPropertyAccessExpression(callee)) {
     const base = schemaFields(callee.expression, known);
     if (!base) return undefined;
     if ((calleeName === 'extend' || calleeName === 'merge') && firstObject) return [...base, ...objectKeys(firstObject)];
@@ -43,7 +62,7 @@ export function schemaFields(node: ts.Expression, known: ReadonlyMap<string, str
 function objectKeys(literal: ts.ObjectLiteralExpression): string[] {
   const keys: string[] = [];
   for (const property of literal.properties) {
-    if ((ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) || ts.isMethodDeclaration(property)) && property.name) {
+    if ((isPropertyAssignment(property) || isShorthandPropertyAssignment(property) || isMethodDeclaration(property)) && property.name) {
       const key = propertyNameText(property.name);
       if (key !== undefined) keys.push(key);
     }
@@ -83,7 +102,7 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
   const requestNames = new Set<string>();
   const firstParam = fn.parameters[0];
   if (firstParam) {
-    if (ts.isIdentifier(firstParam.name)) requestNames.add(firstParam.name.text);
+    if (isIdentifier(firstParam.name)) requestNames.add(firstParam.name.text);
   }
   const searchParamNames = new Set<string>(['searchParams']);
   const headerStoreNames = new Set<string>();
@@ -92,47 +111,47 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
 
   const isRequest = (node: ts.Expression): boolean => {
     const expr = unwrapExpression(node);
-    if (ts.isIdentifier(expr)) return requestNames.has(expr.text);
+    if (isIdentifier(expr)) return requestNames.has(expr.text);
     // req.clone().json()
-    if (ts.isCallExpression(expr) && ts.isPropertyAccessExpression(expr.expression) && expr.expression.name.text === 'clone') {
+    if (isCallExpression(expr) && isPropertyAccessExpression(expr.expression) && expr.expression.name.text === 'clone') {
       return isRequest(expr.expression.expression);
     }
     return false;
   };
   const endsWithProperty = (node: ts.Expression, name: string): boolean => {
     const expr = unwrapExpression(node);
-    return ts.isPropertyAccessExpression(expr) && expr.name.text === name;
+    return isPropertyAccessExpression(expr) && expr.name.text === name;
   };
   const isSearchParams = (node: ts.Expression): boolean => {
     const expr = unwrapExpression(node);
-    if (ts.isIdentifier(expr)) return searchParamNames.has(expr.text);
+    if (isIdentifier(expr)) return searchParamNames.has(expr.text);
     return endsWithProperty(expr, 'searchParams');
   };
   const isHeaderStore = (node: ts.Expression): boolean => {
     const expr = unwrapExpression(node);
-    if (ts.isIdentifier(expr)) return headerStoreNames.has(expr.text);
-    if (ts.isAwaitExpression(expr)) return isHeaderStore(expr.expression);
-    if (ts.isCallExpression(expr) && ts.isIdentifier(expr.expression) && expr.expression.text === 'headers') return true;
+    if (isIdentifier(expr)) return headerStoreNames.has(expr.text);
+    if (isAwaitExpression(expr)) return isHeaderStore(expr.expression);
+    if (isCallExpression(expr) && isIdentifier(expr.expression) && expr.expression.text === 'headers') return true;
     return endsWithProperty(expr, 'headers');
   };
   /** `await req.json()` and friends: which body reader the expression is, if any. */
   const bodyReadKind = (node: ts.Expression): 'json' | 'formData' | 'text' | undefined => {
     let expr = unwrapExpression(node);
-    if (ts.isAwaitExpression(expr)) expr = unwrapExpression(expr.expression);
-    if (!ts.isCallExpression(expr) || !ts.isPropertyAccessExpression(expr.expression)) return undefined;
+    if (isAwaitExpression(expr)) expr = unwrapExpression(expr.expression);
+    if (!isCallExpression(expr) || !isPropertyAccessExpression(expr.expression)) return undefined;
     if (!isRequest(expr.expression.expression)) return undefined;
     const method = expr.expression.name.text;
     return method === 'json' ? 'json' : method === 'formData' ? 'formData' : method === 'text' ? 'text' : undefined;
   };
   const isBodyValue = (node: ts.Expression): boolean => {
     const expr = unwrapExpression(node);
-    return (ts.isIdentifier(expr) && bodyNames.has(expr.text)) || bodyReadKind(expr) === 'json';
+    return (isIdentifier(expr) && bodyNames.has(expr.text)) || bodyReadKind(expr) === 'json';
   };
   /** `schema.parse(body)`, `schema.safeParse(await req.json())`: the schema validating the body. */
   const schemaCall = (node: ts.Expression): { schema: ts.Expression; returnsBody: boolean } | undefined => {
     let expr = unwrapExpression(node);
-    if (ts.isAwaitExpression(expr)) expr = unwrapExpression(expr.expression);
-    if (!ts.isCallExpression(expr) || !ts.isPropertyAccessExpression(expr.expression)) return undefined;
+    if (isAwaitExpression(expr)) expr = unwrapExpression(expr.expression);
+    if (!isCallExpression(expr) || !isPropertyAccessExpression(expr.expression)) return undefined;
     const method = expr.expression.name.text;
     if (!/^(parse|safeParse|parseAsync|safeParseAsync|validate|validateSync)$/.test(method)) return undefined;
     const argument = expr.arguments[0];
@@ -143,13 +162,13 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
   const useSchema = (schemaExpr: ts.Expression) => {
     bodyKind = 'json';
     const expr = unwrapExpression(schemaExpr);
-    schema = ts.isIdentifier(expr) ? expr.text : expr.getText(sourceFile).slice(0, 60);
+    schema = isIdentifier(expr) ? expr.text : expr.getText(sourceFile).slice(0, 60);
     for (const field of schemaFields(expr, schemas) ?? []) addField(field);
   };
   const addBindingFields = (pattern: ts.ObjectBindingPattern) => {
     for (const element of pattern.elements) {
       if (element.dotDotDotToken) continue;
-      const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+      const key = element.propertyName ? propertyNameText(element.propertyName) : isIdentifier(element.name) ? element.name.text : undefined;
       if (key !== undefined) addField(key);
     }
   };
@@ -159,11 +178,11 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     const init = unwrapExpression(node.initializer);
     const kind = bodyReadKind(init);
     if (kind) bodyKind = kind;
-    if (ts.isIdentifier(node.name)) {
+    if (isIdentifier(node.name)) {
       const name = node.name.text;
       if (kind === 'json') bodyNames.add(name);
       if (kind === 'formData') formNames.add(name);
-      if (isSearchParams(init) || (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'URLSearchParams')) {
+      if (isSearchParams(init) || (isNewExpression(init) && isIdentifier(init.expression) && init.expression.text === 'URLSearchParams')) {
         searchParamNames.add(name);
       }
       if (isHeaderStore(init)) headerStoreNames.add(name);
@@ -172,7 +191,7 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
         useSchema(validated.schema);
         if (validated.returnsBody) bodyNames.add(name);
       }
-    } else if (ts.isObjectBindingPattern(node.name)) {
+    } else if (isObjectBindingPattern(node.name)) {
       if (isBodyValue(init)) addBindingFields(node.name);
       else {
         const validated = schemaCall(init);
@@ -182,66 +201,66 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
         }
       }
       for (const element of node.name.elements) {
-        const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
-        if (key === 'searchParams' && ts.isIdentifier(element.name)) searchParamNames.add(element.name.text);
+        const key = element.propertyName ? propertyNameText(element.propertyName) : isIdentifier(element.name) ? element.name.text : undefined;
+        if (key === 'searchParams' && isIdentifier(element.name)) searchParamNames.add(element.name.text);
       }
     }
   };
   const visitCall = (node: ts.CallExpression): void => {
     const callee = node.expression;
     const firstArg = node.arguments[0];
-    const literalArg = firstArg && ts.isStringLiteralLike(firstArg) ? firstArg.text : undefined;
-    if (ts.isPropertyAccessExpression(callee)) {
+    const literalArg = firstArg && isStringLiteralLike(firstArg) ? firstArg.text : undefined;
+    if (isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
       if (literalArg !== undefined && /^(get|getAll|has)$/.test(method)) {
         if (isSearchParams(callee.expression)) query.add(literalArg);
         else if (isHeaderStore(callee.expression)) headerNames.add(literalArg.toLowerCase());
-        else if (ts.isIdentifier(callee.expression) && formNames.has(callee.expression.text)) addField(literalArg);
+        else if (isIdentifier(callee.expression) && formNames.has(callee.expression.text)) addField(literalArg);
       }
       const validated = schemaCall(node);
       if (validated) useSchema(validated.schema);
       const receiver = unwrapExpression(callee.expression);
-      const receiverName = ts.isIdentifier(receiver) ? receiver.text : '';
+      const receiverName = isIdentifier(receiver) ? receiver.text : '';
       if (/^(Response|NextResponse)$/.test(receiverName)) {
         if (method === 'json') addStatus(responseStatus(node.arguments[1], 200));
         if (method === 'redirect') addStatus(literalStatus(node.arguments[1]) ?? responseStatus(node.arguments[1], receiverName === 'Response' ? 302 : 307));
         if (method === 'error') addStatus(500);
       }
-    } else if (ts.isIdentifier(callee) && STATUS_DEFAULTS.has(callee.text) && node.arguments.length <= 2) {
+    } else if (isIdentifier(callee) && STATUS_DEFAULTS.has(callee.text) && node.arguments.length <= 2) {
       statuses.add(STATUS_DEFAULTS.get(callee.text)!);
     }
   };
   // Called for every node of the handler's walk, so it dispatches on the kind first.
   const visit = (node: ts.Node, parent: ts.Node): void => {
     switch (node.kind) {
-      case ts.SyntaxKind.VariableDeclaration:
+      case SyntaxKind.VariableDeclaration:
         visitVariable(node as ts.VariableDeclaration);
         break;
-      case ts.SyntaxKind.CallExpression:
+      case SyntaxKind.CallExpression:
         visitCall(node as ts.CallExpression);
         break;
-      case ts.SyntaxKind.NewExpression: {
+      case SyntaxKind.NewExpression: {
         const expression = (node as ts.NewExpression).expression;
-        if (ts.isIdentifier(expression) && /^(Response|NextResponse)$/.test(expression.text)) addStatus(responseStatus((node as ts.NewExpression).arguments?.[1], 200));
+        if (isIdentifier(expression) && /^(Response|NextResponse)$/.test(expression.text)) addStatus(responseStatus((node as ts.NewExpression).arguments?.[1], 200));
         break;
       }
-      case ts.SyntaxKind.PropertyAccessExpression: {
+      case SyntaxKind.PropertyAccessExpression: {
         const access = node as ts.PropertyAccessExpression;
-        if (isBodyValue(access.expression) && !ts.isCallExpression(parent)) addField(access.name.text);
+        if (isBodyValue(access.expression) && !isCallExpression(parent)) addField(access.name.text);
         break;
       }
-      case ts.SyntaxKind.ElementAccessExpression: {
+      case SyntaxKind.ElementAccessExpression: {
         const access = node as ts.ElementAccessExpression;
-        if (isBodyValue(access.expression) && ts.isStringLiteralLike(access.argumentExpression)) addField(access.argumentExpression.text);
+        if (isBodyValue(access.expression) && isStringLiteralLike(access.argumentExpression)) addField(access.argumentExpression.text);
         break;
       }
     }
   };
   const finish = (): HandlerRequestInfo => {
     // `({ nextUrl }) =>` style handlers destructure the request itself.
-    if (firstParam && ts.isObjectBindingPattern(firstParam.name) && fn.body) {
+    if (firstParam && isObjectBindingPattern(firstParam.name) && fn.body) {
       for (const element of firstParam.name.elements) {
-        const key = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+        const key = element.propertyName ? propertyNameText(element.propertyName) : isIdentifier(element.name) ? element.name.text : undefined;
         if (key === 'json' || key === 'formData') bodyKind ??= key;
       }
     }
@@ -259,7 +278,7 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
 function literalStatus(node: ts.Expression | undefined): number | undefined {
   if (!node) return undefined;
   const expr = unwrapExpression(node);
-  return ts.isNumericLiteral(expr) ? Number(expr.text) : undefined;
+  return isNumericLiteral(expr) ? Number(expr.text) : undefined;
 }
 
 /**
@@ -269,12 +288,12 @@ function literalStatus(node: ts.Expression | undefined): number | undefined {
 function responseStatus(init: ts.Expression | undefined, defaultStatus: number): number | undefined {
   if (!init) return defaultStatus;
   const expr = unwrapExpression(init);
-  if (!ts.isObjectLiteralExpression(expr)) return undefined;
+  if (!isObjectLiteralExpression(expr)) return undefined;
   for (const property of expr.properties) {
-    if (ts.isSpreadAssignment(property)) return undefined;
+    if (isSpreadAssignment(property)) return undefined;
     const name = property.name ? propertyNameText(property.name) : undefined;
     if (name !== 'status') continue;
-    return ts.isPropertyAssignment(property) ? literalStatus(property.initializer) : undefined;
+    return isPropertyAssignment(property) ? literalStatus(property.initializer) : undefined;
   }
   return defaultStatus;
 }

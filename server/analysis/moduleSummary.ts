@@ -1,4 +1,29 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import {
+  canHaveModifiers,
+  isBinaryExpression,
+  isBindingElement,
+  isCallExpression,
+  isClassDeclaration,
+  isEnumDeclaration,
+  isExportAssignment,
+  isExportDeclaration,
+  isExpressionStatement,
+  isExternalModuleReference,
+  isFunctionDeclaration,
+  isIdentifier,
+  isImportDeclaration,
+  isImportEqualsDeclaration,
+  isMethodDeclaration,
+  isNamespaceExport,
+  isNamespaceImport,
+  isObjectLiteralExpression,
+  isPropertyAccessExpression,
+  isPropertyAssignment,
+  isStringLiteral,
+  isVariableStatement,
+  SyntaxKind,
+} from './typescriptBindings';
 import type { HandlerRequestInfo, Problem, Span, StaticValue } from './model';
 import { HTTP_METHODS } from './model';
 import { collectFacts, type FunctionFacts } from './effects';
@@ -79,7 +104,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
   const constants = new Map<string, ts.Expression>();
   // Imports are hoisted, so collect them before any function body is read.
   for (const statement of sourceFile.statements) {
-    if (ts.isImportDeclaration(statement)) bindImports(statement, sourceFile, summary);
+    if (isImportDeclaration(statement)) bindImports(statement, sourceFile, summary);
   }
   // A plain loop: flatMap with array-returning callbacks showed up in the profile of every file.
   const imports = new Map<string, { specifier: string; importedName: string }>();
@@ -95,7 +120,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
   };
 
   const bindVariable = (declaration: ts.VariableDeclaration, exported: boolean) => {
-    if (ts.isIdentifier(declaration.name)) {
+    if (isIdentifier(declaration.name)) {
       const name = declaration.name.text;
       const nameSpan = spanOfNode(declaration.name, sourceFile);
       if (declaration.initializer) constants.set(name, declaration.initializer);
@@ -113,12 +138,12 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
   };
 
   for (const statement of sourceFile.statements) {
-    const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
-    const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
-    if (ts.isVariableStatement(statement)) {
-      if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
+    const exported = hasModifier(statement, SyntaxKind.ExportKeyword);
+    const isDefault = hasModifier(statement, SyntaxKind.DefaultKeyword);
+    if (isVariableStatement(statement)) {
+      if (hasModifier(statement, SyntaxKind.DeclareKeyword)) continue;
       for (const declaration of statement.declarationList.declarations) bindVariable(declaration, exported);
-    } else if (ts.isFunctionDeclaration(statement)) {
+    } else if (isFunctionDeclaration(statement)) {
       if (!statement.body) continue; // an overload signature
       const name = statement.name?.text;
       const nameSpan = spanOfNode(statement.name ?? statement, sourceFile);
@@ -130,7 +155,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
       } else if (exported && name) {
         summary.exports.set(name, { type: 'local', local: name, span: nameSpan, declared: true });
       }
-    } else if (ts.isClassDeclaration(statement)) {
+    } else if (isClassDeclaration(statement)) {
       const name = statement.name?.text;
       const nameSpan = spanOfNode(statement.name ?? statement, sourceFile);
       const binding: LocalBinding = { type: 'value', nameSpan, value: { known: false, reason: 'a class' } };
@@ -140,22 +165,22 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
         if (exportName) summary.exports.set(exportName, { type: 'local', local: name ?? '*default*', span: nameSpan, declared: true });
         if (isDefault && !name) summary.locals.set('*default*', binding);
       }
-    } else if (ts.isEnumDeclaration(statement) && exported) {
+    } else if (isEnumDeclaration(statement) && exported) {
       const nameSpan = spanOfNode(statement.name, sourceFile);
       summary.locals.set(statement.name.text, { type: 'value', nameSpan, value: { known: false, reason: 'an enum' } });
       summary.exports.set(statement.name.text, { type: 'local', local: statement.name.text, span: nameSpan, declared: true });
-    } else if (ts.isImportEqualsDeclaration(statement)) {
+    } else if (isImportEqualsDeclaration(statement)) {
       const reference = statement.moduleReference;
-      if (ts.isExternalModuleReference(reference) && ts.isStringLiteral(reference.expression)) {
+      if (isExternalModuleReference(reference) && isStringLiteral(reference.expression)) {
         summary.locals.set(statement.name.text, { type: 'import', nameSpan: spanOfNode(statement.name, sourceFile), specifier: reference.expression.text, importedName: '*' });
       }
-    } else if (ts.isExportDeclaration(statement)) {
+    } else if (isExportDeclaration(statement)) {
       if (statement.isTypeOnly) continue;
-      const specifier = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+      const specifier = statement.moduleSpecifier && isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
       const clause = statement.exportClause;
       if (!clause) {
         if (specifier !== undefined) summary.stars.push({ specifier, span: spanOfNode(statement, sourceFile) });
-      } else if (ts.isNamespaceExport(clause)) {
+      } else if (isNamespaceExport(clause)) {
         if (specifier !== undefined) summary.exports.set(clause.name.text, { type: 'namespace', specifier, span: spanOfNode(clause.name, sourceFile) });
       } else {
         for (const element of clause.elements) {
@@ -167,13 +192,13 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
           else summary.exports.set(exportedName, { type: 'local', local: localName, span, declared: false });
         }
       }
-    } else if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
+    } else if (isExportAssignment(statement) && !statement.isExportEquals) {
       const nameSpan = spanOfNode(statement, sourceFile);
       const expr = unwrapExpression(statement.expression);
-      const binding = ts.isIdentifier(expr) ? ({ type: 'alias', nameSpan, target: expr.text } as const) : bindingOfInitializer(statement.expression, nameSpan, sourceFile, site, pendingValues);
+      const binding = isIdentifier(expr) ? ({ type: 'alias', nameSpan, target: expr.text } as const) : bindingOfInitializer(statement.expression, nameSpan, sourceFile, site, pendingValues);
       summary.locals.set('*default*', binding);
       summary.exports.set('default', { type: 'local', local: '*default*', span: nameSpan, declared: true });
-    } else if (ts.isExpressionStatement(statement)) {
+    } else if (isExpressionStatement(statement)) {
       bindCommonJsExport(statement, sourceFile, summary, site, pendingValues);
     }
   }
@@ -282,8 +307,8 @@ const NO_FACTS: FunctionFacts = { effects: [], calls: [], paramReads: [], syncPa
 function topLevelNames(sourceFile: ts.SourceFile): Set<string> {
   const names = new Set<string>();
   for (const statement of sourceFile.statements) {
-    if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) names.add(statement.name.text);
-    else if (ts.isVariableStatement(statement)) {
+    if ((isFunctionDeclaration(statement) || isClassDeclaration(statement)) && statement.name) names.add(statement.name.text);
+    else if (isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) for (const identifier of bindingIdentifiers(declaration.name)) names.add(identifier.text);
     }
   }
@@ -308,8 +333,8 @@ function sitesOfLocal(summary: ModuleSummary, local: string, onSite: (site: Hand
 function insertionPointOf(sourceFile: ts.SourceFile): { insertionLine: number; insertionNeedsBlankLine: boolean } {
   let end = 0;
   for (const statement of sourceFile.statements) {
-    const isPrologue = ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression);
-    if (!ts.isImportDeclaration(statement) && !isPrologue) break;
+    const isPrologue = isExpressionStatement(statement) && isStringLiteral(statement.expression);
+    if (!isImportDeclaration(statement) && !isPrologue) break;
     end = statement.getEnd();
   }
   if (end === 0) return { insertionLine: 1, insertionNeedsBlankLine: false };
@@ -354,7 +379,7 @@ function blankLinesIn(sourceFile: ts.SourceFile, from: number, to: number, lines
 
 function hasDirective(sourceFile: ts.SourceFile, directive: string): boolean {
   for (const statement of sourceFile.statements) {
-    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (!isExpressionStatement(statement) || !isStringLiteral(statement.expression)) return false;
     if (statement.expression.text === directive) return true;
   }
   return false;
@@ -362,7 +387,7 @@ function hasDirective(sourceFile: ts.SourceFile, directive: string): boolean {
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   // Read the list directly: ts.getModifiers copies it into a new array on every call.
-  const modifiers = ts.canHaveModifiers(node) ? node.modifiers : undefined;
+  const modifiers = canHaveModifiers(node) ? node.modifiers : undefined;
   if (modifiers) for (const modifier of modifiers) if (modifier.kind === kind) return true;
   return false;
 }
@@ -372,10 +397,10 @@ function moduleExportNameText(name: ts.ModuleExportName): string {
 }
 
 function bindingIdentifiers(name: ts.BindingName, out: ts.Identifier[] = []): ts.Identifier[] {
-  if (ts.isIdentifier(name)) out.push(name);
+  if (isIdentifier(name)) out.push(name);
   else {
     for (const element of name.elements) {
-      if (ts.isBindingElement(element)) bindingIdentifiers(element.name, out);
+      if (isBindingElement(element)) bindingIdentifiers(element.name, out);
     }
   }
   return out;
@@ -383,14 +408,14 @@ function bindingIdentifiers(name: ts.BindingName, out: ts.Identifier[] = []): ts
 
 function bindImports(statement: ts.ImportDeclaration, sourceFile: ts.SourceFile, summary: ModuleSummary): void {
   const clause = statement.importClause;
-  if (!clause || clause.isTypeOnly || !ts.isStringLiteral(statement.moduleSpecifier)) return;
+  if (!clause || clause.isTypeOnly || !isStringLiteral(statement.moduleSpecifier)) return;
   const specifier = statement.moduleSpecifier.text;
   if (clause.name) {
     summary.locals.set(clause.name.text, { type: 'import', nameSpan: spanOfNode(clause.name, sourceFile), specifier, importedName: 'default' });
   }
   const bindings = clause.namedBindings;
   if (!bindings) return;
-  if (ts.isNamespaceImport(bindings)) {
+  if (isNamespaceImport(bindings)) {
     summary.locals.set(bindings.name.text, { type: 'import', nameSpan: spanOfNode(bindings.name, sourceFile), specifier, importedName: '*' });
     return;
   }
@@ -410,9 +435,9 @@ function bindCommonJsExport(
   pendingValues: PendingValue[],
 ): void {
   const expr = statement.expression;
-  if (!ts.isBinaryExpression(expr) || expr.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+  if (!isBinaryExpression(expr) || expr.operatorToken.kind !== SyntaxKind.EqualsToken) return;
   const left = expr.left;
-  if (!ts.isPropertyAccessExpression(left)) return;
+  if (!isPropertyAccessExpression(left)) return;
   const target = left.expression.getText(sourceFile);
   if (target !== 'exports' && target !== 'module.exports') return;
   const name = left.name.text;
@@ -433,14 +458,14 @@ function bindingOfInitializer(
   if (!initializer) return { type: 'value', nameSpan, value: { known: false, reason: 'declared without a value' } };
   const expr = unwrapExpression(initializer);
   if (isFunctionNode(expr)) return { type: 'function', nameSpan, handler: site(expr), declaredAs: 'const' };
-  if (ts.isIdentifier(expr) && expr.text !== 'undefined') return { type: 'alias', nameSpan, target: expr.text };
-  if (ts.isCallExpression(expr) && !isLiteralFactory(expr)) {
+  if (isIdentifier(expr) && expr.text !== 'undefined') return { type: 'alias', nameSpan, target: expr.text };
+  if (isCallExpression(expr) && !isLiteralFactory(expr)) {
     const wrappers: string[] = [];
     const wrapperCallees: string[] = [];
     const inner = innermostHandler(expr, wrappers, wrapperCallees, sourceFile);
     const binding: LocalBinding = { type: 'wrapped', nameSpan, wrappers, wrapperCallees };
     if (inner && isFunctionNode(inner)) binding.handler = site(inner);
-    else if (inner && ts.isIdentifier(inner)) binding.target = inner.text;
+    else if (inner && isIdentifier(inner)) binding.target = inner.text;
     return binding;
   }
   const binding: ValueBinding = { type: 'value', nameSpan, value: VALUE_NOT_READ };
@@ -477,7 +502,7 @@ function readPendingValues(pendingValues: readonly PendingValue[], summary: Modu
 /** Calls whose result is plain data, not a wrapped handler. */
 function isLiteralFactory(call: ts.CallExpression): boolean {
   const callee = call.expression;
-  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+  const name = isIdentifier(callee) ? callee.text : isPropertyAccessExpression(callee) ? callee.name.text : '';
   return /^(Symbol|Number|String|Boolean|BigInt)$/.test(name);
 }
 
@@ -490,25 +515,25 @@ function innermostHandler(call: ts.CallExpression, wrappers: string[], callees: 
   if (depth > 12) return undefined;
   wrappers.push(calleeLabel(call.expression, sourceFile));
   let root: ts.Expression = call.expression;
-  while (ts.isCallExpression(root)) root = root.expression;
-  if (ts.isIdentifier(root)) callees.push(root.text);
+  while (isCallExpression(root)) root = root.expression;
+  if (isIdentifier(root)) callees.push(root.text);
   let fallback: ts.Expression | undefined;
   for (const argument of call.arguments) {
     const expr = unwrapExpression(argument);
     if (isFunctionNode(expr)) return expr;
-    if (ts.isCallExpression(expr)) {
+    if (isCallExpression(expr)) {
       const nested = innermostHandler(expr, wrappers, callees, sourceFile, depth + 1);
       if (nested) return nested;
     }
-    if (ts.isIdentifier(expr) && fallback === undefined) fallback = expr;
-    if (ts.isObjectLiteralExpression(expr)) {
+    if (isIdentifier(expr) && fallback === undefined) fallback = expr;
+    if (isObjectLiteralExpression(expr)) {
       // withRoute({ handler: async (req) => ..., auth: true })
       for (const property of expr.properties) {
-        if (ts.isPropertyAssignment(property) && isFunctionNode(unwrapExpression(property.initializer))) {
+        if (isPropertyAssignment(property) && isFunctionNode(unwrapExpression(property.initializer))) {
           const key = propertyNameText(property.name);
           if (key && /handler|handle|fn|resolve/i.test(key)) return unwrapExpression(property.initializer);
         }
-        if (ts.isMethodDeclaration(property)) {
+        if (isMethodDeclaration(property)) {
           const key = propertyNameText(property.name);
           if (key && /handler|handle|fn|resolve/i.test(key)) return undefined;
         }

@@ -1,4 +1,26 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import {
+  forEachChild,
+  isArrowFunction,
+  isAwaitExpression,
+  isBinaryExpression,
+  isBlock,
+  isCallExpression,
+  isExportAssignment,
+  isExpressionStatement,
+  isFunctionDeclaration,
+  isFunctionExpression,
+  isFunctionLike,
+  isIdentifier,
+  isObjectLiteralExpression,
+  isPropertyAssignment,
+  isReturnStatement,
+  isShorthandPropertyAssignment,
+  isSpreadAssignment,
+  isVariableDeclaration,
+  isVariableStatement,
+  SyntaxKind,
+} from './typescriptBindings';
 import type { NextConfigInfo, Problem, StaticValue } from './model';
 import { parseSource } from './parse';
 import { spanOfNode } from './spans';
@@ -116,11 +138,11 @@ function withFile<T>(value: StaticValue<T>, file: string): StaticValue<T> {
 function collectBindings(sourceFile: ts.SourceFile): Map<string, ts.Expression | ts.FunctionDeclaration> {
   const bindings = new Map<string, ts.Expression | ts.FunctionDeclaration>();
   for (const statement of sourceFile.statements) {
-    if (ts.isVariableStatement(statement)) {
+    if (isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name) && declaration.initializer) bindings.set(declaration.name.text, declaration.initializer);
+        if (isIdentifier(declaration.name) && declaration.initializer) bindings.set(declaration.name.text, declaration.initializer);
       }
-    } else if (ts.isFunctionDeclaration(statement) && statement.name) {
+    } else if (isFunctionDeclaration(statement) && statement.name) {
       bindings.set(statement.name.text, statement);
     }
   }
@@ -130,11 +152,11 @@ function collectBindings(sourceFile: ts.SourceFile): Map<string, ts.Expression |
 function findExportedExpression(sourceFile: ts.SourceFile): ts.Expression | ts.FunctionDeclaration | undefined {
   let found: ts.Expression | ts.FunctionDeclaration | undefined;
   for (const statement of sourceFile.statements) {
-    if (ts.isExportAssignment(statement)) found = statement.expression;
-    else if (ts.isFunctionDeclaration(statement) && statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) found = statement;
-    else if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression)) {
+    if (isExportAssignment(statement)) found = statement.expression;
+    else if (isFunctionDeclaration(statement) && statement.modifiers?.some((m) => m.kind === SyntaxKind.DefaultKeyword)) found = statement;
+    else if (isExpressionStatement(statement) && isBinaryExpression(statement.expression)) {
       const { left, right, operatorToken } = statement.expression;
-      if (operatorToken.kind === ts.SyntaxKind.EqualsToken && left.getText(sourceFile) === 'module.exports') found = right;
+      if (operatorToken.kind === SyntaxKind.EqualsToken && left.getText(sourceFile) === 'module.exports') found = right;
     }
   }
   return found;
@@ -142,17 +164,17 @@ function findExportedExpression(sourceFile: ts.SourceFile): ts.Expression | ts.F
 
 function resolveConfigObject(node: ts.Node, scope: ConfigScope, wrappers: string[], depth: number): ConfigObject | undefined {
   if (depth > 10) return undefined;
-  if (ts.isFunctionDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
+  if (isFunctionDeclaration(node) || isArrowFunction(node) || isFunctionExpression(node)) {
     return resolveFunctionResult(node, scope, wrappers, depth);
   }
   const expr = unwrapExpression(node as ts.Expression);
-  if (ts.isObjectLiteralExpression(expr)) return collectObject(expr, scope, wrappers, depth);
-  if (ts.isIdentifier(expr)) {
+  if (isObjectLiteralExpression(expr)) return collectObject(expr, scope, wrappers, depth);
+  if (isIdentifier(expr)) {
     const binding = scope.bindings.get(expr.text);
     return binding ? resolveConfigObject(binding, scope, wrappers, depth + 1) : undefined;
   }
-  if (ts.isAwaitExpression(expr)) return resolveConfigObject(expr.expression, scope, wrappers, depth + 1);
-  if (ts.isCallExpression(expr)) {
+  if (isAwaitExpression(expr)) return resolveConfigObject(expr.expression, scope, wrappers, depth + 1);
+  if (isCallExpression(expr)) {
     // A plugin: withX(config, options) or withX(options)(config). The config is the first argument
     // that resolves to an object; try the innermost call's arguments last.
     wrappers.push(calleeName(expr, scope.sourceFile));
@@ -178,7 +200,7 @@ function looksLikeNextConfig(object: ConfigObject): boolean {
 
 function calleeName(call: ts.CallExpression, sourceFile: ts.SourceFile): string {
   let callee: ts.Expression = call.expression;
-  while (ts.isCallExpression(callee)) callee = callee.expression;
+  while (isCallExpression(callee)) callee = callee.expression;
   return callee.getText(sourceFile);
 }
 
@@ -189,29 +211,29 @@ function resolveFunctionResult(
   depth: number,
 ): ConfigObject | undefined {
   if (!fn.body) return undefined;
-  if (!ts.isBlock(fn.body)) return resolveConfigObject(fn.body, scope, wrappers, depth + 1);
+  if (!isBlock(fn.body)) return resolveConfigObject(fn.body, scope, wrappers, depth + 1);
   const local = new Map(scope.bindings);
   let result: ConfigObject | undefined;
   const visit = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) local.set(node.name.text, node.initializer);
-    if (ts.isReturnStatement(node) && node.expression && !result) {
+    if (isVariableDeclaration(node) && isIdentifier(node.name) && node.initializer) local.set(node.name.text, node.initializer);
+    if (isReturnStatement(node) && node.expression && !result) {
       result = resolveConfigObject(node.expression, { ...scope, bindings: local }, wrappers, depth + 1);
     }
-    if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
+    if (!isFunctionLike(node)) forEachChild(node, visit);
   };
-  ts.forEachChild(fn.body, visit);
+  forEachChild(fn.body, visit);
   return result;
 }
 
 function collectObject(literal: ts.ObjectLiteralExpression, scope: ConfigScope, wrappers: string[], depth: number): ConfigObject {
   const object: ConfigObject = { properties: new Map() };
   for (const property of literal.properties) {
-    if (ts.isPropertyAssignment(property)) {
+    if (isPropertyAssignment(property)) {
       const key = propertyNameText(property.name);
       if (key !== undefined) object.properties.set(key, property.initializer);
-    } else if (ts.isShorthandPropertyAssignment(property)) {
+    } else if (isShorthandPropertyAssignment(property)) {
       object.properties.set(property.name.text, property.name);
-    } else if (ts.isSpreadAssignment(property)) {
+    } else if (isSpreadAssignment(property)) {
       const spread = resolveConfigObject(property.expression, scope, wrappers, depth + 1);
       if (spread) {
         for (const [key, value] of spread.properties) object.properties.set(key, value);
@@ -233,9 +255,9 @@ function readNested(object: ConfigObject, key: string, scope: ConfigScope): Conf
 /** A literal, or a top-level constant holding one; env reads and calls stay unknown. */
 function readConfigValue(node: ts.Expression, scope: ConfigScope): StaticValue<Literal> {
   const expr = unwrapExpression(node);
-  if (ts.isIdentifier(expr)) {
+  if (isIdentifier(expr)) {
     const binding = scope.bindings.get(expr.text);
-    if (binding && !ts.isFunctionDeclaration(binding)) {
+    if (binding && !isFunctionDeclaration(binding)) {
       const value = readStaticValue(binding, scope.sourceFile);
       return value.known ? { ...value, span: spanOfNode(expr, scope.sourceFile) } : value;
     }

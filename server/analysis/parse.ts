@@ -1,19 +1,20 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { createSourceFile, flattenDiagnosticMessageText, JSDocParsingMode, ScriptKind, ScriptTarget } from './typescriptBindings';
 import type { Problem } from './model';
 import { spanOfRange } from './spans';
 
-const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ScriptTarget.Latest, jsDocParsingMode: JSDocParsingMode.ParseNone };
 
 /** Parses one file syntactically: no program, no binder, no type checker, and no JSDoc (nothing reads it). */
 export function parseSource(path: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(path, text, PARSE_OPTIONS, false, scriptKindOf(path));
+  return createSourceFile(path, text, PARSE_OPTIONS, false, scriptKindOf(path));
 }
 
 export function scriptKindOf(path: string): ts.ScriptKind {
-  if (/\.(tsx)$/.test(path)) return ts.ScriptKind.TSX;
-  if (/\.(ts|mts|cts)$/.test(path)) return ts.ScriptKind.TS;
-  if (/\.(jsx)$/.test(path)) return ts.ScriptKind.JSX;
-  return ts.ScriptKind.JS;
+  if (/\.(tsx)$/.test(path)) return ScriptKind.TSX;
+  if (/\.(ts|mts|cts)$/.test(path)) return ScriptKind.TS;
+  if (/\.(jsx)$/.test(path)) return ScriptKind.JSX;
+  return ScriptKind.JS;
 }
 
 /** The parser's first syntax error, as a problem, or undefined when the file parses cleanly. */
@@ -23,7 +24,7 @@ export function syntaxProblem(sourceFile: ts.SourceFile, file: string): Problem 
   const diagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics;
   if (!diagnostics || diagnostics.length === 0) return undefined;
   const first = diagnostics[0];
-  const message = ts.flattenDiagnosticMessageText(first.messageText, '\n');
+  const message = flattenDiagnosticMessageText(first.messageText, '\n');
   const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : '';
   return {
     id: 'syntax-error',

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ts } from 'ts-morph';
+import { parseConfigFileTextToJson } from './typescriptBindings';
 import type { DirEntry, FileHost } from './host';
 import { readTextOrUndefined } from './host';
 
@@ -221,7 +221,7 @@ export class ModuleResolver {
     if (depth > 8) return undefined;
     const text = readTextOrUndefined(this.host, file);
     if (text === undefined) return undefined;
-    const parsed = ts.parseConfigFileTextToJson(file, text).config as
+    const parsed = parseConfigFileTextToJson(file, text).config as
       | { extends?: string | string[]; compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } }
       | undefined;
     if (!parsed) return undefined;

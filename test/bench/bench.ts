@@ -29,6 +29,9 @@ const SKIPPED_DIRS = new Set(['node_modules', '.next', 'out', 'dist', '.git', '.
 // ---------------------------------------------------------------------------------------------
 // What the analyzer looks like from here (required lazily: it may not exist yet).
 
+/** The analyzer bundled as it ships (esbuild.mjs builds it with the tests; see analyzer.ts). */
+const ANALYZER_BUNDLE = resolve(__dirname, '../../bench/analyzer.js');
+
 interface ManifestLike {
   apps: Array<{ routes: Array<{ file: string; kind: string; url: string; methods: Array<{ name: string; implicit?: boolean; form?: string }> }>; problems: unknown[] }>;
   problems: unknown[];
@@ -280,8 +283,8 @@ function runScanChild(root: string): ScanRun {
   const t0 = performance.now();
   let Workspace: WorkspaceCtor;
   try {
-    const mod = require('../../server/analysis/workspace') as { Workspace?: WorkspaceCtor };
-    if (typeof mod.Workspace !== 'function') return { mode: 'scan', available: false, error: 'server/analysis/workspace has no Workspace export' };
+    const mod = require(ANALYZER_BUNDLE) as { Workspace?: WorkspaceCtor };
+    if (typeof mod.Workspace !== 'function') return { mode: 'scan', available: false, error: `${ANALYZER_BUNDLE} has no Workspace export` };
     Workspace = mod.Workspace;
   } catch (error) {
     return { mode: 'scan', available: false, error: errorText(error) };
