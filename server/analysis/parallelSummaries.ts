@@ -4,11 +4,21 @@ import * as path from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Problem } from './model';
 import type { ModuleSummary } from './moduleSummary';
+import type { FileReadAhead } from './readAhead';
 import { summarizeRouteFile } from './sourceFiles';
 
 /** Below this many files a second thread costs more (loading the parser, copying summaries) than it saves (measured: a loss at 1,000 route files, a gain at 10,000). */
 export const PARALLEL_THRESHOLD = 2000;
 const CHUNK = 64;
+
+/**
+ * A second summarizing thread pays only with cores to spare. It is a fresh isolate that must compile and
+ * optimize the TypeScript parser again, and its optimizing compiles run on background threads: on two
+ * cores they compete with both summarizing threads, and each thread loses over a second to warm-up, as
+ * much as the parallel work saves (measured at 10,000 routes: equal wall time, 40% more CPU). There the
+ * second core reads files ahead instead (readAhead.ts).
+ */
+export const SUMMARY_WORKER_MIN_CORES = 4;
 
 export interface SummaryJob {
   abs: string;
@@ -50,9 +60,9 @@ export class SummaryWorker {
     this.worker.unref();
   }
 
-  /** Starts a worker when this machine has a second core and a worker script exists. */
+  /** Starts a worker when this machine has the cores for it and a worker script exists. */
   static start(): SummaryWorker | undefined {
-    const script = os.availableParallelism() > 1 ? workerScript() : undefined;
+    const script = os.availableParallelism() >= SUMMARY_WORKER_MIN_CORES ? workerScript() : undefined;
     if (!script) return undefined;
     try {
       return new SummaryWorker(script);
@@ -80,10 +90,16 @@ export class SummaryWorker {
  * stays a plain function. Work is handed out in chunks from a shared queue, so neither thread idles
  * while the other still has files. Without a worker (or with few files) this thread does it all.
  */
-export function summarizeInParallel(jobs: readonly SummaryJob[], maxBytes: number, into: Map<string, ModuleSummary | Problem>, worker = jobs.length >= PARALLEL_THRESHOLD ? SummaryWorker.start() : undefined): void {
+export function summarizeInParallel(
+  jobs: readonly SummaryJob[],
+  maxBytes: number,
+  into: Map<string, ModuleSummary | Problem>,
+  worker = jobs.length >= PARALLEL_THRESHOLD ? SummaryWorker.start() : undefined,
+  readAhead?: FileReadAhead,
+): void {
   if (!worker || jobs.length < PARALLEL_THRESHOLD) {
     worker?.dispose();
-    for (const job of jobs) into.set(job.abs, summarizeRouteFile(job.abs, job.file, maxBytes));
+    for (const job of jobs) into.set(job.abs, summarizeRouteFile(job.abs, job.file, maxBytes, {}, readAhead?.take(job.abs)));
     return;
   }
   // Slot 0: the next chunk to take; slot 1: chunks the worker finished (it notifies on it).
@@ -95,7 +111,7 @@ export function summarizeInParallel(jobs: readonly SummaryJob[], maxBytes: numbe
   for (;;) {
     const index = Atomics.add(shared, 0, 1);
     if (index >= chunks) break;
-    for (const job of jobs.slice(index * CHUNK, (index + 1) * CHUNK)) into.set(job.abs, summarizeRouteFile(job.abs, job.file, maxBytes));
+    for (const job of jobs.slice(index * CHUNK, (index + 1) * CHUNK)) into.set(job.abs, summarizeRouteFile(job.abs, job.file, maxBytes, {}, readAhead?.take(job.abs)));
     mine++;
     received += drain(port, into);
   }

@@ -30,6 +30,11 @@ export function readSourceTextFromDisk(abs: string, file: string, maxBytes: numb
   } catch (error) {
     return unreadableProblem(file, error);
   }
+  return checkSourceText(text, file, maxBytes);
+}
+
+/** The text itself, or why it is not parsed: too large or binary. */
+export function checkSourceText(text: string, file: string, maxBytes: number): string | Problem {
   // A UTF-8 character takes one to four bytes, so the exact size is needed only near the limit.
   if (text.length * 4 > maxBytes) {
     const bytes = Buffer.byteLength(text, 'utf8');
@@ -58,8 +63,11 @@ function binaryProblem(file: string): Problem {
   return { id: 'binary-file', severity: 'warning', file, message: `${file} is a binary file, not source code; it was not parsed.` };
 }
 
-/** The summary of a route file read from disk, or the problem that kept it from being parsed. */
-export function summarizeRouteFile(abs: string, file: string, maxBytes: number, options: SummaryOptions = {}): ModuleSummary | Problem {
-  const text = readSourceTextFromDisk(abs, file, maxBytes);
+/**
+ * The summary of a route file, or the problem that kept it from being parsed. `readText` is its text as
+ * read already (by a read-ahead thread); without it the file is read from disk here.
+ */
+export function summarizeRouteFile(abs: string, file: string, maxBytes: number, options: SummaryOptions = {}, readText?: string): ModuleSummary | Problem {
+  const text = readText === undefined ? readSourceTextFromDisk(abs, file, maxBytes) : checkSourceText(readText, file, maxBytes);
   return typeof text === 'string' ? summarizeModule(abs, text, file, { ...options, routeFile: true }) : text;
 }

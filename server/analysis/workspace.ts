@@ -6,6 +6,7 @@ import type { AppManifest, Location, NextConfigInfo, NextVersionInfo, PageEntry,
 import { MANIFEST_VERSION } from './model';
 import { type ModuleSummary, summarizeModule } from './moduleSummary';
 import { type SummaryJob, SummaryWorker, summarizeInParallel } from './parallelSummaries';
+import { FileReadAhead } from './readAhead';
 import { DEFAULT_MAX_FILE_BYTES, readSourceText, readSourceTextFromDisk } from './sourceFiles';
 import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, readNextConfig } from './nextConfig';
 import { detectBundler, detectNextVersion } from './nextVersion';
@@ -87,9 +88,10 @@ interface AppState {
 }
 
 /**
- * Route files the walk must see before it starts the worker, so that the worker has loaded the parser
- * by the time the walk ends (loading takes about as long as walking 10,000 routes). A worker started
- * for a workspace that ends up below PARALLEL_THRESHOLD is let go unused.
+ * Route files the walk must see before it starts a second thread: a summary worker, so that it has loaded
+ * the parser by the time the walk ends (loading takes about as long as walking 10,000 routes), or on two
+ * cores a reader that reads the route files from then on. A worker started for a workspace that ends up
+ * below PARALLEL_THRESHOLD is let go unused.
  */
 const WARM_WORKER_AFTER = 200;
 
@@ -187,12 +189,20 @@ export class Workspace {
       worker?.dispose();
       return;
     }
-    summarizeInParallel(jobs, this.maxFileBytes, this.summaries, worker);
+    const readAhead = this.readAhead;
+    this.readAhead = undefined;
+    try {
+      summarizeInParallel(jobs, this.maxFileBytes, this.summaries, worker, readAhead);
+    } finally {
+      readAhead?.dispose();
+    }
   }
 
   /** Route files seen by the walk of the current cold scan; many of them start the worker early. */
   private routeFilesSeen = 0;
   private warmWorker: SummaryWorker | undefined;
+  /** Reads the route files the walk finds on another thread, while this one walks on. */
+  private readAhead: FileReadAhead | undefined;
 
   /** Applies file changes and returns the updated manifest. */
   applyChanges(changes: FileChange[]): RouteManifest {
@@ -470,7 +480,11 @@ export class Workspace {
       const stem = name.slice(0, name.length - extension.length - 1);
       if (stem === 'route') {
         app.routeFiles.set(abs, { abs, segments, name, kind: 'route' });
-        if (++this.routeFilesSeen === WARM_WORKER_AFTER && !this.options.host) this.warmWorker = SummaryWorker.start();
+        if (++this.routeFilesSeen === WARM_WORKER_AFTER && !this.options.host) {
+          this.warmWorker = SummaryWorker.start();
+          if (!this.warmWorker) this.readAhead = FileReadAhead.start();
+        }
+        this.readAhead?.request(abs);
       }
       else if (stem === 'page') {
         const { url, privateFolder } = urlOfSegments(segments);
