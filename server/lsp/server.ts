@@ -212,10 +212,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     sendStatus({ state: 'scanning', message: `Scanning ${folderUris.length} folder(s)` });
     const progress = hasWorkDoneProgress ? await connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('Route Atlas', 0, 'Scanning for Next.js routes', false);
-    folderUris.forEach((uri, index) => {
+    for (const [index, uri] of folderUris.entries()) {
       progress?.report(Math.round((index / folderUris.length) * 100), path.basename(uriToPath(uri) ?? uri));
+      // A scan blocks this thread for seconds on a large workspace: let the status and progress reach the
+      // client first, or it learns of the scan only when it is over.
+      await new Promise((resolve) => setImmediate(resolve));
       scanFolder(uri);
-    });
+    }
     progress?.done();
     afterManifestChange([]);
   };
