@@ -164,6 +164,10 @@ export class Workspace {
   /** Cold scan: discovers the apps, walks their app dirs and links every route. */
   scan(): RouteManifest {
     this.routeFilesSeen = 0;
+    // Threads a scan that threw midway left behind.
+    this.warmWorker?.dispose();
+    this.readAhead?.dispose();
+    this.warmWorker = this.readAhead = undefined;
     const discovery = discoverApps(this.host, this.root, this.relative);
     this.discoveryProblems = discovery.problems;
     this.apps = discovery.apps.map((candidate) => this.loadApp(candidate));
