@@ -23,6 +23,81 @@ export interface ManifestResult {
   folders: Array<{ uri: string; manifest: RouteManifest }>;
   /** Increments on every change, so a client can drop stale responses. */
   version: number;
+  /**
+   * Set when the answer is relative to the version the request named in `since`: for each folder listed
+   * here, `folders` holds its manifest with every app's `routes` left empty, and these are the routes that
+   * changed. Folders not listed are whole. At 10,000 routes a whole answer is 13 MB of JSON; an edit
+   * changes one route.
+   */
+  changes?: { since: number; folders: Array<{ uri: string; apps: RouteChanges[] }> };
+}
+
+/** What changed in one app's routes, keyed by route file (one route per file). */
+export interface RouteChanges {
+  /** New and changed routes. */
+  changed: Route[];
+  /** Files whose routes are gone. */
+  removed: string[];
+  /** Every route's file in the new order, when the order is not the old one minus the removed routes. */
+  order?: string[];
+}
+
+export interface ManifestParams {
+  /** The version the client shows: the answer may then hold only what changed since (see `changes`). */
+  since?: number;
+}
+
+/**
+ * The full manifests an answer stands for, given the answer the client holds; undefined when the answer is
+ * relative to a version the client does not hold, or does not fit it (the client then asks for all).
+ */
+export function applyManifestChanges(held: ManifestResult | undefined, answer: ManifestResult): ManifestResult | undefined {
+  const { changes, ...whole } = answer;
+  if (!changes) return whole;
+  if (!held || held.version !== changes.since) return undefined;
+  const changesByUri = new Map(changes.folders.map((folder) => [folder.uri, folder.apps]));
+  const folders: ManifestResult['folders'] = [];
+  for (const folder of answer.folders) {
+    const appChanges = changesByUri.get(folder.uri);
+    if (!appChanges) {
+      folders.push(folder);
+      continue;
+    }
+    const before = held.folders.find((f) => f.uri === folder.uri)?.manifest;
+    if (!before || before.apps.length !== folder.manifest.apps.length || appChanges.length !== folder.manifest.apps.length) return undefined;
+    const apps: AppManifest[] = [];
+    for (const [i, app] of folder.manifest.apps.entries()) {
+      const old = before.apps[i];
+      if (old.root !== app.root) return undefined;
+      const routes = applyRouteChanges(old.routes, appChanges[i]);
+      if (!routes) return undefined;
+      apps.push({ ...app, routes });
+    }
+    folders.push({ uri: folder.uri, manifest: { ...folder.manifest, apps } });
+  }
+  return { ...whole, folders };
+}
+
+function applyRouteChanges(routes: readonly Route[], changes: RouteChanges): Route[] | undefined {
+  const byFile = new Map(routes.map((route) => [route.file, route]));
+  for (const file of changes.removed) byFile.delete(file);
+  const added: Route[] = [];
+  for (const route of changes.changed) {
+    if (!byFile.has(route.file)) added.push(route);
+    byFile.set(route.file, route);
+  }
+  if (!changes.order) {
+    // Without a new order, nothing was added: the old order stands.
+    if (added.length > 0) return undefined;
+    return routes.filter((route) => byFile.has(route.file)).map((route) => byFile.get(route.file)!);
+  }
+  const ordered: Route[] = [];
+  for (const file of changes.order) {
+    const route = byFile.get(file);
+    if (!route) return undefined;
+    ordered.push(route);
+  }
+  return ordered.length === byFile.size ? ordered : undefined;
 }
 
 export interface DidChangeManifestParams {
@@ -31,10 +106,10 @@ export interface DidChangeManifestParams {
   changedFiles: string[];
 }
 
-/** Client → server request: the current manifests. */
+/** Client → server request: the current manifests, or what changed since the version the client shows. */
 export namespace ManifestRequest {
   export const method = 'routeAtlas/manifest';
-  export const type = new RequestType<Record<string, never>, ManifestResult, void>(method);
+  export const type = new RequestType<ManifestParams, ManifestResult, void>(method);
 }
 
 /**

@@ -142,10 +142,13 @@ export class RouteAtlasServer implements vscode.Disposable {
     if (client) await client.dispose(2000);
   }
 
-  /** The current manifests, or undefined when no server is running to answer. */
-  async requestManifest(): Promise<ManifestResult | undefined> {
+  /**
+   * The current manifests, or undefined when no server is running to answer. With `since`, the answer may
+   * hold only what changed after that version (ManifestResult.changes).
+   */
+  async requestManifest(since?: number): Promise<ManifestResult | undefined> {
     if (!this.client?.isRunning()) return undefined;
-    return this.client.sendRequest(ManifestRequest.type, {});
+    return this.client.sendRequest(ManifestRequest.type, since === undefined ? {} : { since });
   }
 
   /** Scans every folder from disk again with fresh caches and returns the new manifests. */

@@ -25,6 +25,8 @@ export interface RouteAtlasApi {
   treeRows(): TreeRow[];
   /** The server's manifest version the view shows (it grows with every rebuild, a rescan included). */
   manifestVersion(): number;
+  /** How many manifest answers the view applied as changes to what it showed, instead of taking them whole. */
+  manifestChangesApplied(): number;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<RouteAtlasApi> {
@@ -56,7 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RouteA
   } catch (error) {
     void server.showStartFailure(error);
   }
-  return { treeRows: () => treeRows(tree), manifestVersion: () => tree.shownVersion };
+  return { treeRows: () => treeRows(tree), manifestVersion: () => tree.shownVersion, manifestChangesApplied: () => tree.answersTaken.changes };
 }
 
 function treeRows(tree: RoutesTree): TreeRow[] {

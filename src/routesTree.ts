@@ -18,7 +18,7 @@ import {
   worstSeverity,
 } from './endpointTree';
 import { isSameFile, manifestFileUri } from './locations';
-import type { ManifestResult } from '../server/protocol';
+import { applyManifestChanges, type ManifestResult } from '../server/protocol';
 
 export const VIEW_ID = 'routeAtlas.routes';
 const REFRESH_DELAY_MS = 100;
@@ -65,6 +65,10 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
   private visible: Set<EndpointTreeNode> | undefined;
   private loaded = false;
   private manifestVersion = -1;
+  /** The whole manifests shown, which answers that hold only changes apply to. */
+  private held: ManifestResult | undefined;
+  /** Manifest answers applied as changes to the manifests shown (the tests read it through the API). */
+  readonly answersTaken = { changes: 0 };
   private requestCount = 0;
   private refreshTimer: NodeJS.Timeout | undefined;
   /** The newest version announced since the last scheduled refresh ran; undefined when one must run regardless. */
@@ -85,7 +89,10 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
       server.onDidChangeManifest((change) => this.scheduleRefresh(change.version)),
       server.onDidChangeStatus((status) => {
         // A restarted server counts versions from scratch; its first ready state brings a manifest to fetch.
-        if (status.state === 'starting') this.manifestVersion = -1;
+        if (status.state === 'starting') {
+          this.manifestVersion = -1;
+          this.held = undefined;
+        }
         if (status.state === 'ready' && this.manifestVersion === -1) this.scheduleRefresh();
       }),
     );
@@ -130,12 +137,18 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
     const request = ++this.requestCount;
     let result = known;
     try {
-      result ??= await this.server.requestManifest();
+      // Asking with the version shown gets only the routes that changed since (at 10,000 routes a whole
+      // manifest is 13 MB of JSON to send and parse); an answer that does not fit is asked for again whole.
+      result ??= await this.server.requestManifest(this.held?.version);
+      const applied = result && applyManifestChanges(this.held, result);
+      if (applied && result?.changes) this.answersTaken.changes++;
+      result = result && (applied ?? (await this.server.requestManifest()));
     } catch (error) {
       this.log.error(`Fetching the route manifest failed: ${errorMessage(error)}`);
       return;
     }
     if (!result || request !== this.requestCount || result.version < this.manifestVersion) return;
+    this.held = result;
     this.manifestVersion = result.version;
     this.tree = buildEndpointTree(result.folders);
     this.loaded = true;

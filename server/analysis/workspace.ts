@@ -700,6 +700,24 @@ export class Workspace {
     return problems;
   }
 
+  /** Routes marked as failing the build by an app-wide conflict, by the route they copy. */
+  private readonly failingCopies = new WeakMap<Route, { key: string; copy: Route }>();
+
+  /**
+   * The route with the `error` verdict of the conflicts it takes part in. The copy is kept while they stay
+   * the same, so that an unchanged route is the same object in every manifest (the server sends clients
+   * the routes that changed, found by identity).
+   */
+  private failingCopy(route: Route, failing: readonly Problem[]): Route {
+    const key = failing.map((p) => `${p.file}\0${p.message}\0${p.span ? JSON.stringify(p.span) : ''}`).join('\n');
+    const cached = this.failingCopies.get(route);
+    if (cached?.key === key) return cached.copy;
+    const copy = { ...route };
+    markBuildFailure(copy, failing);
+    this.failingCopies.set(route, { key, copy });
+    return copy;
+  }
+
   private buildContext(app: AppState): BuildContext {
     const cacheComponents = app.config.cacheComponents.known ? app.config.cacheComponents.value : false;
     return { major: app.nextVersion.major, cacheComponents, bundler: app.bundler };
@@ -760,10 +778,7 @@ export class Workspace {
     if (failingByFile.size > 0) {
       for (let i = 0; i < routes.length; i++) {
         const failing = failingByFile.get(routes[i].file);
-        if (!failing) continue;
-        const copy = { ...routes[i] };
-        markBuildFailure(copy, failing);
-        routes[i] = copy;
+        if (failing) routes[i] = this.failingCopy(routes[i], failing);
       }
     }
     const manifest: AppManifest = {

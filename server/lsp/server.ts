@@ -26,6 +26,7 @@ import {
   ClientCommands,
   DidChangeManifestNotification,
   ManifestRequest,
+  type ManifestResult,
   RescanRequest,
   type RevealReasonArgs,
   type SendRequestArgs,
@@ -34,6 +35,7 @@ import {
   type ServerStatusParams,
 } from '../protocol';
 import { toCodeAction, toDiagnostic, toRange, toUri } from './convert';
+import { manifestAnswer } from './manifestChanges';
 import { describeVerdict, hoverMarkdown } from './present';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings, severityFor } from './settings';
 
@@ -337,11 +339,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
   });
 
-  const manifestResult = () => ({
-    folders: [...folders.values()].map((f) => ({ uri: f.uri, manifest: f.manifest })),
-    version: manifestVersion,
-  });
-  connection.onRequest(ManifestRequest.type, manifestResult);
+  /** The manifests of the last answer, so that the next request can get only what changed since. */
+  let lastAnswer: ManifestResult | undefined;
+  const manifestResult = (since?: number): ManifestResult => {
+    const current: ManifestResult = { folders: [...folders.values()].map((f) => ({ uri: f.uri, manifest: f.manifest })), version: manifestVersion };
+    const answer = manifestAnswer(current, lastAnswer, since);
+    lastAnswer = current;
+    return answer;
+  };
+  connection.onRequest(ManifestRequest.type, (params) => manifestResult(params?.since));
   connection.onRequest(RescanRequest.type, async () => {
     await scanAll([...folders.keys()]);
     return manifestResult();

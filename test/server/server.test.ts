@@ -2,7 +2,16 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, CodeLens, Diagnostic, Hover, PublishDiagnosticsParams, WorkspaceSymbol } from 'vscode-languageserver-protocol';
-import { ClientCommands, DidChangeManifestNotification, type ManifestResult, ManifestRequest, RescanRequest, ServerStatusNotification, type ServerStatusParams } from '../../server/protocol';
+import {
+  applyManifestChanges,
+  ClientCommands,
+  DidChangeManifestNotification,
+  type ManifestResult,
+  ManifestRequest,
+  RescanRequest,
+  ServerStatusNotification,
+  type ServerStatusParams,
+} from '../../server/protocol';
 import { lineContaining, makeTree, nextApp, removeTree, writeFiles } from '../unit/tempTree';
 import { startTestSession, type TestSession } from './lspClient';
 
@@ -227,6 +236,51 @@ describe('language server (in process, over streams)', () => {
       result.folders[0].manifest.apps.map((app) => app.root),
       ['.'],
     );
+  });
+
+  it('answers a manifest request that names the shown version with the changed routes only', async () => {
+    const held = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
+    assert.equal(held.changes, undefined, 'a request without a version gets everything');
+    const unchanged = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, { since: held.version });
+    assert.deepEqual(unchanged.changes, { since: held.version, folders: [{ uri: rootUri, apps: [{ changed: [], removed: [] }] }] });
+    assert.deepEqual(applyManifestChanges(held, unchanged), held);
+
+    // An edit changes one route; a new route and a deleted one change the order too.
+    let changed = session.waitFor(DidChangeManifestNotification.method, () => true, 10_000, false);
+    session.client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: uriOf('app/api/time/route.ts'), languageId: 'typescript', version: 1, text: 'export function GET() { return Response.json({ now: Date.now() }); }\n' },
+    });
+    await changed;
+    const edit = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, { since: held.version });
+    assert.deepEqual(edit.folders[0].manifest.apps[0].routes, []);
+    const [timeChanges] = edit.changes!.folders[0].apps;
+    assert.deepEqual(timeChanges.changed.map((r) => r.url), ['/api/time']);
+    assert.deepEqual([timeChanges.removed, timeChanges.order], [[], undefined]);
+    const whole = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
+    assert.deepEqual(applyManifestChanges(held, edit), whole);
+
+    writeFiles(root, { 'app/api/books/route.ts': 'export const POST = async () => new Response(null, { status: 201 });\n' });
+    removeTree(path.join(root, 'app', 'about', 'route.ts'));
+    changed = session.waitFor(DidChangeManifestNotification.method, () => true, 10_000, false);
+    session.client.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [
+        { uri: uriOf('app/api/books/route.ts'), type: 1 },
+        { uri: uriOf('app/about/route.ts'), type: 3 },
+      ],
+    });
+    await changed;
+    const moved = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, { since: whole.version });
+    const [bookChanges] = moved.changes!.folders[0].apps;
+    assert.ok(bookChanges.changed.some((r) => r.url === '/api/books'));
+    assert.deepEqual(bookChanges.removed, ['app/about/route.ts']);
+    assert.deepEqual(bookChanges.order, ['app/api/books/route.ts', 'app/api/legacy/route.ts', 'app/api/time/route.ts', 'app/api/users/route.ts']);
+    const latest = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
+    assert.deepEqual(applyManifestChanges(whole, moved), latest);
+
+    // A version the server did not answer last gets everything; applied to the wrong version, changes do not fit.
+    const stale = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, { since: held.version });
+    assert.equal(stale.changes, undefined);
+    assert.equal(applyManifestChanges(held, moved), undefined);
   });
 
   it('rescans from disk on routeAtlas/rescan, when no file event came at all', async () => {

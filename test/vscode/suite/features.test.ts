@@ -30,7 +30,7 @@ interface TreeRow {
 }
 
 describe('Route Atlas in a real VS Code', () => {
-  let api: { treeRows(): TreeRow[]; manifestVersion(): number };
+  let api: { treeRows(): TreeRow[]; manifestVersion(): number; manifestChangesApplied(): number };
   before(async () => {
     api = await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
   });
@@ -74,8 +74,11 @@ describe('Route Atlas in a real VS Code', () => {
     const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
     await editor.edit((edit) => edit.insert(end, '\n\nexport async function DELETE() {\n  return new Response(null, { status: 204 });\n}\n'));
     assert.ok(editor.document.isDirty, 'the edit stays unsaved');
+    const changesApplied = api.manifestChangesApplied();
     await until('a "Send DELETE /api/health" lens', async () => (await lensTitles(uri)).includes('Send DELETE /api/health') || undefined);
     await until('DELETE in the tree', () => api.treeRows().some((r) => r.label === 'health' && /DELETE/.test(r.description ?? '')) || undefined);
+    // The view got the edit as the routes that changed, not as the whole manifest again.
+    assert.ok(api.manifestChangesApplied() > changesApplied, `changes applied: ${changesApplied} -> ${api.manifestChangesApplied()}`);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
