@@ -15,6 +15,8 @@ export interface TestSession {
   statuses: ServerStatusParams[];
   /** Requests the server sent to the client (registrations, refreshes), in order. */
   requests: Array<{ method: string; params: unknown }>;
+  /** Every notification the server sent, in order. */
+  notifications: ReadonlyArray<{ method: string; params: unknown }>;
   dispose(): void;
 }
 
@@ -47,6 +49,7 @@ export function startTestSession(): TestSession {
     client,
     statuses,
     requests,
+    notifications: history,
     waitFor<T>(method: string, predicate: (params: T) => boolean = () => true, timeoutMs = 10_000, fromHistory = true) {
       const seen = fromHistory ? [...history].reverse().find((n) => n.method === method && predicate(n.params as T)) : undefined;
       if (seen) return Promise.resolve(seen.params as T);

@@ -238,6 +238,31 @@ describe('language server (in process, over streams)', () => {
     );
   });
 
+  it('sends diagnostics again only for the files whose diagnostics changed', async () => {
+    await waitForDiagnostics(session, uriOf('app/about/route.ts'), (d) => d.some((x) => x.code === 'route-page-conflict'));
+    const time = uriOf('app/api/time/route.ts');
+    await waitForDiagnostics(session, time, (d) => d.some((x) => x.code === 'frozen-time-varying'));
+    const sentSince = (count: number) =>
+      session.notifications
+        .slice(count)
+        .filter((n) => n.method === 'textDocument/publishDiagnostics')
+        .map((n) => (n.params as PublishDiagnosticsParams).uri);
+    const open = async (relative: string, text: string) => {
+      const changed = session.waitFor(DidChangeManifestNotification.method, () => true, 10_000, false);
+      session.client.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(relative), languageId: 'typescript', version: 1, text } });
+      await changed;
+    };
+    // A new method changes no file's diagnostics: none are sent.
+    let before = session.notifications.length;
+    await open('app/api/users/route.ts', USERS_ROUTE + 'export async function POST() { return new Response(null, { status: 201 }); }\n');
+    assert.deepEqual(sentSince(before), []);
+    // Making the time route dynamic clears its frozen-time problem, and only its diagnostics are sent.
+    before = session.notifications.length;
+    await open('app/api/time/route.ts', "export const dynamic = 'force-dynamic';\nexport function GET() { return Response.json({ now: Date.now() }); }\n");
+    await waitForDiagnostics(session, time, (d) => d.length === 0);
+    assert.deepEqual(sentSince(before), [time]);
+  });
+
   it('answers a manifest request that names the shown version with the changed routes only', async () => {
     const held = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
     assert.equal(held.changes, undefined, 'a request without a version gets everything');
