@@ -5,6 +5,7 @@ import {
   CodeLens,
   CodeLensRefreshRequest,
   type Connection,
+  type Diagnostic,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   type Hover,
@@ -19,7 +20,7 @@ import {
   type WorkspaceSymbol,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Problem, Route, RouteManifest } from '../analysis/model';
+import type { Problem, Route, RouteManifest, Severity } from '../analysis/model';
 import { type FileChange, Workspace } from '../analysis/scan';
 import type { CallerReport } from '../analysis/callers';
 import {
@@ -128,27 +129,42 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return { apps, routes, problems };
   };
 
+  /**
+   * Each problem's diagnostic and its JSON, for the severity it was made with: a problem the workspace did
+   * not rebuild is the same object after an edit, so only new problems are converted.
+   */
+  const diagnosticsMade = new WeakMap<Problem, { severity: string; root: string; uri: string; diagnostic: Diagnostic; json: string }>();
+  const diagnosticOf = (problem: Problem, severity: Severity, root: string) => {
+    let made = diagnosticsMade.get(problem);
+    if (made?.severity !== severity || made.root !== root) {
+      const diagnostic = toDiagnostic(problem, severity, root);
+      made = { severity, root, uri: toUri(root, problem.file!), diagnostic, json: JSON.stringify(diagnostic) };
+      diagnosticsMade.set(problem, made);
+    }
+    return made;
+  };
+
   const publishDiagnostics = () => {
-    const byUri = new Map<string, ReturnType<typeof toDiagnostic>[]>();
+    const byUri = new Map<string, Array<{ diagnostic: Diagnostic; json: string }>>();
     for (const folder of folders.values()) {
       const problems: Problem[] = [...folder.manifest.problems, ...folder.manifest.apps.flatMap((a) => a.problems), ...(folder.callers?.problems ?? [])];
       for (const problem of problems) {
         if (!problem.file || !problem.span) continue;
         const severity = severityFor(settings, problem.id, problem.severity);
         if (severity === 'ignore') continue;
-        const uri = toUri(folder.root, problem.file);
-        const list = byUri.get(uri) ?? [];
-        list.push(toDiagnostic(problem, severity, folder.root));
-        byUri.set(uri, list);
+        const made = diagnosticOf(problem, severity, folder.root);
+        const list = byUri.get(made.uri) ?? [];
+        list.push(made);
+        byUri.set(made.uri, list);
       }
     }
     // Only files whose diagnostics changed are sent: at 10,000 routes, a thousand files have some, and an
     // edit changes those of one or two.
     const published = new Map<string, string>();
     for (const uri of publishedDiagnostics.keys()) if (!byUri.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
-    for (const [uri, diagnostics] of byUri) {
-      const key = JSON.stringify(diagnostics);
-      if (publishedDiagnostics.get(uri) !== key) void connection.sendDiagnostics({ uri, diagnostics });
+    for (const [uri, made] of byUri) {
+      const key = made.map((m) => m.json).join('\n');
+      if (publishedDiagnostics.get(uri) !== key) void connection.sendDiagnostics({ uri, diagnostics: made.map((m) => m.diagnostic) });
       published.set(uri, key);
     }
     publishedDiagnostics = published;
