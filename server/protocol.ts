@@ -1,9 +1,9 @@
 // The custom messages between the Route Atlas extension and its language server. This is the only
 // module that both src/ and server/ import; every method name lives here once.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { AppManifest, Problem, Route, RouteManifest } from './analysis/model';
+import type { AppManifest, PageEntry, Problem, Route, RouteManifest } from './analysis/model';
 
-export type { AppManifest, Problem, Route, RouteManifest };
+export type { AppManifest, PageEntry, Problem, Route, RouteManifest };
 
 /** Where the server is: tests and the UI wait on `ready`, never on a timer. */
 export type ServerState = 'starting' | 'scanning' | 'ready' | 'error';
@@ -25,14 +25,14 @@ export interface ManifestResult {
   version: number;
   /**
    * Set when the answer is relative to the version the request named in `since`: for each folder listed
-   * here, `folders` holds its manifest with every app's `routes` left empty, and these are the routes that
-   * changed. Folders not listed are whole. At 10,000 routes a whole answer is 13 MB of JSON; an edit
-   * changes one route.
+   * here, `folders` holds its manifest with every app's `routes`, `problems` and `pages` left empty, and
+   * these say what changed. Folders not listed are whole. At 10,000 routes a whole answer is 13 MB of
+   * JSON; an edit changes one route.
    */
   changes?: { since: number; folders: Array<{ uri: string; apps: RouteChanges[] }> };
 }
 
-/** What changed in one app's routes, keyed by route file (one route per file). */
+/** What changed in one app's routes, keyed by route file (one route per file), and in its problems and pages. */
 export interface RouteChanges {
   /** New and changed routes. */
   changed: Route[];
@@ -40,6 +40,9 @@ export interface RouteChanges {
   removed: string[];
   /** Every route's file in the new order, when the order is not the old one minus the removed routes. */
   order?: string[];
+  /** The app's problems and pages: each either the index of the same entry in the held app, or the entry. */
+  problems: Array<number | Problem>;
+  pages: Array<number | PageEntry>;
 }
 
 export interface ManifestParams {
@@ -70,12 +73,25 @@ export function applyManifestChanges(held: ManifestResult | undefined, answer: M
       const old = before.apps[i];
       if (old.root !== app.root) return undefined;
       const routes = applyRouteChanges(old.routes, appChanges[i]);
-      if (!routes) return undefined;
-      apps.push({ ...app, routes });
+      const problems = fromIndexed(old.problems, appChanges[i].problems);
+      const pages = fromIndexed(old.pages, appChanges[i].pages);
+      if (!routes || !problems || !pages) return undefined;
+      apps.push({ ...app, routes, problems, pages });
     }
     folders.push({ uri: folder.uri, manifest: { ...folder.manifest, apps } });
   }
   return { ...whole, folders };
+}
+
+/** Entries given by index into `held` or in full (see RouteChanges), or undefined when an index is out of range. */
+function fromIndexed<T extends object>(held: readonly T[], entries: ReadonlyArray<number | T>): T[] | undefined {
+  const result: T[] = [];
+  for (const entry of entries) {
+    const item = typeof entry === 'number' ? held[entry] : entry;
+    if (item === undefined) return undefined;
+    result.push(item);
+  }
+  return result;
 }
 
 function applyRouteChanges(routes: readonly Route[], changes: RouteChanges): Route[] | undefined {

@@ -17,7 +17,7 @@ export function manifestAnswer(current: ManifestResult, lastAnswer: ManifestResu
       folders.push(folder);
       continue;
     }
-    folders.push({ uri: folder.uri, manifest: { ...folder.manifest, apps: folder.manifest.apps.map((app) => ({ ...app, routes: [] })) } });
+    folders.push({ uri: folder.uri, manifest: { ...folder.manifest, apps: folder.manifest.apps.map((app) => ({ ...app, routes: [], problems: [], pages: [] })) } });
     changedFolders.push({ uri: folder.uri, apps });
   }
   return { ...current, folders, changes: { since, folders: changedFolders } };
@@ -33,7 +33,7 @@ function routeChangesOf(before: RouteManifest, after: RouteManifest): RouteChang
     const oldByFile = new Map(old.routes.map((route) => [route.file, route]));
     if (oldByFile.size !== old.routes.length) return undefined;
     const files = new Set<string>();
-    const changes: RouteChanges = { changed: [], removed: [] };
+    const changes: RouteChanges = { changed: [], removed: [], problems: indexedBy(old.problems, app.problems), pages: indexedBy(old.pages, app.pages) };
     for (const route of app.routes) {
       if (files.has(route.file)) return undefined;
       files.add(route.file);
@@ -46,4 +46,11 @@ function routeChangesOf(before: RouteManifest, after: RouteManifest): RouteChang
     result.push(changes);
   }
   return result;
+}
+
+/** Each entry of `current` as its index in `previous` when it is the same object there, else itself. */
+function indexedBy<T extends object>(previous: readonly T[], current: readonly T[]): Array<number | T> {
+  const indexOf = new Map<T, number>();
+  previous.forEach((entry, index) => indexOf.set(entry, index));
+  return current.map((entry) => indexOf.get(entry) ?? entry);
 }

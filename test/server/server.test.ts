@@ -267,7 +267,12 @@ describe('language server (in process, over streams)', () => {
     const held = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
     assert.equal(held.changes, undefined, 'a request without a version gets everything');
     const unchanged = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, { since: held.version });
-    assert.deepEqual(unchanged.changes, { since: held.version, folders: [{ uri: rootUri, apps: [{ changed: [], removed: [] }] }] });
+    const [app] = held.folders[0].manifest.apps;
+    // Nothing changed: no routes, and the app's problems and pages as indexes into what the client holds.
+    assert.deepEqual(unchanged.changes, {
+      since: held.version,
+      folders: [{ uri: rootUri, apps: [{ changed: [], removed: [], problems: app.problems.map((_, i) => i), pages: app.pages.map((_, i) => i) }] }],
+    });
     assert.deepEqual(applyManifestChanges(held, unchanged), held);
 
     // An edit changes one route; a new route and a deleted one change the order too.
