@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { extractEndpointCalls } from '../../server/analysis/endpointCalls';
+import { bestRoute, type EndpointCall, extractEndpointCalls, matchRank } from '../../server/analysis/endpointCalls';
+import type { HttpMethod, Route } from '../../server/analysis/model';
 import { Workspace } from '../../server/analysis/scan';
 import { lineContaining, makeTree, nextApp, removeTree } from './tempTree';
 
@@ -53,5 +54,72 @@ describe('calls from the app to its own endpoints', () => {
     } finally {
       removeTree(root);
     }
+  });
+});
+
+describe('matching a call to the route it reaches', () => {
+  const route = (url: string, methods: HttpMethod[], file = `app${url}/route.ts`): Route => ({
+    url,
+    publicPath: url,
+    file,
+    appRoot: '.',
+    kind: 'route',
+    methods: methods.map((name) => ({ name, kind: 'function' }) as unknown as Route['methods'][number]),
+    params: [],
+    segmentConfig: {},
+    otherExports: [],
+  });
+  const routes = [
+    route('/', ['GET']),
+    route('/api/users', ['GET', 'POST']),
+    route('/api/users/me', ['GET']),
+    route('/api/users/[id]', ['GET', 'PATCH', 'DELETE']),
+    route('/api/users/[id]/posts', ['GET', 'POST']),
+    route('/api/users/[id]/posts/[postId]', ['GET']),
+    route('/api/files/[...path]', ['GET', 'PUT']),
+    route('/api/docs/[[...slug]]', ['GET']),
+    route('/api/report-2024', ['GET']),
+    route('/api/report-2025', ['GET']),
+    route('/api/[tenant]/settings', ['GET', 'PUT']),
+    route('/api/[tenant]/settings', ['GET'], 'app/(b)/api/[tenant]/settings/route.ts'),
+    route('/feed.xml', ['GET']),
+  ];
+  /** The obvious way: rank every route, keep the best (the first of equals). */
+  const bruteForce = (call: EndpointCall, basePath: string): Route | undefined => {
+    let best: Route | undefined;
+    let bestRank: number[] = [];
+    const compare = (a: number[], b: number[]) => {
+      for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? -1) !== (b[i] ?? -1)) return (a[i] ?? -1) - (b[i] ?? -1);
+      return 0;
+    };
+    for (const candidate of routes) {
+      if (!candidate.methods.some((m) => m.name === call.method)) continue;
+      const rank = matchRank(call, candidate, basePath);
+      if (rank && (!best || compare(rank, bestRank) < 0)) [best, bestRank] = [candidate, rank];
+    }
+    return best;
+  };
+
+  it('finds the same route as ranking every route would, for every kind of segment and method', () => {
+    const urls = [
+      "'/'", "'/api/users'", "'/api/users/me'", "'/api/users/42'", '`/api/users/${id}`', '`/api/users/${id}/posts`', '`/api/users/${a}/posts/${b}`',
+      "'/api/users/me/posts'", "'/api/files/a/b/c'", "'/api/files'", '`/api/files/${p}`', "'/api/docs'", "'/api/docs/x/y'", '`/api/report-${year}`',
+      "'/api/report-2024'", '`/api/${t}/settings`', "'/api/acme/settings'", "'/api/users/me/settings'", "'/feed.xml'", '`/${page}`', "'/nothing/here'",
+      "'/base/api/users'", '`/base/api/users/${id}`', '`/api/${x}`', "'/api/users/'",
+    ];
+    let compared = 0;
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+      const text = urls.map((url) => `fetch(${url}, { method: '${method}' });`).join('\n');
+      for (const call of extractEndpointCalls('/x/calls.ts', text)) {
+        for (const basePath of ['', '/base']) {
+          assert.equal(bestRoute(call, routes, basePath), bruteForce(call, basePath), `${method} ${call.text} (basePath '${basePath}')`);
+          compared++;
+        }
+      }
+    }
+    assert.equal(compared, urls.length * 5 * 2);
+    const users = extractEndpointCalls('/x/a.ts', "fetch('/api/users/me');\nfetch(`/api/users/${id}`, { method: 'DELETE' });");
+    assert.equal(bestRoute(users[0], routes, '')?.url, '/api/users/me');
+    assert.equal(bestRoute(users[1], routes, '')?.url, '/api/users/[id]');
   });
 });
