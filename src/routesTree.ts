@@ -64,7 +64,6 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
   private filter: EndpointFilter | undefined;
   private visible: Set<EndpointTreeNode> | undefined;
   private loaded = false;
-  private manifestVersion = -1;
   /** The whole manifests shown, which answers that hold only changes apply to. */
   private held: ManifestResult | undefined;
   /** Manifest answers applied as changes to the manifests shown (the tests read it through the API). */
@@ -89,11 +88,8 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
       server.onDidChangeManifest((change) => this.scheduleRefresh(change.version)),
       server.onDidChangeStatus((status) => {
         // A restarted server counts versions from scratch; its first ready state brings a manifest to fetch.
-        if (status.state === 'starting') {
-          this.manifestVersion = -1;
-          this.held = undefined;
-        }
-        if (status.state === 'ready' && this.manifestVersion === -1) this.scheduleRefresh();
+        if (status.state === 'starting') this.held = undefined;
+        if (status.state === 'ready' && !this.held) this.scheduleRefresh();
       }),
     );
     void vscode.commands.executeCommand('setContext', 'routeAtlas.filterActive', false);
@@ -106,7 +102,7 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
 
   /** The version of the manifests shown (-1 before the first). */
   get shownVersion(): number {
-    return this.manifestVersion;
+    return this.held?.version ?? -1;
   }
 
   get isLoaded(): boolean {
@@ -125,7 +121,7 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
       const wanted = this.wantedVersion;
       this.refreshTimer = undefined;
       this.wantedVersion = -1;
-      if (wanted === undefined || wanted > this.manifestVersion) void this.refresh();
+      if (wanted === undefined || wanted > this.shownVersion) void this.refresh();
     }, REFRESH_DELAY_MS);
   }
 
@@ -147,9 +143,8 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
       this.log.error(`Fetching the route manifest failed: ${errorMessage(error)}`);
       return;
     }
-    if (!result || request !== this.requestCount || result.version < this.manifestVersion) return;
+    if (!result || request !== this.requestCount || result.version < this.shownVersion) return;
     this.held = result;
-    this.manifestVersion = result.version;
     this.tree = buildEndpointTree(result.folders);
     this.loaded = true;
     void vscode.commands.executeCommand('setContext', 'routeAtlas.noApps', this.tree.appCount === 0);

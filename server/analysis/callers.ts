@@ -3,6 +3,7 @@ import { SKIPPED_DIRS } from './discover';
 import { bestRoute, type EndpointCall, extractEndpointCalls } from './endpointCalls';
 import type { FileHost } from './host';
 import type { AppManifest, HttpMethod, Problem, Span } from './model';
+import { SOURCE_FILE } from './sourceFiles';
 
 /** A place in the app's own code that calls one of its endpoints. */
 export interface Caller {
@@ -27,7 +28,6 @@ interface FileCalls {
   clientComponent: boolean;
 }
 
-const SOURCE_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
 const MUTATIONS: readonly HttpMethod[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**

@@ -150,32 +150,6 @@ function urlPartsOf(node: ts.Expression): { segments: UrlPart[][]; text: string 
   return { segments, text: text.split('?')[0] };
 }
 
-/**
- * How well a call's path fits a route's URL pattern (after the app's basePath), as a rank to compare
- * lexicographically (lower is better), or undefined when it cannot reach the route. Per segment:
- * a literal on a static segment, or a computed part on a dynamic one, fits best; a catch-all fits least.
- */
-export function matchRank(call: EndpointCall, route: Route, basePath: string): number[] | undefined {
-  let segments = call.segments;
-  const base = basePath.split('/').filter(Boolean);
-  if (base.length > 0 && base.every((b, i) => segmentIsLiteral(segments[i], b))) segments = segments.slice(base.length);
-  const pattern = route.url.split('/').filter(Boolean);
-  const rank: number[] = [];
-  for (let j = 0; j < pattern.length; j++) {
-    const part = pattern[j];
-    if (/^\[\[\.\.\./.test(part)) return [...rank, 4];
-    if (/^\[\.\.\./.test(part)) return j < segments.length ? [...rank, 3] : undefined;
-    const segment = segments[j];
-    if (!segment) return undefined;
-    const computed = segment.length === 1 && 'dynamic' in segment[0];
-    if (/^\[.+\]$/.test(part)) rank.push(computed ? 0 : 1);
-    else if (computed) rank.push(2);
-    else if (segmentMatchesLiteral(segment, part)) rank.push(0);
-    else return undefined;
-  }
-  return segments.length === pattern.length ? rank : undefined;
-}
-
 function segmentIsLiteral(segment: UrlPart[] | undefined, literal: string): boolean {
   return segment?.length === 1 && 'literal' in segment[0] && segment[0].literal === literal;
 }
@@ -210,7 +184,10 @@ interface MatcherEntry {
 /**
  * The route handlers of an app as a tree of URL segments, so that a call is matched against the routes
  * its path can reach instead of all of them (at 10,000 routes, matching every call of the app's code
- * against every route took half a minute). It finds exactly the routes and ranks `matchRank` gives.
+ * against every route took half a minute). How well a call fits a route is a rank, compared
+ * lexicographically (lower is better), one entry per segment: 0 for a literal on a static segment or a
+ * computed part on a dynamic one, 1 for a literal on a dynamic segment, 2 for a computed part on a static
+ * one; a catch-all ends the rank with 3, an optional catch-all with 4.
  */
 class RouteMatcher {
   private readonly ending: MatcherEntry[] = [];
@@ -235,7 +212,7 @@ class RouteMatcher {
     }
   }
 
-  /** Calls `found` with every route the segments reach and its rank, as matchRank computes them. */
+  /** Calls `found` with every route the segments reach, and its rank. */
   match(segments: readonly UrlPart[][], found: (entry: MatcherEntry, rank: number[]) => void, depth = 0, rank: number[] = []): void {
     for (const entry of this.optionalCatchAlls) found(entry, [...rank, 4]);
     if (depth === segments.length) {

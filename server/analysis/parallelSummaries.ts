@@ -88,7 +88,9 @@ export class SummaryWorker {
 /**
  * Summarizes many files on this thread and a worker thread at once, synchronously: the caller's API
  * stays a plain function. Work is handed out in chunks from a shared queue, so neither thread idles
- * while the other still has files. Without a worker (or with few files) this thread does it all.
+ * while the other still has files. Without a worker (or with few files) this thread does it all, taking
+ * the texts a reader thread read ahead, if there is one (there is none beside a worker: each thread then
+ * reads what it summarizes).
  */
 export function summarizeInParallel(
   jobs: readonly SummaryJob[],
@@ -111,7 +113,7 @@ export function summarizeInParallel(
   for (;;) {
     const index = Atomics.add(shared, 0, 1);
     if (index >= chunks) break;
-    for (const job of jobs.slice(index * CHUNK, (index + 1) * CHUNK)) into.set(job.abs, summarizeRouteFile(job.abs, job.file, maxBytes, {}, readAhead?.take(job.abs)));
+    for (const job of jobs.slice(index * CHUNK, (index + 1) * CHUNK)) into.set(job.abs, summarizeRouteFile(job.abs, job.file, maxBytes));
     mine++;
     received += drain(port, into);
   }

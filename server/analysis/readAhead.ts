@@ -70,8 +70,8 @@ export class FileReadAhead {
     if (this.pending.length >= BATCH) this.flush();
   }
 
-  /** Sends the files queued so far; call it when no more requests are coming for a while. */
-  flush(): void {
+  /** Sends the files queued so far (`take` does, before it waits). */
+  private flush(): void {
     if (this.pending.length === 0) return;
     this.port.postMessage(this.pending);
     this.sent += this.pending.length;

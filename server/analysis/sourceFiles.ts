@@ -3,6 +3,9 @@ import type { FileHost } from './host';
 import type { Problem } from './model';
 import { type ModuleSummary, type SummaryOptions, summarizeModule } from './moduleSummary';
 
+/** JavaScript and TypeScript source files (declaration files end in `.d.ts` and match too). */
+export const SOURCE_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
+
 /** Files larger than this are listed but not parsed. */
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 

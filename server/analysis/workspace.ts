@@ -7,7 +7,7 @@ import { MANIFEST_VERSION } from './model';
 import { type ModuleSummary, summarizeModule } from './moduleSummary';
 import { type SummaryJob, SummaryWorker, summarizeInParallel } from './parallelSummaries';
 import { FileReadAhead } from './readAhead';
-import { DEFAULT_MAX_FILE_BYTES, readSourceText, readSourceTextFromDisk } from './sourceFiles';
+import { DEFAULT_MAX_FILE_BYTES, readSourceText, readSourceTextFromDisk, SOURCE_FILE } from './sourceFiles';
 import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, readNextConfig } from './nextConfig';
 import { detectBundler, detectNextVersion } from './nextVersion';
 import { ModuleResolver } from './resolver';
@@ -94,8 +94,6 @@ interface AppState {
  * below PARALLEL_THRESHOLD is let go unused.
  */
 const WARM_WORKER_AFTER = 200;
-
-const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
 
 /** True when `file` is `dir` or lies inside it. */
 function isWithin(file: string, dir: string): boolean {

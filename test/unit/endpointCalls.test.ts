@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { bestRoute, type EndpointCall, extractEndpointCalls, matchRank } from '../../server/analysis/endpointCalls';
+import { bestRoute, type EndpointCall, extractEndpointCalls, type UrlPart } from '../../server/analysis/endpointCalls';
 import type { HttpMethod, Route } from '../../server/analysis/model';
 import { Workspace } from '../../server/analysis/scan';
 import { lineContaining, makeTree, nextApp, removeTree } from './tempTree';
@@ -84,6 +84,29 @@ describe('matching a call to the route it reaches', () => {
     route('/api/[tenant]/settings', ['GET'], 'app/(b)/api/[tenant]/settings/route.ts'),
     route('/feed.xml', ['GET']),
   ];
+  /** A call's rank against one route, straight from the rules (see RouteMatcher), or undefined when it cannot reach it. */
+  const matchRank = (call: EndpointCall, candidate: Route, basePath: string): number[] | undefined => {
+    const literal = (segment: UrlPart[] | undefined) => (segment?.length === 1 && 'literal' in segment[0] ? segment[0].literal : undefined);
+    let segments = call.segments;
+    const base = basePath.split('/').filter(Boolean);
+    if (base.length > 0 && base.every((b, i) => literal(segments[i]) === b)) segments = segments.slice(base.length);
+    const pattern = candidate.url.split('/').filter(Boolean);
+    const rank: number[] = [];
+    for (let j = 0; j < pattern.length; j++) {
+      const part = pattern[j];
+      if (part.startsWith('[[...')) return [...rank, 4];
+      if (part.startsWith('[...')) return j < segments.length ? [...rank, 3] : undefined;
+      const segment = segments[j];
+      if (!segment) return undefined;
+      const computed = segment.length === 1 && 'dynamic' in segment[0];
+      const fits = () => new RegExp('^' + segment.map((p) => ('literal' in p ? p.literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '.*')).join('') + '$').test(part);
+      if (part.startsWith('[')) rank.push(computed ? 0 : 1);
+      else if (computed) rank.push(2);
+      else if (fits()) rank.push(0);
+      else return undefined;
+    }
+    return segments.length === pattern.length ? rank : undefined;
+  };
   /** The obvious way: rank every route, keep the best (the first of equals). */
   const bruteForce = (call: EndpointCall, basePath: string): Route | undefined => {
     let best: Route | undefined;
