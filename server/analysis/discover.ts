@@ -17,6 +17,16 @@ export interface AppCandidate {
   ignoredAppDir?: string;
 }
 
+/** Where discovery may go. */
+export interface DiscoveryScope {
+  /** Folders not to search (those of nested workspace folders, which own their apps). */
+  excluded?: ReadonlySet<string>;
+  /** Symbolic links are followed only to targets inside this folder (default: the folder searched). */
+  boundary?: string;
+  /** Called with each folder before it is listed (a checkpoint: it may throw to stop the walk). */
+  onFolder?: (dir: string) => void;
+}
+
 export interface DiscoveryResult {
   apps: AppCandidate[];
   problems: Problem[];
@@ -27,16 +37,19 @@ export interface DiscoveryResult {
  * `next`, that has an `app` or `src/app` folder. Follows symbolic links once (a link back into its own
  * ancestry is reported as a loop) and reports unreadable folders instead of failing.
  */
-export function discoverApps(host: FileHost, root: string, toRel: (abs: string) => string): DiscoveryResult {
+export function discoverApps(host: FileHost, root: string, toRel: (abs: string) => string, scope: DiscoveryScope = {}): DiscoveryResult {
   const apps: AppCandidate[] = [];
   const problems: Problem[] = [];
   const visitedReal = new Set<string>();
+  const boundary = scope.boundary ?? root;
+  const boundaryReal = realpathOrUndefined(host, boundary) ?? boundary;
   // An app's own app dir is walked for routes, not searched for more apps: for `src/app` the skip is
   // one level below the app's root, so the set is shared by the whole walk.
   const appDirs = new Set<string>();
 
   const visit = (dir: string, depth: number, realDir?: string) => {
     if (depth > 40) return;
+    scope.onFolder?.(dir);
     let real = realDir;
     if (real === undefined) {
       try {
@@ -81,16 +94,12 @@ export function discoverApps(host: FileHost, root: string, toRel: (abs: string) 
     for (const entry of entries) {
       if (SKIPPED_DIRS.has(entry.name)) continue;
       const child = path.join(dir, entry.name);
-      if (appDirs.has(child)) continue;
+      if (appDirs.has(child) || scope.excluded?.has(child)) continue;
       if (entry.isDirectory) visit(child, depth + 1, path.join(real, entry.name));
       else if (entry.isSymbolicLink) {
-        const target = host.stat(child);
-        if (!target?.isDirectory) continue;
-        if (isLinkIntoAncestry(host, child, dir)) {
-          problems.push(symlinkLoopProblem(child, toRel));
-          continue;
-        }
-        visit(child, depth + 1);
+        const link = checkLink(host, child, dir, boundaryReal, toRel);
+        if (link.problem) problems.push(link.problem);
+        if (link.follow && link.isDirectory) visit(child, depth + 1);
       }
     }
   };
@@ -104,6 +113,50 @@ export function appRootOf(host: FileHost, dir: string, names: ReadonlySet<string
   const configName = NEXT_CONFIG_FILES.find((name) => names.has(name));
   const packageJson = names.has('package.json') ? readPackageJson(host, path.join(dir, 'package.json')) : undefined;
   return { configName, packageJson, isApp: configName !== undefined || nextDependencyRange(packageJson) !== undefined };
+}
+
+/** What a walk does with a symbolic link it meets: follow it or not, and the problem to report. */
+export interface LinkCheck {
+  follow: boolean;
+  isDirectory: boolean;
+  isFile: boolean;
+  problem?: Problem;
+}
+
+/**
+ * Decides about one symbolic link: a link that loops (into its own ancestry, or in a cycle the system
+ * refuses with ELOOP) or that leaves the workspace (to another project, to `/etc`, to `/`) is reported and
+ * not followed; a link whose target is missing or unreadable is skipped quietly, as a dangling link is
+ * common and harmless.
+ */
+export function checkLink(host: FileHost, link: string, parentDir: string, boundaryReal: string, toRel: (abs: string) => string): LinkCheck {
+  const target = host.stat(link);
+  if (target?.error === 'ELOOP') return { follow: false, isDirectory: false, isFile: false, problem: symlinkLoopProblem(link, toRel) };
+  if (!target || (!target.isDirectory && !target.isFile)) return { follow: false, isDirectory: false, isFile: false };
+  if (target.isDirectory && isLinkIntoAncestry(host, link, parentDir)) return { follow: false, isDirectory: true, isFile: false, problem: symlinkLoopProblem(link, toRel) };
+  const real = realpathOrUndefined(host, link);
+  if (real === undefined) return { follow: false, isDirectory: false, isFile: false };
+  if (real !== boundaryReal && !real.startsWith(boundaryReal + path.sep)) {
+    return { follow: false, isDirectory: target.isDirectory, isFile: target.isFile, problem: linkOutsideProblem(link, real, toRel) };
+  }
+  return { follow: true, isDirectory: target.isDirectory, isFile: target.isFile };
+}
+
+function realpathOrUndefined(host: FileHost, file: string): string | undefined {
+  try {
+    return host.realpath(file);
+  } catch {
+    return undefined;
+  }
+}
+
+export function linkOutsideProblem(link: string, target: string, toRel: (abs: string) => string): Problem {
+  return {
+    id: 'symlink-outside',
+    severity: 'info',
+    file: toRel(link),
+    message: `${toRel(link)} is a symbolic link to ${target}, outside the workspace folder; Route Atlas does not follow it. Open that folder in the workspace to analyze it.`,
+  };
 }
 
 /** True when a symbolic link points at its own folder or one of its ancestors. */

@@ -13,6 +13,11 @@ export interface FileStat {
   isDirectory: boolean;
   size: number;
   mtimeMs: number;
+  /**
+   * Set when the path exists but cannot be followed or inspected (`ELOOP` for a symbolic link into a loop,
+   * `EACCES`): it is then neither a file nor a folder, and callers skip it.
+   */
+  error?: string;
 }
 
 /**
@@ -21,7 +26,7 @@ export interface FileStat {
  */
 export interface FileHost {
   readFile(path: string): Buffer;
-  /** Follows symbolic links; undefined when the path does not exist. */
+  /** Follows symbolic links; undefined when the path does not exist. Never throws. */
   stat(path: string): FileStat | undefined;
   readDirectory(path: string): DirEntry[];
   realpath(path: string): string;
@@ -30,9 +35,17 @@ export interface FileHost {
 export const nodeFileHost: FileHost = {
   readFile: (path) => fs.readFileSync(path),
   stat(path) {
-    // Probing for files that do not exist is the common case in module resolution: no exceptions.
-    const s = fs.statSync(path, { throwIfNoEntry: false });
-    return s ? { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs } : undefined;
+    // Probing for files that do not exist is the common case in module resolution: no exceptions for it.
+    // Any other failure belongs to this one entry (a link loop, a folder without permission) and must not
+    // end the walk that met it.
+    try {
+      const s = fs.statSync(path, { throwIfNoEntry: false });
+      return s ? { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs } : undefined;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      return { isFile: false, isDirectory: false, size: 0, mtimeMs: 0, error: code ?? 'error' };
+    }
   },
   readDirectory: (path) =>
     fs.readdirSync(path, { withFileTypes: true }).map((d) => ({

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { type AppCandidate, appRootOf, discoverApps, isLinkIntoAncestry, SKIPPED_DIRS, symlinkLoopProblem, unreadableProblem } from './discover';
+import { type AppCandidate, appRootOf, checkLink, discoverApps, SKIPPED_DIRS, unreadableProblem } from './discover';
 import { type FileHost, nodeFileHost } from './host';
 import { isMetadataCodeFile, matchMetadataFile } from './metadataRoutes';
 import type { AppManifest, Location, NextConfigInfo, NextVersionInfo, PageEntry, Problem, Route, RouteManifest } from './model';
@@ -17,6 +17,7 @@ import { APP_CHECKS, ROUTE_CHECKS } from './checks';
 import { bestRoute, type EndpointCall } from './endpointCalls';
 import { EffectCollector } from './handlerEffects';
 import { type HandlerTarget, type LinkedRouteModule, linkRouteModule, type ModuleGraph } from './routeModule';
+import { isLimitError, limitProblem } from './limits';
 import type { BuildContext } from './segmentConfigRules';
 import { toPosix } from './spans';
 import { publicPathOf, urlOfSegments } from './urls';
@@ -30,6 +31,19 @@ export interface ScanOptions {
   cacheComponents?: boolean;
   host?: FileHost;
   maxFileBytes?: number;
+  /** Folders below the root that another workspace folder owns: neither searched for apps nor walked. */
+  excludedDirs?: readonly string[];
+  /**
+   * Files the analysis must not read, with the reason (a watchdog stopped a runaway analysis on them).
+   * Each is reported as an `analysis-stopped` problem and read as if it were unreadable.
+   */
+  quarantined?: ReadonlyMap<string, string>;
+  /**
+   * Called before each unit of work (a folder listed, a file parsed, a route linked) with the path it is
+   * about. A caller can count these to see that the analysis moves, and throw to abandon it (cancellation):
+   * the workspace is then left half-built and must be dropped.
+   */
+  checkpoint?: (subject: string) => void;
 }
 
 export interface FileChange {
@@ -85,6 +99,12 @@ interface AppState {
   dependents: Map<string, Set<string>>;
   /** Route files with an import that did not resolve: a new file may complete them. */
   unresolved: Set<string>;
+  /** Paths below the app dir the walk did not enter (symbolic-link loops, links out of the workspace, folders nested too deep). */
+  walkProblems: Map<string, Problem>;
+  /** Route files the walk of this app has met; many of them start a second thread early. */
+  routeFilesSeen: number;
+  /** Folders of the app dir that could not be listed, with their problem: a later event may make them readable. */
+  unreadableDirs: Map<string, Problem>;
 }
 
 /**
@@ -94,6 +114,9 @@ interface AppState {
  * below PARALLEL_THRESHOLD is let go unused.
  */
 const WARM_WORKER_AFTER = 200;
+
+/** Folder levels below an app dir a walk descends; deeper trees are generated, not written by people. */
+const MAX_FOLDER_DEPTH = 64;
 
 /** True when `file` is `dir` or lies inside it. */
 function isWithin(file: string, dir: string): boolean {
@@ -116,15 +139,30 @@ export class Workspace {
   private apps: AppState[] = [];
   private discoveryProblems: Problem[] = [];
   private readonly maxFileBytes: number;
+  private readonly excludedDirs: ReadonlySet<string>;
+  private readonly checkpoint: (subject: string) => void;
 
   constructor(root: string, private readonly options: ScanOptions = {}) {
     this.root = path.resolve(root);
     const base = options.host ?? nodeFileHost;
+    const quarantined = options.quarantined;
+    this.excludedDirs = new Set((options.excludedDirs ?? []).map((dir) => path.resolve(dir)));
+    this.checkpoint = options.checkpoint ?? (() => undefined);
     this.host = {
       ...base,
       readFile: (file) => {
         const overlay = this.overlays.get(file);
-        return overlay !== undefined ? Buffer.from(overlay, 'utf8') : base.readFile(file);
+        if (overlay !== undefined) return Buffer.from(overlay, 'utf8');
+        if (quarantined?.has(file)) throw Object.assign(new Error(`${file} is skipped: ${quarantined.get(file)}`), { code: 'ESKIPPED' });
+        return base.readFile(file);
+      },
+      stat: (file) => {
+        // The host contract says stat never throws; a host written for tests may not know it.
+        try {
+          return base.stat(file);
+        } catch (error) {
+          return { isFile: false, isDirectory: false, size: 0, mtimeMs: 0, error: (error as NodeJS.ErrnoException).code ?? 'error' };
+        }
       },
     };
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -159,30 +197,57 @@ export class Workspace {
     return undefined;
   }
 
-  /** Cold scan: discovers the apps, walks their app dirs and links every route. */
-  scan(): RouteManifest {
-    this.routeFilesSeen = 0;
+  /**
+   * Cold scan: discovers the apps, then walks, parses and links one app after another. `onApp` is called
+   * each time one more app is complete, so a caller can show the apps as they come (`manifest()` then lists
+   * the complete ones).
+   */
+  scan(onApp?: () => void): RouteManifest {
     // Threads a scan that threw midway left behind.
-    this.warmWorker?.dispose();
-    this.readAhead?.dispose();
-    this.warmWorker = this.readAhead = undefined;
-    const discovery = discoverApps(this.host, this.root, this.relative);
-    this.discoveryProblems = discovery.problems;
-    this.apps = discovery.apps.map((candidate) => this.loadApp(candidate));
-    this.summarizeRouteFiles();
-    for (const app of this.apps) for (const file of app.routeFiles.keys()) this.linkRoute(app, file);
+    this.disposeThreads();
+    this.apps = [];
+    const rootStat = this.host.stat(this.root);
+    if (!rootStat?.isDirectory) {
+      this.discoveryProblems = [missingFolderProblem(this.root, rootStat?.error)];
+      return this.manifest();
+    }
+    const discovery = discoverApps(this.host, this.root, this.relative, { excluded: this.excludedDirs, onFolder: this.checkpoint });
+    this.discoveryProblems = [...discovery.problems, ...this.quarantineProblems()];
+    for (const candidate of discovery.apps) {
+      this.checkpoint(candidate.root);
+      const app = this.loadApp(candidate);
+      this.summarizeRouteFiles(app);
+      for (const file of app.routeFiles.keys()) this.linkRoute(app, file);
+      this.apps.push(app);
+      onApp?.();
+    }
     return this.manifest();
   }
 
-  /** Parses every route file not yet summarized, on two threads when the files are many and on disk. */
-  private summarizeRouteFiles(): void {
+  private disposeThreads(): void {
+    this.warmWorker?.dispose();
+    this.readAhead?.dispose();
+    this.warmWorker = this.readAhead = undefined;
+  }
+
+  /** The files a watchdog stopped the analysis on, as problems of the folder. */
+  private quarantineProblems(): Problem[] {
+    const problems: Problem[] = [];
+    for (const [abs, reason] of this.options.quarantined ?? []) {
+      if (!isWithin(abs, this.root)) continue;
+      const file = this.relative(abs);
+      problems.push({ id: 'analysis-stopped', severity: 'warning', file, message: `Route Atlas stopped analyzing ${file}: ${reason} It is skipped until it changes; the rest of the folder is analyzed.` });
+    }
+    return problems;
+  }
+
+  /** Parses the app's route files not yet summarized, with a second thread when they are many and on disk. */
+  private summarizeRouteFiles(app: AppState): void {
     const jobs: SummaryJob[] = [];
-    for (const app of this.apps) {
-      for (const [abs, routeFile] of app.routeFiles) {
-        if (this.summaries.has(abs) || this.overlays.has(abs)) continue;
-        if (routeFile.kind === 'metadata' && !isMetadataCodeFile(routeFile.name, app.pageExtensions)) continue;
-        jobs.push({ abs, file: this.relative(abs) });
-      }
+    for (const [abs, routeFile] of app.routeFiles) {
+      if (this.summaries.has(abs) || this.overlays.has(abs) || this.options.quarantined?.has(abs)) continue;
+      if (routeFile.kind === 'metadata' && !isMetadataCodeFile(routeFile.name, app.pageExtensions)) continue;
+      jobs.push({ abs, file: this.relative(abs) });
     }
     const worker = this.warmWorker;
     this.warmWorker = undefined;
@@ -200,29 +265,39 @@ export class Workspace {
     }
   }
 
-  /** Route files seen by the walk of the current cold scan; many of them start the worker early. */
-  private routeFilesSeen = 0;
   private warmWorker: SummaryWorker | undefined;
   /** Reads the route files the walk finds on another thread, while this one walks on. */
   private readAhead: FileReadAhead | undefined;
 
-  /** Applies file changes and returns the updated manifest. */
-  applyChanges(changes: FileChange[]): RouteManifest {
-    let rediscover = false;
-    const touched = new Set<string>();
+  /**
+   * Applies file changes and returns the updated manifest. Events are coalesced by path first (the last
+   * one wins, and an edit after a creation is still a creation); every step below is linear in the batch
+   * and in the state, so a checkout that reports 100,000 paths at once costs a rescan, never more.
+   */
+  applyChanges(changes: readonly FileChange[]): RouteManifest {
+    const batch = coalesceChanges(changes);
+    let rediscover = batch.size > BULK_CHANGE_THRESHOLD;
+    const touched: string[] = [];
     const created: string[] = [];
-    const deleted: string[] = [];
-    for (const change of changes) {
-      const abs = path.resolve(change.path);
+    const deleted = new Set<string>();
+    /** Paths that may be folders: what was cached below them is stale too. */
+    const folders = new Set<string>();
+    for (const [abs, change] of batch) {
       if (change.text !== undefined) this.overlays.set(abs, change.text);
       else if (change.type !== 'changed' || this.overlays.has(abs)) this.overlays.delete(abs);
-      if (CONFIG_BASENAMES.test(path.basename(abs)) || this.changesAppSet(abs, change.type)) rediscover = true;
-      this.forgetSummaries(abs, change.type === 'deleted');
-      this.callerIndex.invalidate(abs, change.type !== 'changed');
-      touched.add(abs);
-      if (change.type === 'created') created.push(abs);
-      if (change.type === 'deleted') deleted.push(abs);
-      if (change.type !== 'changed') this.updateMembership(abs, change.type);
+      let type = change.type;
+      // A folder that could not be listed may have become readable: look at it again as if it were new.
+      if (type === 'changed' && this.isUnreadableFolder(abs)) type = 'created';
+      if (!rediscover && (CONFIG_BASENAMES.test(path.basename(abs)) || this.changesAppSet(abs, type) || this.isUnreadableDiscoveryFolder(abs))) rediscover = true;
+      this.summaries.delete(abs);
+      this.callerIndex.invalidate(abs, type !== 'changed');
+      touched.push(abs);
+      if (type === 'created') created.push(abs);
+      if (type === 'deleted') deleted.add(abs);
+      if (type !== 'changed' && !SOURCE_FILE.test(abs)) folders.add(abs);
+    }
+    if (folders.size > 0) {
+      for (const key of this.summaries.keys()) if (hasAncestorIn(key, folders)) this.summaries.delete(key);
     }
     if (rediscover) {
       this.resolver.clear();
@@ -230,14 +305,16 @@ export class Workspace {
     }
     if (created.length > 0) this.resolver.forgetMissing();
     for (const abs of deleted) this.resolver.forgetPath(abs);
+    if (deleted.size > 0) this.removeMembers(deleted, folders);
+    for (const abs of created) this.addMember(abs);
     for (const app of this.apps) {
       const affected = new Set<string>();
       for (const file of touched) {
         if (app.linked.has(file)) affected.add(file);
         for (const dependent of app.dependents.get(file) ?? []) affected.add(dependent);
       }
-      for (const dir of deleted) {
-        for (const [dependency, dependents] of app.dependents) if (dependency.startsWith(dir + path.sep)) for (const d of dependents) affected.add(d);
+      if (folders.size > 0) {
+        for (const [dependency, dependents] of app.dependents) if (hasAncestorIn(dependency, folders)) for (const d of dependents) affected.add(d);
       }
       if (created.length > 0) for (const file of app.unresolved) affected.add(file);
       for (const file of affected) {
@@ -253,19 +330,55 @@ export class Workspace {
   /**
    * True when a file event can change the manifest or the callers of an endpoint. A watcher that reports
    * every creation and deletion in the workspace (the only way to hear of a new app folder) also reports
-   * build output and logs; those are dropped here, before they cost an update.
+   * build output and logs; those are dropped here, before they cost an update. Constant time per event,
+   * but for one `stat` of a created path.
    */
   affects(abs: string, type: FileChange['type']): boolean {
     if (CONFIG_BASENAMES.test(path.basename(abs))) return true;
+    if (this.isExcluded(abs)) return false;
     if (this.apps.some((app) => isWithin(abs, app.candidate.appDir) || app.dependents.has(abs))) return true;
-    if (type === 'changed') return false;
+    if (type === 'changed') return this.isUnreadableDiscoveryFolder(abs);
     if (type === 'deleted' && this.changesAppSet(abs, type)) return true;
     if (!this.isSearched(abs)) return false;
     // A new module can resolve a missing import, and any source file can call endpoints.
     if (SOURCE_FILE.test(abs)) return true;
     // A new folder may hold an app; applyChanges looks inside it (once), so the event handler stays cheap.
     if (type === 'created') return this.host.stat(abs)?.isDirectory ?? false;
-    return this.apps.some((app) => [...app.dependents.keys()].some((file) => isWithin(file, abs)));
+    return this.dependencyFolders().has(abs);
+  }
+
+  /** Every folder that holds a module some route depends on, built when first asked after a change. */
+  private dependencyFolderSet: Set<string> | undefined;
+  private dependencyFolders(): Set<string> {
+    if (!this.dependencyFolderSet) {
+      const folders = new Set<string>();
+      for (const app of this.apps) {
+        for (const [file, dependents] of app.dependents) {
+          if (dependents.size === 0) continue;
+          for (let dir = path.dirname(file); isWithin(dir, this.root) && !folders.has(dir); dir = path.dirname(dir)) {
+            folders.add(dir);
+            if (dir === this.root) break;
+          }
+        }
+      }
+      this.dependencyFolderSet = folders;
+    }
+    return this.dependencyFolderSet;
+  }
+
+  /** True for a folder of an app dir that could not be listed at the last look. */
+  private isUnreadableFolder(abs: string): boolean {
+    return this.apps.some((app) => app.unreadableDirs.has(abs));
+  }
+
+  /** True for a folder that discovery could not list: when it changes, discovery runs again. */
+  private isUnreadableDiscoveryFolder(abs: string): boolean {
+    return this.discoveryProblems.some((problem) => problem.id === 'unreadable-folder' && problem.file !== undefined && path.resolve(this.root, problem.file) === abs);
+  }
+
+  /** True for a path inside a nested workspace folder, which owns it. */
+  private isExcluded(abs: string): boolean {
+    return this.excludedDirs.size > 0 && (this.excludedDirs.has(abs) || hasAncestorIn(abs, this.excludedDirs));
   }
 
   /**
@@ -286,7 +399,7 @@ export class Workspace {
       if (this.isAppRoot(parent)) return true;
       if (name === 'app' && path.basename(parent) === 'src' && this.isAppRoot(path.dirname(parent))) return true;
     }
-    const found = discoverApps(this.host, abs, (file) => this.relative(file));
+    const found = discoverApps(this.host, abs, (file) => this.relative(file), { excluded: this.excludedDirs, boundary: this.root });
     return found.apps.length > 0 || found.problems.some((problem) => problem.id === 'no-app-dir');
   }
 
@@ -342,9 +455,15 @@ export class Workspace {
   private summaryOrProblem(abs: string): ModuleSummary | Problem {
     let parsed = this.summaries.get(abs);
     if (parsed === undefined) {
+      this.checkpoint(abs);
       const text = this.readSource(abs);
       const routeFile = this.apps.some((app) => app.routeFiles.has(abs));
-      parsed = typeof text === 'string' ? summarizeModule(abs, text, this.relative(abs), { routeFile }) : text;
+      const file = this.relative(abs);
+      try {
+        parsed = typeof text === 'string' ? summarizeModule(abs, text, file, { routeFile }) : text;
+      } catch (error) {
+        parsed = failureProblem(file, error);
+      }
       this.summaries.set(abs, parsed);
     }
     return parsed;
@@ -361,16 +480,9 @@ export class Workspace {
     return rel;
   };
 
-  private forgetSummaries(abs: string, isDeletion: boolean): void {
-    this.summaries.delete(abs);
-    if (isDeletion || !path.extname(abs)) {
-      const prefix = abs + path.sep;
-      for (const key of this.summaries.keys()) if (key.startsWith(prefix)) this.summaries.delete(key);
-    }
-  }
-
   /** Reads a source file, or says why it is not parsed. */
   private readSource(abs: string): string | Problem {
+    if (this.options.quarantined?.has(abs) && !this.overlays.has(abs)) return readSourceText(this.host, abs, this.relative(abs), this.maxFileBytes);
     // Editor text and test hosts go through the host; the disk is read in one native call (a cold scan
     // reads hundreds of imported modules here, at a quarter of the cost of a Buffer read).
     if (this.options.host || this.overlays.has(abs)) return readSourceText(this.host, abs, this.relative(abs), this.maxFileBytes);
@@ -421,6 +533,9 @@ export class Workspace {
       dirtyGroups: new Set(),
       dependents: new Map(),
       unresolved: new Set(),
+      routeFilesSeen: 0,
+      unreadableDirs: new Map(),
+      walkProblems: new Map(),
     };
     this.walkAppDir(app, candidate.appDir, []);
     return app;
@@ -429,9 +544,16 @@ export class Workspace {
   /**
    * Collects route, metadata and page files below `dir`, which is `segments` deep in the app dir.
    * Real paths are derived from the parent's and resolved only through symbolic links, which is all
-   * loop detection needs.
+   * loop detection needs. `ancestors` holds the real paths of the folders above `dir`.
    */
   private walkAppDir(app: AppState, dir: string, segments: string[], realDir?: string, ancestors = new Set<string>()): void {
+    if (this.excludedDirs.has(dir)) return;
+    if (segments.length > MAX_FOLDER_DEPTH) {
+      const file = this.relative(dir);
+      app.walkProblems.set(dir, { id: 'folder-too-deep', severity: 'warning', file, message: `${file} is more than ${MAX_FOLDER_DEPTH} folders below the app dir; Route Atlas does not look further down.` });
+      return;
+    }
+    this.checkpoint(dir);
     let real = realDir;
     if (real === undefined) {
       try {
@@ -446,10 +568,11 @@ export class Workspace {
     try {
       entries = this.host.readDirectory(dir);
     } catch (error) {
-      app.problems.push(unreadableProblem(dir, error, this.relative));
+      app.unreadableDirs.set(dir, unreadableProblem(dir, error, this.relative));
       ancestors.delete(real);
       return;
     }
+    app.unreadableDirs.delete(dir);
     this.resolver.primeListing(dir, entries);
     for (const entry of entries) {
       const abs = path.join(dir, entry.name);
@@ -457,14 +580,12 @@ export class Workspace {
       let isFile = entry.isFile;
       let childReal: string | undefined = path.join(real, entry.name);
       if (entry.isSymbolicLink) {
-        const target = this.host.stat(abs);
-        isDirectory = target?.isDirectory ?? false;
-        isFile = target?.isFile ?? false;
+        const link = checkLink(this.host, abs, dir, this.rootReal(), this.relative);
+        if (link.problem) app.walkProblems.set(abs, link.problem);
+        if (!link.follow) continue;
+        isDirectory = link.isDirectory;
+        isFile = link.isFile;
         childReal = undefined;
-        if (isDirectory && isLinkIntoAncestry(this.host, abs, dir)) {
-          app.problems.push(symlinkLoopProblem(abs, this.relative));
-          continue;
-        }
       }
       if (isDirectory) {
         if (SKIPPED_DIRS.has(entry.name)) continue;
@@ -476,13 +597,40 @@ export class Workspace {
     ancestors.delete(real);
   }
 
+  private rootRealPath: string | undefined;
+  /** The workspace folder's real path: symbolic links are followed only to targets inside it. */
+  private rootReal(): string {
+    if (this.rootRealPath === undefined) {
+      try {
+        this.rootRealPath = this.host.realpath(this.root);
+      } catch {
+        this.rootRealPath = this.root;
+      }
+    }
+    return this.rootRealPath;
+  }
+
+  /** The real paths of `dir` and each folder above it up to the app dir, for loop checks of a walk that starts at `dir`. */
+  private realAncestry(appDir: string, dir: string): Set<string> {
+    const ancestors = new Set<string>();
+    for (let current = path.dirname(dir); isWithin(current, appDir); current = path.dirname(current)) {
+      try {
+        ancestors.add(this.host.realpath(current));
+      } catch {
+        // A folder that vanished meanwhile: the walk below it finds nothing either.
+      }
+      if (current === appDir) break;
+    }
+    return ancestors;
+  }
+
   private classifyFile(app: AppState, abs: string, segments: string[], name: string): void {
     const extension = pageExtensionOf(name, app.pageExtensions);
     if (extension !== undefined) {
       const stem = name.slice(0, name.length - extension.length - 1);
       if (stem === 'route') {
         app.routeFiles.set(abs, { abs, segments, name, kind: 'route' });
-        if (++this.routeFilesSeen === WARM_WORKER_AFTER && !this.options.host) {
+        if (++app.routeFilesSeen === WARM_WORKER_AFTER && !this.options.host && !this.warmWorker && !this.readAhead) {
           this.warmWorker = SummaryWorker.start();
           if (!this.warmWorker) this.readAhead = FileReadAhead.start();
         }
@@ -503,27 +651,58 @@ export class Workspace {
     }
   }
 
-  /** Adds or removes files and folders after a create or delete event. */
-  private updateMembership(abs: string, type: 'created' | 'deleted'): void {
+  /** Drops the routes, pages and walk problems at or below the deleted paths (`folders` are those that may be folders). */
+  private removeMembers(deleted: ReadonlySet<string>, folders: ReadonlySet<string>): void {
+    const gone = (key: string) => deleted.has(key) || (folders.size > 0 && hasAncestorIn(key, folders));
+    for (const app of this.apps) {
+      if (![...deleted].some((abs) => isWithin(abs, app.candidate.appDir))) continue;
+      for (const key of app.routeFiles.keys()) if (gone(key)) app.routeFiles.delete(key);
+      let pagesGone = false;
+      for (const [key, page] of app.pages) {
+        if (!gone(key)) continue;
+        app.pages.delete(key);
+        this.changingGroup(app, page.url).pages.delete(page);
+        pagesGone = true;
+      }
+      if (pagesGone && app.sortedPages) app.sortedPages = app.sortedPages.filter((page) => app.pages.has(path.resolve(this.root, page.file)));
+      for (const [key, linked] of app.linked) if (gone(key)) this.unlink(app, key, linked);
+      for (const key of app.walkProblems.keys()) if (gone(key)) app.walkProblems.delete(key);
+      for (const key of app.unreadableDirs.keys()) if (gone(key)) app.unreadableDirs.delete(key);
+    }
+  }
+
+  /**
+   * Adds what a created path brings (a file, or a folder walked like the cold scan walks it). A path that
+   * is, or lies below, a symbolic link gets the walk's checks: a link into its own ancestry or out of the
+   * workspace is reported at the link and not followed.
+   */
+  private addMember(abs: string): void {
     for (const app of this.apps) {
       const appDir = app.candidate.appDir;
-      if (!isWithin(abs, appDir)) continue;
-      if (type === 'deleted') {
-        const prefix = abs + path.sep;
-        for (const key of [...app.routeFiles.keys()]) if (key === abs || key.startsWith(prefix)) app.routeFiles.delete(key);
-        for (const [key, page] of [...app.pages]) {
-          if (key !== abs && !key.startsWith(prefix)) continue;
-          app.pages.delete(key);
-          this.changingGroup(app, page.url).pages.delete(page);
-          if (app.sortedPages) app.sortedPages = app.sortedPages.filter((entry) => entry !== page);
-        }
-        for (const [key, linked] of [...app.linked]) if (key === abs || key.startsWith(prefix)) this.unlink(app, key, linked);
-        continue;
+      if (abs === appDir || !isWithin(abs, appDir) || this.isExcluded(abs)) continue;
+      const segments = path.relative(appDir, abs).split(path.sep);
+      if (segments.some((name) => SKIPPED_DIRS.has(name)) || segments.length > MAX_FOLDER_DEPTH + 1) continue;
+      // Below a link the walk did not follow, or a folder it could not read, nothing is listed.
+      if (hasAncestorIn(abs, app.walkProblems) || hasAncestorIn(abs, app.unreadableDirs)) continue;
+      const parent = path.dirname(abs);
+      if (this.isSymbolicLink(abs, parent)) {
+        app.walkProblems.delete(abs);
+        const link = checkLink(this.host, abs, parent, this.rootReal(), this.relative);
+        if (link.problem) app.walkProblems.set(abs, link.problem);
+        if (!link.follow) continue;
       }
-      const segments = path.relative(appDir, abs).split(path.sep).filter(Boolean);
       const stat = this.host.stat(abs);
-      if (stat?.isDirectory) this.walkAppDir(app, abs, segments);
+      if (stat?.isDirectory) this.walkAppDir(app, abs, segments, undefined, this.realAncestry(appDir, abs));
       else if (stat?.isFile) this.classifyFile(app, abs, segments.slice(0, -1), path.basename(abs));
+    }
+  }
+
+  /** True when the entry itself is a symbolic link: its real path is not its parent's real path plus its name. */
+  private isSymbolicLink(abs: string, parent: string): boolean {
+    try {
+      return this.host.realpath(abs) !== path.join(this.host.realpath(parent), path.basename(abs));
+    } catch {
+      return false;
     }
   }
 
@@ -533,7 +712,42 @@ export class Workspace {
     relative: (abs) => this.relative(abs),
   };
 
+  /**
+   * Links one route. Whatever goes wrong while linking it (a limit reached, or a bug) stays with this
+   * route: it is listed without methods, with a problem that says why, and every other route is linked.
+   */
   private linkRoute(app: AppState, abs: string): void {
+    this.checkpoint(abs);
+    try {
+      this.linkRouteUnguarded(app, abs);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      const linked = app.linked.get(abs);
+      if (linked) this.unlink(app, abs, linked);
+      const routeFile = app.routeFiles.get(abs);
+      if (!routeFile) return;
+      const location = urlOfSegments(routeFile.segments);
+      const problems = [failureProblem(this.relative(abs), error)];
+      if (location.privateFolder || routeFile.kind !== 'route') {
+        this.setLinked(app, abs, { problems, dependencies: new Set(), hasUnresolved: false });
+        return;
+      }
+      const route: Route = {
+        url: location.url,
+        publicPath: publicPathOf(location.url, app.basePath, app.trailingSlash),
+        file: this.relative(abs),
+        appRoot: app.rel,
+        kind: 'route',
+        methods: [],
+        params: location.params,
+        segmentConfig: {},
+        otherExports: [],
+      };
+      this.setLinked(app, abs, { route, problems, dependencies: new Set(), hasUnresolved: false });
+    }
+  }
+
+  private linkRouteUnguarded(app: AppState, abs: string): void {
     const routeFile = app.routeFiles.get(abs);
     if (!routeFile) return;
     const location = urlOfSegments(routeFile.segments);
@@ -623,6 +837,7 @@ export class Workspace {
       this.changingGroup(app, linked.route.url).routes.add(file);
       if (app.order) insertSorted(app.order, file, (a, b) => compareLinked(app, a, b));
     }
+    if (linked.dependencies.size > 0) this.dependencyFolderSet = undefined;
     for (const dependency of linked.dependencies) {
       let dependents = app.dependents.get(dependency);
       if (!dependents) app.dependents.set(dependency, (dependents = new Set()));
@@ -638,6 +853,7 @@ export class Workspace {
       if (index !== -1) app.order!.splice(index, 1);
     }
     app.linked.delete(file);
+    if (linked.dependencies.size > 0) this.dependencyFolderSet = undefined;
     for (const dependency of linked.dependencies) app.dependents.get(dependency)?.delete(file);
     app.unresolved.delete(file);
   }
@@ -670,7 +886,7 @@ export class Workspace {
       app.groupProblems.clear();
       const groupOfFile = new Map(routes.map((route) => [route.file, conflictGroupOf(route.url)]));
       APP_CHECKS.forEach((check, index) => {
-        for (const problem of check.run({ routes, pages, context })) {
+        for (const problem of runAppCheck(check, { routes, pages, context }, app.rel)) {
           const key = groupOfFile.get(problem.file ?? '') ?? '/';
           let byCheck = app.groupProblems.get(key);
           if (!byCheck) app.groupProblems.set(key, (byCheck = APP_CHECKS.map(() => [])));
@@ -684,7 +900,7 @@ export class Workspace {
         if (!group) continue;
         const groupRoutes = [...group.routes].sort((a, b) => compareLinked(app, a, b)).map((file) => app.linked.get(file)!.route!);
         const groupPages = [...group.pages].sort(comparePages);
-        const byCheck = APP_CHECKS.map((check) => check.run({ routes: groupRoutes, pages: groupPages, context }));
+        const byCheck = APP_CHECKS.map((check) => runAppCheck(check, { routes: groupRoutes, pages: groupPages, context }, app.rel));
         if (byCheck.some((problems) => problems.length > 0)) app.groupProblems.set(key, byCheck);
       }
     }
@@ -755,7 +971,7 @@ export class Workspace {
       app.order.sort((a, b) => compareLinked(app, a, b));
     }
     const routes: Route[] = [];
-    const problems: Problem[] = [...app.problems];
+    const problems: Problem[] = [...app.problems, ...app.unreadableDirs.values(), ...app.walkProblems.values()];
     for (const file of app.order) {
       const linked = app.linked.get(file);
       if (linked?.route) routes.push(linked.route);
@@ -792,6 +1008,63 @@ export class Workspace {
     if (app.candidate.packageJson?.name) manifest.name = app.candidate.packageJson.name;
     return manifest;
   }
+}
+
+/** Above this many paths in one batch of changes, a rescan costs less than following each one. */
+const BULK_CHANGE_THRESHOLD = 2000;
+
+/** One change per path, in linear time: the last event wins, and an edit after a creation is still a creation. */
+function coalesceChanges(changes: readonly FileChange[]): Map<string, FileChange> {
+  const byPath = new Map<string, FileChange>();
+  for (const change of changes) {
+    const abs = path.resolve(change.path);
+    const previous = byPath.get(abs);
+    const type = previous?.type === 'created' && change.type === 'changed' ? 'created' : change.type;
+    byPath.set(abs, change.text === undefined ? { path: abs, type } : { path: abs, type, text: change.text });
+  }
+  return byPath;
+}
+
+/** True when a folder above `abs` (not `abs` itself) is in `dirs`: a walk up the path, so linear in its depth. */
+function hasAncestorIn(abs: string, dirs: { has(dir: string): boolean }): boolean {
+  for (let dir = path.dirname(abs), previous = abs; dir !== previous; previous = dir, dir = path.dirname(dir)) {
+    if (dirs.has(dir)) return true;
+  }
+  return false;
+}
+
+/**
+ * The problem for a file whose analysis threw: a bound of the analysis (too deep, too much work), or a bug
+ * in Route Atlas, which must cost this one file and nothing else.
+ */
+function failureProblem(file: string, error: unknown): Problem {
+  if (isLimitError(error)) return limitProblem(file, error);
+  const message = error instanceof Error ? error.message : String(error);
+  return { id: 'internal-error', severity: 'warning', file, message: `Route Atlas could not analyze ${file} (${message}); this is a bug in Route Atlas. The rest of the app is analyzed.` };
+}
+
+/** An app-wide check's problems; a check that throws (a bug) costs its own problems only, said in one problem. */
+function runAppCheck(check: (typeof APP_CHECKS)[number], input: Parameters<(typeof APP_CHECKS)[number]['run']>[0], appRoot: string): Problem[] {
+  try {
+    return check.run(input);
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    return [{ id: 'internal-error', severity: 'warning', message: `Route Atlas could not run the check ${check.id} on ${appRoot} (${message}); this is a bug in Route Atlas.` }];
+  }
+}
+
+/** Errors a checkpoint throws to abandon work: they must travel up, not become a problem on a file. */
+export function isCancellation(error: unknown): boolean {
+  return (error as { cancellation?: boolean } | undefined)?.cancellation === true;
+}
+
+function missingFolderProblem(root: string, error: string | undefined): Problem {
+  return {
+    id: 'folder-missing',
+    severity: 'warning',
+    message: error ? `The folder ${root} cannot be read (${error}); nothing was scanned.` : `The folder ${root} does not exist or is not a folder; nothing was scanned.`,
+  };
 }
 
 /** A route whose own problems fail `next build` gets the `error` verdict, with those problems as reasons. */
