@@ -3,9 +3,9 @@ import type { FileHost } from './host';
 import type { Problem } from './model';
 import { NEXT_CONFIG_FILES } from './nextConfig';
 import { nextDependencyRange, type PackageJson, readPackageJson } from './nextVersion';
+import { SKIPPED_DIRS } from './folders';
 
-/** Folders never searched: dependencies, build output, VCS data. */
-export const SKIPPED_DIRS = new Set(['node_modules', '.next', 'out', 'dist', '.git', '.turbo', '.vercel', 'coverage', '.svn', '.hg']);
+export { SKIPPED_DIRS };
 
 export interface AppCandidate {
   root: string;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { type AppCandidate, appRootOf, checkLink, discoverApps, SKIPPED_DIRS, unreadableProblem } from './discover';
+import { type AppCandidate, appRootOf, checkLink, discoverApps, unreadableProblem } from './discover';
+import { hasAncestorIn, isWithin, SKIPPED_DIRS } from './folders';
 import { type FileHost, nodeFileHost } from './host';
 import { isMetadataCodeFile, matchMetadataFile } from './metadataRoutes';
 import type { AppManifest, Location, NextConfigInfo, NextVersionInfo, PageEntry, Problem, Route, RouteManifest } from './model';
@@ -118,10 +119,6 @@ const WARM_WORKER_AFTER = 200;
 /** Folder levels below an app dir a walk descends; deeper trees are generated, not written by people. */
 const MAX_FOLDER_DEPTH = 64;
 
-/** True when `file` is `dir` or lies inside it. */
-function isWithin(file: string, dir: string): boolean {
-  return file === dir || file.startsWith(dir + path.sep);
-}
 
 const CONFIG_BASENAMES = /^(next\.config\.(js|mjs|cjs|ts|mts)|package\.json|tsconfig\.json|jsconfig\.json|pnpm-workspace\.yaml)$/;
 
@@ -168,6 +165,25 @@ export class Workspace {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.resolver = new ModuleResolver(this.host, path.parse(this.root).root);
     this.callerIndex = new CallerIndex(this.host, this.relative);
+  }
+
+  /**
+   * Lays editor text over the disk before a scan reads it: a scan that replaces this folder's workspace
+   * (a rescan, new settings, a restarted analysis) must see the unsaved text of open documents.
+   */
+  setOverlays(overlays: Iterable<readonly [string, string]>): void {
+    for (const [abs, text] of overlays) this.overlays.set(path.resolve(abs), text);
+  }
+
+  /** True when this editor text is what the analysis already reads for the file (opening a document changes nothing). */
+  hasText(abs: string, text: string): boolean {
+    const overlay = this.overlays.get(abs);
+    if (overlay !== undefined) return overlay === text;
+    try {
+      return this.host.readFile(abs).toString('utf8') === text;
+    } catch {
+      return false;
+    }
   }
 
   /** Calls from the apps' own code to their endpoints, read on demand. */
@@ -1025,13 +1041,6 @@ function coalesceChanges(changes: readonly FileChange[]): Map<string, FileChange
   return byPath;
 }
 
-/** True when a folder above `abs` (not `abs` itself) is in `dirs`: a walk up the path, so linear in its depth. */
-function hasAncestorIn(abs: string, dirs: { has(dir: string): boolean }): boolean {
-  for (let dir = path.dirname(abs), previous = abs; dir !== previous; previous = dir, dir = path.dirname(dir)) {
-    if (dirs.has(dir)) return true;
-  }
-  return false;
-}
 
 /**
  * The problem for a file whose analysis threw: a bound of the analysis (too deep, too much work), or a bug

@@ -1,18 +1,22 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  type CancellationToken,
   CodeAction,
   CodeLens,
   CodeLensRefreshRequest,
   type Connection,
   type Diagnostic,
   DidChangeWatchedFilesNotification,
+  ErrorCodes,
   FileChangeType,
+  LSPErrorCodes,
   type Hover,
   type InitializeParams,
   type InitializeResult,
   Location,
   MarkupKind,
+  ResponseError,
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
@@ -20,10 +24,11 @@ import {
   type WorkspaceSymbol,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Problem, Route, RouteManifest, Severity } from '../analysis/model';
-import { type FileChange, Workspace } from '../analysis/scan';
 import type { CallerReport } from '../analysis/callers';
+import { isInSkippedDir, isWithin } from '../analysis/folders';
+import type { Problem, Route, RouteManifest, Severity } from '../analysis/model';
 import {
+  applyManifestChanges,
   ClientCommands,
   DidChangeManifestNotification,
   ManifestRequest,
@@ -36,6 +41,8 @@ import {
   type ServerStatusParams,
 } from '../protocol';
 import { toCodeAction, toDiagnostic, toRange, toUri } from './convert';
+import type { EngineChange, FolderSpec, FromEngine, JobOutcome } from './engineMessages';
+import { EngineHost, type EngineHostOptions, type EngineRestart } from './engineHost';
 import { manifestAnswer } from './manifestChanges';
 import { describeVerdict, hoverMarkdown } from './present';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings, severityFor } from './settings';
@@ -47,26 +54,38 @@ import { DEFAULT_SETTINGS, parseSettings, type ServerSettings, severityFor } fro
  */
 export const WATCHED_GLOBS = ['**/app/**', '**/{next.config.*,package.json,tsconfig.json,jsconfig.json,pnpm-workspace.yaml}'];
 
-/** How long edits settle before the manifest is rebuilt. */
-const DEBOUNCE_MS = 150;
+/** How long edits settle before they go to the analysis thread, and the longest a burst of keystrokes waits. */
+const DEBOUNCE_MS = 50;
+const MAX_WAIT_MS = 200;
 
 interface FolderState {
   uri: string;
   root: string;
-  workspace: Workspace;
+  /** Workspace folders nested inside this one, which own what is below them. */
+  excludedDirs: string[];
+  /** The manifest shown: complete, or the apps found so far during the folder's first scan. */
   manifest: RouteManifest;
-  /** Who calls each endpoint; computed after the manifest, off the critical path. */
+  complete: boolean;
+  /** The engine's version of `manifest`: its next post is a change to this one. */
+  engineVersion: number;
+  /** Who calls each endpoint; indexed by the engine after the manifest, off the critical path. */
   callers?: CallerReport;
+  /** The scan job running or queued for this folder, if any. */
+  scanJob?: number;
 }
 
 export interface ServerOptions {
   /** Replaces the debounce delay (tests use 0). */
   debounceMs?: number;
+  /** Passed to the analysis thread's host (tests shorten the watchdog and make the engine stall). */
+  engine?: EngineHostOptions;
 }
 
 /**
- * The Route Atlas language server over any connection. Each handler is short: find the folder, read
- * its cached manifest, convert. All analysis lives in server/analysis.
+ * The Route Atlas language server over any connection. This thread only receives messages, answers from
+ * the manifests it holds, and hands work to the analysis thread (engine.ts); nothing here waits for
+ * analysis, so every request is answered at once, shutdown included. Each handler is short: find the
+ * folder, read its manifest, convert.
  */
 export function startServer(connection: Connection, options: ServerOptions = {}): { dispose(): void } {
   const documents = new TextDocuments(TextDocument);
@@ -80,22 +99,45 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let canRefreshLenses = false;
   let hasWorkDoneProgress = false;
   let supportsFolderChanges = false;
-  const pending = new Map<string, FileChange>();
+  let initializeSeen = false;
+  let initializedSeen = false;
+  let shuttingDown = false;
+  const pending = new Map<string, EngineChange>();
   let flushTimer: NodeJS.Timeout | undefined;
+  let firstPendingAt = 0;
   const debounceMs = options.debounceMs ?? DEBOUNCE_MS;
+  /** Files the watchdog stopped the analysis on, and why; skipped until they change. */
+  const quarantined = new Map<string, string>();
+  /** Jobs whose end someone waits for (rescans), by job id. */
+  const jobWaiters = new Map<number, (outcome: JobOutcome) => void>();
+  const routeAtWaiters = new Map<number, (target: Extract<FromEngine, { type: 'routeAt' }>['target']) => void>();
+  const warnedMissing = new Set<string>();
 
   const sendStatus = (params: ServerStatusParams) => void connection.sendNotification(ServerStatusNotification.type, params);
   const log = (message: string) => connection.console.log(message);
 
-  const scanOptions = () => ({
+  const engine = new EngineHost(
+    (message) => onEngineMessage(message),
+    (restart) => onEngineRestart(restart),
+    (message) => {
+      connection.console.error(message);
+      sendStatus({ state: 'error', message });
+      for (const resolve of jobWaiters.values()) resolve('failed');
+      jobWaiters.clear();
+    },
+    options.engine,
+  );
+
+  const engineOptions = () => ({
     nextVersion: settings.nextVersion === 'auto' ? undefined : Number(settings.nextVersion),
     cacheComponents: settings.cacheComponents === 'auto' ? undefined : settings.cacheComponents === 'on',
+    quarantined: [...quarantined],
   });
 
   const folderOf = (file: string): FolderState | undefined => {
     let best: FolderState | undefined;
     for (const folder of folders.values()) {
-      if ((file === folder.root || file.startsWith(folder.root + path.sep)) && (!best || folder.root.length > best.root.length)) best = folder;
+      if (isWithin(file, folder.root) && (!best || folder.root.length > best.root.length)) best = folder;
     }
     return best;
   };
@@ -108,7 +150,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const file = uriToPath(uri);
     const folder = file ? folderOf(file) : undefined;
     if (!folder || !file) return [];
-    const relative = folder.workspace.relative(file);
+    const relative = toPosixRelative(folder.root, file);
     const found: Array<{ folder: FolderState; route: Route }> = [];
     for (const app of folder.manifest.apps) for (const route of app.routes) if (route.file === relative) found.push({ folder, route });
     return found;
@@ -144,11 +186,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return made;
   };
 
+  const folderProblems = (folder: FolderState): Problem[] => {
+    const problems: Problem[] = [...folder.manifest.problems];
+    for (const app of folder.manifest.apps) for (const problem of app.problems) problems.push(problem);
+    for (const problem of folder.callers?.problems ?? []) problems.push(problem);
+    return problems;
+  };
+
   const publishDiagnostics = () => {
     const byUri = new Map<string, Array<{ diagnostic: Diagnostic; json: string }>>();
     for (const folder of folders.values()) {
-      const problems: Problem[] = [...folder.manifest.problems, ...folder.manifest.apps.flatMap((a) => a.problems), ...(folder.callers?.problems ?? [])];
-      for (const problem of problems) {
+      for (const problem of folderProblems(folder)) {
         if (!problem.file || !problem.span) continue;
         const severity = severityFor(settings, problem.id, problem.severity);
         if (severity === 'ignore') continue;
@@ -170,31 +218,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     publishedDiagnostics = published;
   };
 
-  let callersTimer: NodeJS.Timeout | undefined;
-  /** Re-reads callers after the manifest settles: it walks every source file once, then only changed ones. */
-  const scheduleCallers = () => {
-    if (callersTimer) clearTimeout(callersTimer);
-    callersTimer = setTimeout(() => {
-      callersTimer = undefined;
-      const started = performance.now();
-      for (const folder of folders.values()) {
-        try {
-          folder.callers = folder.workspace.callerReport();
-        } catch (error) {
-          log(`Finding callers in ${folder.root} failed: ${(error as Error).stack ?? error}`);
-        }
-      }
-      log(`Callers indexed in ${(performance.now() - started).toFixed(0)} ms`);
-      publishDiagnostics();
-      if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
-    }, Math.max(debounceMs * 3, 10));
-  };
-
   let dependencyWatch: { key: string; registration?: Promise<{ dispose(): void }> } = { key: '' };
+  const dependencyFiles = new Map<string, string[]>();
   /** Watches the modules outside app dirs that routes depend on; re-registered only when that set changes. */
   const watchDependencies = () => {
     if (!canRegisterWatchers) return;
-    const files = [...folders.values()].flatMap((f) => f.workspace.dependencyFiles().filter((file) => !/[\\/](src[\\/])?app[\\/]/.test(file)));
+    const files = [...dependencyFiles.values()].flat().filter((file) => !/[\\/](src[\\/])?app[\\/]/.test(file));
     const key = files.sort().join('\n');
     if (key === dependencyWatch.key) return;
     const previous = dependencyWatch.registration;
@@ -206,85 +235,231 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void previous?.then((r) => r.dispose());
   };
 
+  const scanning = () => [...folders.values()].some((folder) => folder.scanJob !== undefined);
+
+  const sendReadyOrScanning = () => {
+    if (scanning()) {
+      const count = [...folders.values()].filter((folder) => folder.scanJob !== undefined).length;
+      sendStatus({ state: 'scanning', message: `Scanning ${count} folder(s)`, ...totals() });
+    } else sendStatus({ state: 'ready', ...totals() });
+  };
+
   const afterManifestChange = (changedFiles: string[]) => {
     manifestVersion++;
-    watchDependencies();
     publishDiagnostics();
     void connection.sendNotification(DidChangeManifestNotification.type, { version: manifestVersion, changedFiles });
     if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
-    sendStatus({ state: 'ready', ...totals() });
-    scheduleCallers();
+    sendReadyOrScanning();
   };
 
-  const scanFolder = (uri: string) => {
-    const root = uriToPath(uri);
-    if (!root) return;
-    const started = performance.now();
-    const workspace = new Workspace(root, scanOptions());
-    let manifest: RouteManifest;
-    try {
-      manifest = workspace.scan();
-    } catch (error) {
-      // The analysis reports bad input as problems; reaching here is a bug, which must not kill the server.
-      log(`Scanning ${root} failed: ${(error as Error).stack ?? error}`);
-      manifest = { ...workspace.manifest(), problems: [{ id: 'internal-error', severity: 'error', message: `Route Atlas could not scan ${root}: ${(error as Error).message}` }] };
+  let progress: { done(): void; report(message: string): void } | undefined;
+  const updateProgress = () => {
+    if (!hasWorkDoneProgress) return;
+    const running = [...folders.values()].filter((folder) => folder.scanJob !== undefined);
+    if (running.length === 0) {
+      progress?.done();
+      progress = undefined;
+      return;
     }
-    folders.set(uri, { uri, root, workspace, manifest });
-    const routes = manifest.apps.reduce((n, a) => n + a.routes.length, 0);
-    log(`Scanned ${root}: ${manifest.apps.length} app(s), ${routes} routes in ${(performance.now() - started).toFixed(0)} ms`);
+    if (progress) return;
+    const handle: { done(): void; report(message: string): void } = { done: () => undefined, report: () => undefined };
+    progress = handle;
+    // Progress is for the eye only: nothing waits for the client to accept it.
+    void connection.window.createWorkDoneProgress().then((reporter) => {
+      if (progress !== handle) return reporter.done();
+      reporter.begin('Route Atlas', undefined, 'Scanning for Next.js routes', false);
+      handle.done = () => reporter.done();
+      handle.report = (message) => reporter.report(message);
+    }, () => undefined);
   };
 
-  const scanAll = async (folderUris: string[]) => {
-    sendStatus({ state: 'scanning', message: `Scanning ${folderUris.length} folder(s)` });
-    const progress = hasWorkDoneProgress ? await connection.window.createWorkDoneProgress() : undefined;
-    progress?.begin('Route Atlas', 0, 'Scanning for Next.js routes', false);
-    for (const [index, uri] of folderUris.entries()) {
-      progress?.report(Math.round((index / folderUris.length) * 100), path.basename(uriToPath(uri) ?? uri));
-      // A scan blocks this thread for seconds on a large workspace: let the status and progress reach the
-      // client first, or it learns of the scan only when it is over.
-      await new Promise((resolve) => setImmediate(resolve));
-      scanFolder(uri);
+  /** Starts a (re)scan of a folder in the engine, with the editor's unsaved text; the manifest shown stays until it is done. */
+  const scanFolder = (folder: FolderState): Promise<JobOutcome> => {
+    if (folder.scanJob !== undefined) engine.cancel(folder.scanJob);
+    const job = engine.nextJob();
+    folder.scanJob = job;
+    const spec: FolderSpec = { uri: folder.uri, root: folder.root, excludedDirs: folder.excludedDirs };
+    const overlays: Array<[string, string]> = [];
+    for (const document of documents.all()) {
+      const file = uriToPath(document.uri);
+      if (file && folderOf(file) === folder) overlays.push([file, document.getText()]);
     }
-    progress?.done();
-    afterManifestChange([]);
+    // Edits queued for this folder are in the overlays now.
+    for (const [file] of pending) if (folderOf(file) === folder) pending.delete(file);
+    engine.post({ type: 'scan', job, folder: spec, overlays });
+    updateProgress();
+    return new Promise((resolve) => jobWaiters.set(job, resolve));
   };
 
-  /** Applies queued changes to each folder's workspace after the debounce. */
-  const flush = () => {
-    flushTimer = undefined;
-    const changes = [...pending.values()];
-    pending.clear();
-    const changedFiles: string[] = [];
-    const byFolder = new Map<FolderState, FileChange[]>();
-    for (const change of changes) {
-      const folder = folderOf(change.path);
-      if (!folder) continue;
-      byFolder.set(folder, [...(byFolder.get(folder) ?? []), change]);
+  /** The nested workspace folders of each folder: recomputed when folders come and go. */
+  const updateExclusions = (): FolderState[] => {
+    const changed: FolderState[] = [];
+    for (const folder of folders.values()) {
+      const excluded = [...folders.values()].filter((other) => other !== folder && other.root !== folder.root && isWithin(other.root, folder.root)).map((other) => other.root).sort();
+      if (excluded.join('\n') !== folder.excludedDirs.join('\n')) {
+        folder.excludedDirs = excluded;
+        changed.push(folder);
+      }
     }
-    for (const [folder, folderChanges] of byFolder) {
-      const started = performance.now();
-      try {
-        folder.manifest = folder.workspace.applyChanges(folderChanges);
-      } catch (error) {
-        log(`Updating ${folder.root} failed: ${(error as Error).stack ?? error}`);
+    return changed;
+  };
+
+  const emptyManifest = (root: string): RouteManifest => ({ manifestVersion: '1.0', generator: { name: 'route-atlas', version: '0.1.0' }, root, apps: [], problems: [] });
+
+  const addFolders = (uris: string[]): FolderState[] => {
+    const added: FolderState[] = [];
+    for (const uri of uris) {
+      const root = uriToPath(uri);
+      if (!root) {
+        log(`Skipping workspace folder ${uri}: only file: folders can be scanned.`);
         continue;
       }
-      changedFiles.push(...folderChanges.map((c) => toUri(folder.root, c.path)));
-      log(`Updated ${folderChanges.length} file(s) in ${(performance.now() - started).toFixed(1)} ms`);
+      if (folders.has(uri)) continue;
+      const folder: FolderState = { uri, root: path.resolve(root), excludedDirs: [], manifest: emptyManifest(root), complete: false, engineVersion: 0 };
+      folders.set(uri, folder);
+      added.push(folder);
     }
-    if (byFolder.size > 0) afterManifestChange(changedFiles);
+    return added;
   };
 
-  const queue = (change: FileChange) => {
+  const scanAll = (targets: FolderState[]): Promise<JobOutcome[]> => {
+    const started = targets.map((folder) => scanFolder(folder));
+    sendReadyOrScanning();
+    return Promise.all(started);
+  };
+
+  const onEngineMessage = (message: FromEngine) => {
+    switch (message.type) {
+      case 'log':
+        if (message.level === 'error') connection.console.error(message.message);
+        else if (message.level === 'warn') connection.console.warn(message.message);
+        else log(message.message);
+        return;
+      case 'done': {
+        for (const folder of folders.values()) {
+          if (folder.scanJob === message.job) {
+            folder.scanJob = undefined;
+            if (message.outcome !== 'completed') sendReadyOrScanning();
+          }
+        }
+        updateProgress();
+        jobWaiters.get(message.job)?.(message.outcome);
+        jobWaiters.delete(message.job);
+        return;
+      }
+      case 'routeAt':
+        routeAtWaiters.get(message.job)?.(message.target);
+        routeAtWaiters.delete(message.job);
+        return;
+      case 'callers': {
+        const folder = folders.get(message.uri);
+        if (!folder) return;
+        folder.callers = message.report;
+        publishDiagnostics();
+        if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
+        return;
+      }
+      case 'manifest': {
+        const folder = folders.get(message.uri);
+        if (!folder) return;
+        const held: ManifestResult = { folders: [{ uri: folder.uri, manifest: folder.manifest }], version: folder.engineVersion };
+        const applied = applyManifestChanges(message.answer.changes ? held : undefined, message.answer);
+        if (!applied) {
+          // The engine posted changes to a version this thread does not hold: ask for all of it.
+          engine.post({ type: 'resend', uri: folder.uri });
+          return;
+        }
+        folder.manifest = applied.folders[0].manifest;
+        folder.engineVersion = message.answer.version;
+        folder.complete = folder.complete || message.complete;
+        if (message.complete && folder.scanJob === message.job) {
+          // The scan's final manifest: the folder is no longer scanning even before its `done` arrives.
+          folder.scanJob = undefined;
+          updateProgress();
+        }
+        if (message.dependencies) {
+          dependencyFiles.set(folder.uri, message.dependencies);
+          watchDependencies();
+        }
+        if (message.complete) reportMissingFolder(folder);
+        afterManifestChange(message.changedFiles.map((file) => toUri(folder.root, path.relative(folder.root, file))));
+        return;
+      }
+    }
+  };
+
+  /** A workspace folder that does not exist gets a message, once, besides its problem in the manifest. */
+  const reportMissingFolder = (folder: FolderState) => {
+    const missing = folder.manifest.problems.find((problem) => problem.id === 'folder-missing');
+    if (!missing || warnedMissing.has(folder.uri)) return;
+    warnedMissing.add(folder.uri);
+    connection.console.warn(missing.message);
+    void connection.window.showWarningMessage(`Route Atlas: ${missing.message}`);
+  };
+
+  /**
+   * A new engine knows nothing: it gets the settings and every folder again, with the file it stalled on
+   * skipped. The manifests shown stay until the new scans replace them, so the tree never empties.
+   */
+  const onEngineRestart = (restart: EngineRestart) => {
+    connection.console.error(restart.message);
+    if (restart.reason === 'stalled' && restart.subject && path.isAbsolute(restart.subject)) {
+      const seconds = Math.round((options.engine?.stallMs ?? 15_000) / 1000);
+      quarantined.set(restart.subject, `it took over ${seconds} s without progress (a file built to be hostile, or a bug in Route Atlas).`);
+    }
+    for (const [job, resolve] of routeAtWaiters) {
+      resolve(undefined);
+      routeAtWaiters.delete(job);
+    }
+    const waiting = [...jobWaiters];
+    jobWaiters.clear();
+    for (const folder of folders.values()) {
+      folder.scanJob = undefined;
+      folder.engineVersion = 0;
+    }
+    engine.post({ type: 'configure', options: engineOptions() });
+    const rescans = [...folders.values()].map((folder) => scanFolder(folder));
+    // Whoever waited for a job of the old engine waits for the new scans instead.
+    void Promise.all(rescans).then((outcomes) => {
+      const outcome = outcomes.every((o) => o === 'completed') ? 'completed' : 'failed';
+      for (const [, resolve] of waiting) resolve(outcome);
+    });
+    sendReadyOrScanning();
+  };
+
+  /** Sends queued changes to the engine: after a pause in the events, and at least every MAX_WAIT_MS while they keep coming. */
+  const flush = () => {
+    flushTimer = undefined;
+    const byFolder = new Map<FolderState, EngineChange[]>();
+    for (const change of pending.values()) {
+      const folder = folderOf(change.path);
+      if (!folder) continue;
+      let list = byFolder.get(folder);
+      if (!list) byFolder.set(folder, (list = []));
+      list.push(change);
+      if (quarantined.delete(change.path)) engine.post({ type: 'configure', options: engineOptions() });
+    }
+    pending.clear();
+    for (const [folder, changes] of byFolder) engine.post({ type: 'update', job: engine.nextJob(), uri: folder.uri, changes });
+  };
+
+  const queue = (change: EngineChange) => {
     const previous = pending.get(change.path);
     // An edit right after a creation is still a creation, with the newer text.
     const type = previous?.type === 'created' && change.type === 'changed' ? 'created' : change.type;
-    pending.set(change.path, { ...previous, ...change, type });
-    if (flushTimer) clearTimeout(flushTimer);
-    flushTimer = setTimeout(flush, debounceMs);
+    const merged: EngineChange = { path: change.path, type, fromEditor: change.fromEditor || (previous?.fromEditor ?? false) };
+    if (change.text !== undefined) merged.text = change.text;
+    pending.set(change.path, merged);
+    const now = performance.now();
+    if (!flushTimer) firstPendingAt = now;
+    else clearTimeout(flushTimer);
+    const delay = Math.max(0, Math.min(debounceMs, firstPendingAt + Math.max(MAX_WAIT_MS, debounceMs) - now));
+    flushTimer = setTimeout(flush, delay);
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    if (initializeSeen) throw new ResponseError(ErrorCodes.InvalidRequest, 'The server is already initialized; initialize may be sent only once.');
+    initializeSeen = true;
     const init = (params.initializationOptions ?? {}) as { settings?: unknown; clientCommands?: string[] };
     settings = parseSettings(init.settings);
     clientCommands = new Set(init.clientCommands ?? []);
@@ -292,7 +467,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     hasWorkDoneProgress = params.capabilities.window?.workDoneProgress === true;
     supportsFolderChanges = params.capabilities.workspace?.workspaceFolders === true;
-    pendingFolders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    addFolders(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
+    updateExclusions();
+    engine.post({ type: 'configure', options: engineOptions() });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -307,8 +484,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     };
   });
 
-  let pendingFolders: string[] = [];
   connection.onInitialized(() => {
+    if (initializedSeen) return;
+    initializedSeen = true;
     sendStatus({ state: 'starting' });
     if (canRegisterWatchers) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
@@ -321,11 +499,23 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     if (supportsFolderChanges) {
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
-        for (const removed of event.removed) folders.delete(removed.uri);
-        void scanAll(event.added.map((f) => f.uri));
+        for (const removed of event.removed) {
+          const folder = folders.get(removed.uri);
+          if (folder?.scanJob !== undefined) engine.cancel(folder.scanJob);
+          folders.delete(removed.uri);
+          dependencyFiles.delete(removed.uri);
+          engine.post({ type: 'close', uri: removed.uri });
+        }
+        const added = addFolders(event.added.map((f) => f.uri));
+        // An outer folder gives up (or takes back) what a nested folder owns: it is scanned again.
+        const regrouped = updateExclusions().filter((folder) => !added.includes(folder));
+        void scanAll([...added, ...regrouped]);
+        publishDiagnostics();
+        watchDependencies();
+        afterManifestChange([]);
       });
     }
-    void scanAll(pendingFolders);
+    void scanAll([...folders.values()]);
   });
 
   connection.onDidChangeConfiguration((change) => {
@@ -333,23 +523,24 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!raw) return;
     const previous = settings;
     settings = parseSettings(raw);
-    if (previous.nextVersion !== settings.nextVersion || previous.cacheComponents !== settings.cacheComponents) void scanAll([...folders.keys()]);
-    else afterManifestChange([]);
+    if (previous.nextVersion !== settings.nextVersion || previous.cacheComponents !== settings.cacheComponents) {
+      engine.post({ type: 'configure', options: engineOptions() });
+      void scanAll([...folders.values()]);
+    } else afterManifestChange([]);
   });
 
-  // A file created in the editor may reach us before (or instead of) the watcher's event.
   documents.onDidOpen((event) => {
     const file = uriToPath(event.document.uri);
-    const folder = file ? folderOf(file) : undefined;
-    if (file && folder && !folder.workspace.knowsFile(file)) queue({ path: file, type: 'created', text: event.document.getText() });
+    // The engine checks whether the text is news (a route file the watcher has not reported, or unsaved text).
+    if (file) queue({ path: file, type: 'changed', text: event.document.getText(), fromEditor: true });
   });
   documents.onDidChangeContent((event) => {
     const file = uriToPath(event.document.uri);
-    if (file) queue({ path: file, type: 'changed', text: event.document.getText() });
+    if (file) queue({ path: file, type: 'changed', text: event.document.getText(), fromEditor: true });
   });
   documents.onDidClose((event) => {
     const file = uriToPath(event.document.uri);
-    if (file) queue({ path: file, type: 'changed' });
+    if (file) queue({ path: file, type: 'changed', fromEditor: true });
   });
 
   connection.onDidChangeWatchedFiles((params) => {
@@ -358,8 +549,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (!file) continue;
       // An open document's text wins over the disk until it is closed.
       if (change.type === FileChangeType.Changed && documents.get(change.uri)) continue;
+      const folder = folderOf(file);
+      // Dependencies, build output and VCS data never hold routes: most events of an install or a build end here.
+      if (!folder || (isInSkippedDir(folder.root, file) && !isNextPackageJson(file))) continue;
       const type = change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed';
-      if (folderOf(file)?.workspace.affects(file, type)) queue({ path: file, type });
+      queue({ path: file, type, fromEditor: false });
     }
   });
 
@@ -371,14 +565,31 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     lastAnswer = current;
     return answer;
   };
-  connection.onRequest(ManifestRequest.type, (params) => manifestResult(params?.since));
-  connection.onRequest(RescanRequest.type, async () => {
-    await scanAll([...folders.keys()]);
+
+  const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
+
+  connection.onRequest(ManifestRequest.type, (params, token) => {
+    if (token.isCancellationRequested) throw cancelled();
+    return manifestResult(params?.since);
+  });
+
+  connection.onRequest(RescanRequest.type, async (_params, token) => {
+    const targets = [...folders.values()];
+    const jobs = scanAll(targets);
+    const subscription = token.onCancellationRequested(() => {
+      for (const folder of targets) if (folder.scanJob !== undefined) engine.cancel(folder.scanJob);
+    });
+    try {
+      await jobs;
+    } finally {
+      subscription.dispose();
+    }
+    if (token.isCancellationRequested) throw cancelled();
     return manifestResult();
   });
 
-  connection.onCodeLens((params) => {
-    if (!settings.codeLensEnable) return [];
+  connection.onCodeLens((params, token) => {
+    if (!settings.codeLensEnable || token.isCancellationRequested) return [];
     const lenses: CodeLens[] = [];
     for (const { folder, route } of routesInFile(params.textDocument.uri)) {
       for (const method of route.methods) {
@@ -415,7 +626,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return lenses;
   });
 
-  connection.onHover((params): Hover | undefined => {
+  connection.onHover((params, token): Hover | undefined => {
+    if (token.isCancellationRequested) return undefined;
     for (const { route } of routesInFile(params.textDocument.uri)) {
       for (const method of route.methods) {
         if (!method.span) continue;
@@ -428,20 +640,58 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return undefined;
   });
 
-  connection.onDefinition((params): Location[] => {
+  connection.onDefinition(async (params, token): Promise<Location[]> => {
     const file = uriToPath(params.textDocument.uri);
     const folder = file ? folderOf(file) : undefined;
     const document = documents.get(params.textDocument.uri);
-    if (!file || !folder || !document) return [];
-    const hit = folder.workspace.routeAt(file, document.getText(), params.position.line + 1, params.position.character + 1);
-    if (!hit) return [];
-    const method = hit.route.methods.find((m) => m.name === hit.call.method && m.span) ?? hit.route.methods.find((m) => m.span);
-    return [Location.create(toUri(folder.root, hit.route.file), toRange(method?.span))];
+    // Before the folder's first scan is complete there is nothing to go to.
+    if (!file || !folder || !document || !folder.complete || token.isCancellationRequested) return [];
+    const job = engine.nextJob();
+    const target = await new Promise<Extract<FromEngine, { type: 'routeAt' }>['target']>((resolve) => {
+      routeAtWaiters.set(job, resolve);
+      token.onCancellationRequested(() => {
+        routeAtWaiters.delete(job);
+        resolve(undefined);
+      });
+      engine.post({ type: 'routeAt', job, uri: folder.uri, file, text: document.getText(), line: params.position.line + 1, column: params.position.character + 1 });
+    });
+    if (!target || token.isCancellationRequested) return [];
+    return [Location.create(toUri(folder.root, path.relative(folder.root, target.file)), toRange(target.span))];
   });
 
-  connection.onCodeAction((params) => params.context.diagnostics.map(toCodeAction).filter((a): a is CodeAction => a !== undefined));
+  /**
+   * Quick fixes come from the problems this server holds for the file, matched to the diagnostics the client
+   * sends back by code, range and message: edits are never built from what a client puts in a diagnostic.
+   */
+  connection.onCodeAction((params, token) => {
+    if (token.isCancellationRequested) return [];
+    const file = uriToPath(params.textDocument.uri);
+    const folder = file ? folderOf(file) : undefined;
+    if (!file || !folder) return [];
+    const relative = toPosixRelative(folder.root, file);
+    const actions: CodeAction[] = [];
+    for (const diagnostic of params.context.diagnostics) {
+      const problem = folderProblems(folder).find(
+        (candidate) =>
+          candidate.fix !== undefined &&
+          candidate.file === relative &&
+          candidate.id === diagnostic.code &&
+          candidate.message === diagnostic.message &&
+          JSON.stringify(toRange(candidate.span)) === JSON.stringify(diagnostic.range),
+      );
+      if (!problem) continue;
+      const own = toDiagnostic(problem, severityFor(settings, problem.id, problem.severity) as Severity, folder.root);
+      const action = toCodeAction(own);
+      if (action) {
+        action.diagnostics = [diagnostic];
+        actions.push(action);
+      }
+    }
+    return actions;
+  });
 
-  connection.onWorkspaceSymbol((params): WorkspaceSymbol[] => {
+  connection.onWorkspaceSymbol((params, token): WorkspaceSymbol[] => {
+    if (token.isCancellationRequested) return [];
     const query = params.query.toLowerCase().replace(/\s+/g, ' ');
     const symbols: WorkspaceSymbol[] = [];
     for (const { folder, route } of allRoutes()) {
@@ -455,6 +705,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           containerName: route.appRoot === '.' ? path.basename(folder.root) : route.appRoot,
           location: { uri: toUri(folder.root, route.file), range: toRange(method.span) },
         });
+        if (symbols.length >= 500) return symbols;
       }
       if (route.kind !== 'route' && (!query || fuzzyMatch(route.url.toLowerCase(), query))) {
         symbols.push({ name: `${route.kind} ${route.url}`, kind: SymbolKind.File, location: { uri: toUri(folder.root, route.file), range: toRange(undefined) } });
@@ -465,13 +716,30 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   const dispose = () => {
     if (flushTimer) clearTimeout(flushTimer);
-    if (callersTimer) clearTimeout(callersTimer);
-    flushTimer = callersTimer = undefined;
+    flushTimer = undefined;
+    engine.dispose();
   };
-  connection.onShutdown(dispose);
+  connection.onShutdown(() => {
+    // Nothing is worth finishing: the analysis thread stops at once, whatever it is doing.
+    shuttingDown = true;
+    dispose();
+  });
   documents.listen(connection);
   connection.listen();
-  return { dispose };
+  return {
+    dispose() {
+      if (!shuttingDown) dispose();
+    },
+  };
+}
+
+/** `node_modules/next/package.json` (at any depth): a Next.js upgrade changes the version every verdict depends on. */
+function isNextPackageJson(file: string): boolean {
+  return path.basename(file) === 'package.json' && path.basename(path.dirname(file)) === 'next' && path.basename(path.dirname(path.dirname(file))) === 'node_modules';
+}
+
+function toPosixRelative(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/') || '.';
 }
 
 /** Characters of the query appear in order: `get users id` finds `GET /api/users/[id]`. */
@@ -493,3 +761,5 @@ function uriToPath(uri: string): string | undefined {
     return undefined;
   }
 }
+
+export type { CancellationToken };
