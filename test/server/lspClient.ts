@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
 import { ServerStatusNotification, type ServerStatusParams } from '../../server/protocol';
-import { startServer } from '../../server/lsp/server';
+import { type ServerOptions, startServer } from '../../server/lsp/server';
 
 /** The real server in this process over two streams, with a JSON-RPC client on the other end. */
 export interface TestSession {
@@ -20,11 +20,11 @@ export interface TestSession {
   dispose(): void;
 }
 
-export function startTestSession(): TestSession {
+export function startTestSession(options: ServerOptions = { debounceMs: 0 }): TestSession {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  const server = startServer(serverConnection, { debounceMs: 0 });
+  const server = startServer(serverConnection, options);
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const waiters: Array<{ method: string; predicate: (p: unknown) => boolean; resolve: (p: unknown) => void }> = [];
   const statuses: ServerStatusParams[] = [];
