@@ -169,7 +169,22 @@ function readOwnVersion(): string {
   }
 }
 
+/**
+ * Runs the CLI; an internal error (a bug: bad input is reported as problems) ends it with one line that
+ * says so, and exit code 2, never a stack trace. `ROUTE_ATLAS_DEBUG=1` prints the stack too.
+ */
+export function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+  try {
+    return main(argv, out, err);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    err.write(`route-atlas: internal error: ${message.split('\n')[0]} (this is a bug in Route Atlas; ROUTE_ATLAS_DEBUG=1 shows where)\n`);
+    if (process.env.ROUTE_ATLAS_DEBUG) err.write(`${error instanceof Error ? error.stack : ''}\n`);
+    return 2;
+  }
+}
+
 if (isMainThread && require.main === module) {
   setSummaryWorkerEntry(__filename);
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = runCli(process.argv.slice(2));
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { main } from '../../server/cli';
+import { main, runCli } from '../../server/cli';
 import { makeTree, nextApp, removeTree } from './tempTree';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -72,5 +72,20 @@ describe('route-atlas CLI', () => {
     assert.equal(result.status, 0, result.stderr);
     const manifest = JSON.parse(result.stdout);
     assert.equal(manifest.apps[0].name, 'sample-shop');
+  });
+
+  it('ends an internal error with one line and exit code 2, never a stack trace', () => {
+    const out = new PassThrough();
+    out.write = () => {
+      throw new Error('write EPIPE\n    at afterWriteDispatched (node:internal/stream_base_commons:160:15)');
+    };
+    const err = new PassThrough();
+    const lines: string[] = [];
+    err.on('data', (c) => lines.push(String(c)));
+    const code = runCli([sampleApp, '--json'], out, err);
+    assert.equal(code, 2);
+    const text = lines.join('');
+    assert.match(text, /^route-atlas: .*routes in \d+ ms\nroute-atlas: internal error: write EPIPE \(this is a bug in Route Atlas; ROUTE_ATLAS_DEBUG=1 shows where\)\n$/);
+    assert.doesNotMatch(text, /\bat /);
   });
 });
