@@ -1,7 +1,8 @@
 // Bundles the extension, the language server and the CLI, and transpiles the tests.
 // Type-checking is separate (`npm run typecheck`): esbuild only strips types.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -22,6 +23,16 @@ const bundles = [
   { name: 'bench-analyzer', entry: 'test/bench/analyzer.ts', outfile: 'out/bench/analyzer.js', external: ['ts-morph'], tests: true },
 ];
 
+// The parse cache (server/analysis/parseCache.ts) keeps only what this exact build of the analysis wrote:
+// its key is a digest of the analysis sources and of the parser they run on.
+function analysisBuildId() {
+  const hash = createHash('sha1');
+  for (const file of listSources('server/analysis').sort()) hash.update(file).update(readFileSync(file));
+  hash.update(readFileSync('node_modules/ts-morph/package.json'));
+  return hash.digest('hex').slice(0, 16);
+}
+let define;
+
 function log(message) {
   if (!quiet) process.stderr.write(message + '\n');
 }
@@ -41,6 +52,7 @@ async function buildBundles() {
       minify: production,
       external: bundle.external,
       banner: bundle.banner ? { js: bundle.banner } : undefined,
+      define,
       metafile: true,
       logLevel: 'warning',
     });
@@ -84,10 +96,12 @@ async function buildTests() {
     target: 'node20',
     format: 'cjs',
     sourcemap: 'inline',
+    define,
     logLevel: 'warning',
   });
   log(`out/: ${entryPoints.length} files transpiled (${relative('.', 'out')})`);
 }
 
+define = { ROUTE_ATLAS_BUILD_ID: JSON.stringify(analysisBuildId()) };
 await buildBundles();
 if (withTests) await buildTests();

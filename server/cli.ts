@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppManifest, Problem, Route, RouteManifest } from './analysis/model';
+import { ParseCache } from './analysis/parseCache';
 import { scanWorkspace } from './analysis/scan';
 import { SUPPORTED_MAJORS } from './analysis/nextVersion';
 import { setSummaryWorkerEntry } from './analysis/parallelSummaries';
@@ -17,6 +18,8 @@ Options:
   --check                print problems as file:line:col severity id message; exit 1 on an error
   --next-version <N>     analyze as Next.js N (${SUPPORTED_MAJORS.join(', ')}) instead of the detected version
   --cache-components     analyze with cacheComponents on (--no-cache-components: off)
+  --no-cache             parse every file, and neither read nor write the parse cache
+                         (node_modules/.cache/route-atlas in dir; ROUTE_ATLAS_CACHE_DIR moves it)
   -h, --help             show this help
   -v, --version          show the version
 `;
@@ -27,12 +30,13 @@ interface CliOptions {
   check: boolean;
   nextVersion?: number;
   cacheComponents?: boolean;
+  cache: boolean;
 }
 
 class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
-  const options: CliOptions = { json: false, check: false };
+  const options: CliOptions = { json: false, check: false, cache: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') return 'help';
@@ -41,6 +45,7 @@ export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
     else if (arg === '--check') options.check = true;
     else if (arg === '--cache-components') options.cacheComponents = true;
     else if (arg === '--no-cache-components') options.cacheComponents = false;
+    else if (arg === '--no-cache') options.cache = false;
     else if (arg === '--next-version' || arg.startsWith('--next-version=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
       const major = Number(value);
@@ -149,16 +154,30 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     return 2;
   }
   const started = performance.now();
-  const manifest = scanWorkspace(dir, { nextVersion: options.nextVersion, cacheComponents: options.cacheComponents });
+  const cache = options.cache ? ParseCache.open(cacheFileFor(dir), dir) : undefined;
+  const manifest = scanWorkspace(dir, { nextVersion: options.nextVersion, cacheComponents: options.cacheComponents, cache });
   const elapsed = performance.now() - started;
   const routeCount = manifest.apps.reduce((sum, app) => sum + app.routes.length, 0);
-  err.write(`route-atlas: ${manifest.apps.length} app(s), ${routeCount} routes in ${elapsed.toFixed(0)} ms\n`);
+  const cacheNote = cache?.file ? `; ${cache.stats.hits} of ${cache.stats.hits + cache.stats.misses} files from the parse cache` : '';
+  err.write(`route-atlas: ${manifest.apps.length} app(s), ${routeCount} routes in ${elapsed.toFixed(0)} ms${cacheNote}\n`);
+  cache?.save();
   const allProblems = [...manifest.problems, ...manifest.apps.flatMap((a) => a.problems)];
   if (options.json) out.write(JSON.stringify(manifest, null, 2) + '\n');
   else if (options.check) for (const problem of allProblems) out.write(formatProblem(problem) + '\n');
   else out.write(formatTable(manifest));
   if (options.check && allProblems.some((p) => p.severity === 'error')) return 1;
   return 0;
+}
+
+/**
+ * Where the CLI keeps parse results for a scanned folder: `node_modules/.cache/route-atlas` in it (the
+ * place babel-loader and others use), when the folder is a package; `ROUTE_ATLAS_CACHE_DIR` moves it.
+ */
+function cacheFileFor(dir: string): string | undefined {
+  const override = process.env.ROUTE_ATLAS_CACHE_DIR;
+  if (override) return ParseCache.fileFor(path.resolve(override), dir);
+  if (!fs.existsSync(path.join(dir, 'package.json')) && !fs.existsSync(path.join(dir, 'node_modules'))) return undefined;
+  return ParseCache.fileFor(path.join(dir, 'node_modules', '.cache', 'route-atlas'), dir);
 }
 
 function readOwnVersion(): string {

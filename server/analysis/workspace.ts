@@ -6,9 +6,10 @@ import { isMetadataCodeFile, matchMetadataFile } from './metadataRoutes';
 import type { AppManifest, Location, NextConfigInfo, NextVersionInfo, PageEntry, Problem, Route, RouteManifest } from './model';
 import { MANIFEST_VERSION } from './model';
 import { type ModuleSummary, summarizeModule } from './moduleSummary';
+import type { ParseCache } from './parseCache';
 import { type SummaryJob, SummaryWorker, summarizeInParallel } from './parallelSummaries';
 import { FileReadAhead } from './readAhead';
-import { DEFAULT_MAX_FILE_BYTES, readSourceText, readSourceTextFromDisk, SOURCE_FILE } from './sourceFiles';
+import { checkSourceText, DEFAULT_MAX_FILE_BYTES, readSourceText, readSourceTextFromDisk, SOURCE_FILE } from './sourceFiles';
 import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, readNextConfig } from './nextConfig';
 import { detectBundler, detectNextVersion } from './nextVersion';
 import { ModuleResolver } from './resolver';
@@ -45,6 +46,8 @@ export interface ScanOptions {
    * the workspace is then left half-built and must be dropped.
    */
   checkpoint?: (subject: string) => void;
+  /** Parse results kept across runs (parseCache.ts): files whose text is unchanged are not parsed again. */
+  cache?: ParseCache;
 }
 
 export interface FileChange {
@@ -275,7 +278,20 @@ export class Workspace {
     const readAhead = this.readAhead;
     this.readAhead = undefined;
     try {
-      summarizeInParallel(jobs, this.maxFileBytes, this.summaries, worker, readAhead);
+      if (this.options.cache) {
+        // Each file is read (ahead, on the reader thread, when there are many) and hashed, and only those
+        // whose text is not in the cache are parsed. A summary worker is not used here: it would read the
+        // files again, and it pays only on machines with many cores on a cold start.
+        worker?.dispose();
+        for (const job of jobs) {
+          this.checkpoint(job.abs);
+          const read = readAhead?.take(job.abs);
+          const text = read === undefined ? readSourceTextFromDisk(job.abs, job.file, this.maxFileBytes) : checkSourceText(read, job.file, this.maxFileBytes);
+          this.summaries.set(job.abs, typeof text === 'string' ? this.summarizeText(job.abs, job.file, text, true) : text);
+        }
+      } else {
+        summarizeInParallel(jobs, this.maxFileBytes, this.summaries, worker, readAhead);
+      }
     } finally {
       readAhead?.dispose();
     }
@@ -476,13 +492,25 @@ export class Workspace {
       const text = this.readSource(abs);
       const routeFile = this.apps.some((app) => app.routeFiles.has(abs));
       const file = this.relative(abs);
-      try {
-        parsed = typeof text === 'string' ? summarizeModule(abs, text, file, { routeFile }) : text;
-      } catch (error) {
-        parsed = failureProblem(file, error);
-      }
+      parsed = typeof text === 'string' ? this.summarizeText(abs, file, text, routeFile) : text;
       this.summaries.set(abs, parsed);
     }
+    return parsed;
+  }
+
+  /** Summarizes a file's text, or takes the summary the cache holds for exactly this text. */
+  private summarizeText(abs: string, file: string, text: string, routeFile: boolean): ModuleSummary | Problem {
+    const kind = routeFile ? 'route' : 'module';
+    const cached = this.options.cache?.get<ModuleSummary | Problem>(kind, abs, text);
+    if (cached) return cached;
+    let parsed: ModuleSummary | Problem;
+    try {
+      parsed = summarizeModule(abs, text, file, { routeFile });
+    } catch (error) {
+      // A bug is not cached: the next run may have it fixed.
+      return failureProblem(file, error);
+    }
+    this.options.cache?.set(kind, abs, text, parsed);
     return parsed;
   }
 
@@ -513,8 +541,14 @@ export class Workspace {
     if (candidate.configFile) {
       const text = this.readSource(candidate.configFile);
       if (typeof text === 'string') {
-        const read = readNextConfig(text, candidate.configFile, this.relative(candidate.configFile));
-        config = read.config;
+        const file = this.relative(candidate.configFile);
+        let read = this.options.cache?.get<ReturnType<typeof readNextConfig>>('config', candidate.configFile, text);
+        if (!read) {
+          read = readNextConfig(text, candidate.configFile, file);
+          this.options.cache?.set('config', candidate.configFile, text, read);
+        }
+        // A copy: the overrides below must not reach the cached config.
+        config = { ...read.config };
         problems.push(...read.problems);
       } else {
         problems.push(text);
@@ -648,7 +682,8 @@ export class Workspace {
       if (stem === 'route') {
         app.routeFiles.set(abs, { abs, segments, name, kind: 'route' });
         if (++app.routeFilesSeen === WARM_WORKER_AFTER && !this.options.host && !this.warmWorker && !this.readAhead) {
-          this.warmWorker = SummaryWorker.start();
+          // With a parse cache the files are read and hashed here, so a reader helps more than a parser.
+          if (!this.options.cache) this.warmWorker = SummaryWorker.start();
           if (!this.warmWorker) this.readAhead = FileReadAhead.start();
         }
         this.readAhead?.request(abs);

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { isMainThread, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { RouteManifest } from '../analysis/model';
+import { ParseCache } from '../analysis/parseCache';
 import { setSummaryWorkerEntry } from '../analysis/parallelSummaries';
 // When this script runs as the cold scan's second thread (on 4+ cores), this module does that work.
 import '../analysis/summaryWorker';
@@ -18,6 +19,8 @@ import { manifestAnswer } from './manifestChanges';
 const BULK_EVENTS = 2000;
 /** During a folder's first scan, the apps found so far are posted at most this often. */
 const PROGRESS_INTERVAL_MS = 200;
+/** Parse results are written to disk after a scan, and after edits at most this often. */
+const CACHE_SAVE_INTERVAL_MS = 30_000;
 
 interface FolderEntry {
   spec: FolderSpec;
@@ -30,6 +33,10 @@ interface FolderEntry {
   overlays: Map<string, string>;
   callersDirty: boolean;
   dependenciesKey: string;
+  /** Parse results of this folder's files, kept across workspaces and sessions. */
+  cache: ParseCache;
+  /** When the cache should be written next (0: nothing new to write). */
+  cacheDueAt: number;
 }
 
 type Job = Extract<ToEngine, { type: 'scan' | 'update' | 'routeAt' }>;
@@ -136,7 +143,31 @@ export class Engine {
         return true;
       }
     }
+    for (const entry of this.folders.values()) {
+      if (entry.cacheDueAt !== 0 && entry.cacheDueAt <= performance.now()) {
+        entry.cacheDueAt = 0;
+        this.saveCache(entry);
+        return true;
+      }
+    }
     return false;
+  }
+
+  /** The soonest time some folder's cache is due to be written, for the thread to wake up then. */
+  nextCacheSave(): number | undefined {
+    let soonest: number | undefined;
+    for (const entry of this.folders.values()) if (entry.cacheDueAt !== 0 && (soonest === undefined || entry.cacheDueAt < soonest)) soonest = entry.cacheDueAt;
+    return soonest;
+  }
+
+  private saveCache(entry: FolderEntry): void {
+    const started = performance.now();
+    Atomics.store(this.shared, SHARED.busy, -1);
+    try {
+      if (entry.cache.save()) this.log('info', `Saved ${entry.cache.stats.saved} parse results of ${entry.spec.root} in ${(performance.now() - started).toFixed(0)} ms`);
+    } finally {
+      Atomics.store(this.shared, SHARED.busy, 0);
+    }
   }
 
   /**
@@ -185,8 +216,9 @@ export class Engine {
     if (job.type !== 'routeAt') this.done(job.job, outcome, message);
   }
 
-  private newWorkspace(spec: FolderSpec, overlays: Map<string, string>): Workspace {
+  private newWorkspace(spec: FolderSpec, overlays: Map<string, string>, cache: ParseCache): Workspace {
     const workspace = new Workspace(spec.root, {
+      cache,
       nextVersion: this.options.nextVersion,
       cacheComponents: this.options.cacheComponents,
       excludedDirs: spec.excludedDirs,
@@ -200,14 +232,15 @@ export class Engine {
   /** Scans a folder into a new workspace and swaps it in when complete; a first scan posts apps as they come. */
   private scan(spec: FolderSpec, overlays: Array<[string, string]>): void {
     let entry = this.folders.get(spec.uri);
-    if (!entry) {
-      entry = { spec, postedVersion: 0, overlays: new Map(), callersDirty: false, dependenciesKey: '' };
+    if (!entry || entry.spec.root !== spec.root) {
+      const cacheFile = this.options.cacheDir ? ParseCache.fileFor(this.options.cacheDir, spec.root) : undefined;
+      entry = { spec, postedVersion: 0, overlays: new Map(), callersDirty: false, dependenciesKey: '', cache: ParseCache.open(cacheFile, spec.root), cacheDueAt: 0 };
       this.folders.set(spec.uri, entry);
     }
     entry.spec = spec;
     entry.overlays = new Map(overlays.map(([file, text]) => [path.resolve(file), text]));
     const started = performance.now();
-    const workspace = this.newWorkspace(spec, entry.overlays);
+    const workspace = this.newWorkspace(spec, entry.overlays, entry.cache);
     const firstScan = !entry.workspace;
     let lastProgress = performance.now();
     const current = entry;
@@ -226,9 +259,13 @@ export class Engine {
     if (unsaved.length > 0) manifest = workspace.applyChanges(unsaved);
     entry.workspace = workspace;
     entry.callersDirty = true;
+    entry.cacheDueAt = performance.now();
     this.postManifest(entry, workspace, manifest, true, []);
     const routes = manifest.apps.reduce((sum, app) => sum + app.routes.length, 0);
-    this.log('info', `Scanned ${spec.root}: ${manifest.apps.length} app(s), ${routes} routes in ${(performance.now() - started).toFixed(0)} ms`);
+    const { hits, misses } = entry.cache.stats;
+    const cached = entry.cache.file ? `; ${hits} parse results from the cache, ${misses} files parsed` : '';
+    this.log('info', `Scanned ${spec.root}: ${manifest.apps.length} app(s), ${routes} routes in ${(performance.now() - started).toFixed(0)} ms${cached}`);
+    entry.cache.stats.hits = entry.cache.stats.misses = 0;
   }
 
   /**
@@ -263,11 +300,12 @@ export class Engine {
     } catch (error) {
       if (isCancellation(error)) throw error;
       this.log('error', `Updating ${entry.spec.root} failed, so it is scanned again: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      const fresh = this.newWorkspace(entry.spec, entry.overlays);
+      const fresh = this.newWorkspace(entry.spec, entry.overlays, entry.cache);
       manifest = fresh.scan();
       entry.workspace = fresh;
     }
     entry.callersDirty = true;
+    if (entry.cacheDueAt === 0) entry.cacheDueAt = performance.now() + CACHE_SAVE_INTERVAL_MS;
     const changedFiles = relevant.map((change) => change.path);
     this.postManifest(entry, entry.workspace!, manifest, true, changedFiles);
     this.log('info', `Updated ${relevant.length} file(s) in ${(performance.now() - started).toFixed(1)} ms`);
@@ -392,9 +430,16 @@ export function runEngineThread(): void {
     data.stallOn,
   );
   let scheduled = false;
+  let wakeUp: NodeJS.Timeout | undefined;
   const turn = () => {
     scheduled = false;
     if (engine.runNext()) schedule();
+    else {
+      // Idle: wake up when a cache is due to be written.
+      const due = engine.nextCacheSave();
+      if (wakeUp) clearTimeout(wakeUp);
+      wakeUp = due === undefined ? undefined : setTimeout(schedule, Math.max(0, due - performance.now()));
+    }
   };
   const schedule = () => {
     if (scheduled) return;

@@ -12,6 +12,8 @@ export interface EngineOptions {
   cacheComponents?: boolean;
   /** Files a watchdog stopped the analysis on, and why: they are skipped until they change. */
   quarantined: Array<[string, string]>;
+  /** Where parse results are kept between sessions (the extension's storage); none when unset. */
+  cacheDir?: string;
 }
 
 export interface FolderSpec {

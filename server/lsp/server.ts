@@ -92,6 +92,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const folders = new Map<string, FolderState>();
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let clientCommands = new Set<string>();
+  let cacheDir: string | undefined;
   let manifestVersion = 0;
   /** The diagnostics last sent for each file, as JSON. */
   let publishedDiagnostics = new Map<string, string>();
@@ -132,6 +133,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     nextVersion: settings.nextVersion === 'auto' ? undefined : Number(settings.nextVersion),
     cacheComponents: settings.cacheComponents === 'auto' ? undefined : settings.cacheComponents === 'on',
     quarantined: [...quarantined],
+    cacheDir,
   });
 
   const folderOf = (file: string): FolderState | undefined => {
@@ -460,8 +462,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     if (initializeSeen) throw new ResponseError(ErrorCodes.InvalidRequest, 'The server is already initialized; initialize may be sent only once.');
     initializeSeen = true;
-    const init = (params.initializationOptions ?? {}) as { settings?: unknown; clientCommands?: string[] };
+    const init = (params.initializationOptions ?? {}) as { settings?: unknown; clientCommands?: string[]; cacheDir?: unknown };
     settings = parseSettings(init.settings);
+    cacheDir = typeof init.cacheDir === 'string' && path.isAbsolute(init.cacheDir) ? init.cacheDir : undefined;
     clientCommands = new Set(init.clientCommands ?? []);
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;

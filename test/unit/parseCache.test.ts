@@ -1,0 +1,143 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../server/cli';
+import { ParseCache } from '../../server/analysis/parseCache';
+import { scanWorkspace } from '../../server/analysis/scan';
+import { makeTree, nextApp, removeTree, writeFiles } from './tempTree';
+
+const GET_ROUTE = "import { loadUser } from '../../../lib/users';\nexport async function GET() {\n  return Response.json(await loadUser());\n}\n";
+// The same length as GET_ROUTE, exporting POST instead: a change that size and mtime cannot see.
+const POST_ROUTE = GET_ROUTE.replace('GET', 'PUT');
+
+function app(): Record<string, string> {
+  return nextApp({
+    'next.config.js': "module.exports = { basePath: '/shop' };\n",
+    'app/api/users/route.ts': GET_ROUTE,
+    'app/api/health/route.ts': 'export const revalidate = 60;\nexport function GET() { return Response.json({ ok: true }); }\n',
+    'app/api/broken/route.ts': 'export function GET( {\n',
+    'lib/users.ts': "import { cookies } from 'next/headers';\nexport async function loadUser() { return (await cookies()).get('u'); }\n",
+  }, '14.2.35') as Record<string, string>;
+}
+
+describe('the parse cache', () => {
+  let root: string;
+  let cacheDir: string;
+  beforeEach(() => {
+    root = makeTree(app());
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'route-atlas-cache-'));
+  });
+  afterEach(() => {
+    removeTree(root);
+    removeTree(cacheDir);
+  });
+  const open = () => ParseCache.open(ParseCache.fileFor(cacheDir, root), root);
+
+  it('gives the manifest of a cold scan from cached parse results, parsing nothing', () => {
+    const cold = open();
+    const first = scanWorkspace(root, { cache: cold });
+    assert.equal(cold.stats.hits, 0);
+    assert.ok(cold.save());
+    const warm = open();
+    assert.ok(warm.stats.loaded >= 5, `loaded ${warm.stats.loaded}`);
+    const second = scanWorkspace(root, { cache: warm });
+    assert.equal(warm.stats.misses, 0);
+    assert.ok(warm.stats.hits >= 5);
+    assert.deepEqual(second, first);
+    assert.deepEqual(second, scanWorkspace(root));
+  });
+
+  it('sees a file changed to the same size within the same mtime: entries are keyed by content', () => {
+    const cache = open();
+    scanWorkspace(root, { cache });
+    cache.save();
+    const file = path.join(root, 'app/api/users/route.ts');
+    const { atime, mtime } = fs.statSync(file);
+    fs.writeFileSync(file, POST_ROUTE);
+    fs.utimesSync(file, atime, mtime);
+    assert.equal(fs.statSync(file).size, Buffer.byteLength(GET_ROUTE));
+    assert.equal(fs.statSync(file).mtimeMs, mtime.getTime());
+    const manifest = scanWorkspace(root, { cache: open() });
+    const users = manifest.apps[0].routes.find((r) => r.url === '/api/users')!;
+    assert.deepEqual(users.methods.filter((m) => !m.implicit).map((m) => m.name), ['PUT']);
+  });
+
+  it('follows a changed imported module and a changed next.config', () => {
+    const cache = open();
+    const first = scanWorkspace(root, { cache });
+    assert.match(JSON.stringify(first.apps[0].routes.find((r) => r.url === '/api/users')!.caching), /cookies/);
+    cache.save();
+    writeFiles(root, { 'lib/users.ts': 'export async function loadUser() { return null; }\n', 'next.config.js': "module.exports = { basePath: '/store' };\n" });
+    const manifest = scanWorkspace(root, { cache: open() });
+    assert.deepEqual(manifest.apps[0].routes.map((r) => r.publicPath).filter((p) => p.startsWith('/store')).length, 3);
+    const users = manifest.apps[0].routes.find((r) => r.url === '/api/users')!;
+    assert.equal(users.caching?.kind, 'static', 'cookies() is gone from the module');
+    assert.deepEqual(manifest, scanWorkspace(root));
+  });
+
+  it('starts empty from a corrupt cache file, or one written by another build, and replaces it', () => {
+    const file = ParseCache.fileFor(cacheDir, root);
+    fs.writeFileSync(file, 'not a cache');
+    const corrupt = ParseCache.open(file, root);
+    assert.equal(corrupt.stats.loaded, 0);
+    assert.deepEqual(scanWorkspace(root, { cache: corrupt }), scanWorkspace(root));
+    assert.ok(corrupt.save());
+    assert.ok(ParseCache.open(file, root).stats.loaded > 0);
+    // A cache is for one root only: another root's file of the same name is not read.
+    assert.equal(ParseCache.open(file, root + '-other').stats.loaded, 0);
+  });
+
+  it('drops the entries of files that are gone when it saves', () => {
+    const cache = open();
+    scanWorkspace(root, { cache });
+    cache.save();
+    const before = open().stats.loaded;
+    fs.rmSync(path.join(root, 'app/api/health'), { recursive: true });
+    const next = open();
+    scanWorkspace(root, { cache: next });
+    next.save();
+    assert.equal(open().stats.loaded, before - 1);
+  });
+
+  describe('in the CLI', () => {
+    const run = (args: string[]) => {
+      const out = new PassThrough();
+      const err = new PassThrough();
+      const errText: string[] = [];
+      err.on('data', (c) => errText.push(String(c)));
+      out.resume();
+      const code = main(args, out, err);
+      return { code, stderr: errText.join('') };
+    };
+    const defaultDir = () => path.join(root, 'node_modules', '.cache', 'route-atlas');
+
+    it('keeps the cache in node_modules/.cache/route-atlas, and says how much came from it', () => {
+      const first = run([root, '--json']);
+      assert.equal(first.code, 0);
+      assert.match(first.stderr, /0 of \d+ files from the parse cache/);
+      assert.equal(fs.readdirSync(defaultDir()).length, 1);
+      const second = run([root, '--json']);
+      assert.match(second.stderr, /(\d+) of \1 files from the parse cache/);
+    });
+
+    it('neither reads nor writes a cache with --no-cache', () => {
+      const { code, stderr } = run([root, '--no-cache']);
+      assert.equal(code, 0);
+      assert.doesNotMatch(stderr, /parse cache/);
+      assert.ok(!fs.existsSync(defaultDir()));
+    });
+
+    it('moves the cache where ROUTE_ATLAS_CACHE_DIR says', () => {
+      process.env.ROUTE_ATLAS_CACHE_DIR = cacheDir;
+      try {
+        run([root]);
+      } finally {
+        delete process.env.ROUTE_ATLAS_CACHE_DIR;
+      }
+      assert.ok(fs.existsSync(ParseCache.fileFor(cacheDir, root)));
+      assert.ok(!fs.existsSync(defaultDir()));
+    });
+  });
+});
