@@ -201,6 +201,12 @@ export class RouteAtlasServer implements vscode.Disposable {
     this.statusEmitter.fire(status);
   }
 
+  /** Where the server keeps parse results between sessions: this workspace's storage, else the global one. */
+  private cacheDir(): string | undefined {
+    const storage = this.context.storageUri ?? this.context.globalStorageUri;
+    return storage.scheme === 'file' ? vscode.Uri.joinPath(storage, 'parse-cache').fsPath : undefined;
+  }
+
   private createClient(): LanguageClient {
     const serverModule = this.context.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
@@ -212,7 +218,7 @@ export class RouteAtlasServer implements vscode.Disposable {
       outputChannel: this.outputChannel,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       // A function, so that a restart sends the settings of that moment.
-      initializationOptions: () => ({ clientCommands: [...this.clientCommands], settings: readServerSettings() }),
+      initializationOptions: () => ({ clientCommands: [...this.clientCommands], settings: readServerSettings(), cacheDir: this.cacheDir() }),
       // Pushes the `routeAtlas` section on every change, which is what the server listens to today.
       synchronize: { configurationSection: 'routeAtlas' },
       errorHandler: this.createErrorHandler(),

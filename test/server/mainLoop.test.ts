@@ -24,7 +24,7 @@ interface Started {
   uris: string[];
 }
 
-async function start(roots: string[], options?: ServerOptions, waitReady = true, capabilities: object = {}): Promise<Started> {
+async function start(roots: string[], options?: ServerOptions, waitReady = true, capabilities: object = {}, cacheDir?: string): Promise<Started> {
   const session = startTestSession(options);
   const uris = roots.map((root) => pathToFileURL(root).toString());
   const ready = session.waitFor<ServerStatusParams>(ServerStatusNotification.method, (s) => s.state === 'ready', 60_000);
@@ -33,7 +33,7 @@ async function start(roots: string[], options?: ServerOptions, waitReady = true,
     rootUri: uris[0],
     workspaceFolders: uris.map((uri, i) => ({ uri, name: `f${i}` })),
     capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, ...capabilities },
-    initializationOptions: { clientCommands: [], settings: {} },
+    initializationOptions: { clientCommands: [], settings: {}, cacheDir },
   });
   session.client.sendNotification('initialized', {});
   if (waitReady) await ready;
@@ -180,6 +180,22 @@ describe('the language server main loop (in process)', function () {
     session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(inner, 'app/api/second/route.ts')).toString(), type: 1 }] });
     const after = await eventually(session, (r) => methodsOf(r, '/api/second') !== undefined, 'the new nested route');
     assert.deepEqual(after.folders.map((f) => f.manifest.apps.map((a) => a.routes.map((r) => r.url))), [[['/api/outer']], [['/api/inner', '/api/second']]]);
+  });
+
+  it('starts warm from the parse cache the client names: a second session parses nothing', async () => {
+    const root = tree(nextApp({ 'app/api/a/route.ts': GET_ROUTE, 'app/api/b/route.ts': WITH_POST }));
+    const cacheDir = tree({});
+    const logs = (s: TestSession) => s.notifications.filter((n) => n.method === 'window/logMessage').map((n) => (n.params as { message: string }).message);
+    ({ session } = await start([root], { debounceMs: 0 }, true, {}, cacheDir));
+    const first = session;
+    await eventually(first, () => logs(first).some((m) => m.startsWith('Saved ')), 'the cache written');
+    const cold = await manifestOf(first);
+    first.dispose();
+    ({ session } = await start([root], { debounceMs: 0 }, true, {}, cacheDir));
+    const second = session;
+    await eventually(second, () => logs(second).some((m) => m.startsWith('Scanned ')), 'the scan logged');
+    assert.ok(logs(second).some((m) => /2 parse results from the cache, 0 files parsed/.test(m)), logs(second).join('\n'));
+    assert.deepEqual((await manifestOf(second)).folders[0].manifest, cold.folders[0].manifest);
   });
 
   it('refuses a second initialize', async () => {
