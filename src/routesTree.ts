@@ -90,6 +90,7 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
         // A restarted server counts versions from scratch; its first ready state brings a manifest to fetch.
         if (status.state === 'starting') this.held = undefined;
         if (status.state === 'ready' && !this.held) this.scheduleRefresh();
+        this.view.message = this.viewMessage();
       }),
     );
     void vscode.commands.executeCommand('setContext', 'routeAtlas.filterActive', false);
@@ -320,6 +321,11 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
   }
 
   private viewMessage(): string | undefined {
+    // Apps appear as each is scanned; until the scan is over, the view says the list is not complete yet.
+    if (this.server.currentStatus.state === 'scanning') {
+      const count = this.tree.endpoints.length;
+      return count > 0 ? `Scanning… ${count} endpoint${count === 1 ? '' : 's'} so far.` : 'Scanning for Next.js routes…';
+    }
     if (!this.loaded) return undefined;
     if (this.filter && this.visible?.size === 0) return `No endpoint matches “${this.filter.text}”.`;
     if (this.tree.appCount > 0 && this.tree.endpoints.length === 0) {
