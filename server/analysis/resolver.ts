@@ -2,6 +2,9 @@ import * as path from 'node:path';
 import { parseConfigFileTextToJson } from './typescriptBindings';
 import type { DirEntry, FileHost } from './host';
 import { readTextOrUndefined } from './host';
+import { isStackOverflow, limitProblem } from './limits';
+import type { Problem } from './model';
+import { toPosix } from './spans';
 
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 /** `import './x.js'` in TypeScript ESM style names the emitted file; the source is `.ts`. */
@@ -11,6 +14,25 @@ const EMITTED_TO_SOURCE: Record<string, string[]> = {
   '.mjs': ['.mts'],
   '.cjs': ['.cts'],
 };
+
+/** How many `extends` one tsconfig chain may follow. TypeScript sets no limit; real chains use a handful. */
+const MAX_EXTENDS_DEPTH = 32;
+/**
+ * How many answers that found nothing (specifiers, probed names, missing folders) are kept. Each costs
+ * a few hundred bytes, and a workspace can ask for any number of distinct ones; past this they are all
+ * dropped, which costs only their recomputation.
+ */
+const MAX_MISSES = 50_000;
+/** How deep `exports` conditions may nest; real packages nest two or three. */
+const MAX_CONDITION_DEPTH = 16;
+
+interface PackageManifest {
+  exports?: unknown;
+  main?: unknown;
+  module?: unknown;
+  types?: unknown;
+  source?: unknown;
+}
 
 interface PathsConfig {
   /** Directory `paths` entries are relative to (baseUrl, else the tsconfig's own directory). */
@@ -34,14 +56,39 @@ export class ModuleResolver {
   private readonly aliasResolutions = new Map<PathsConfig, Map<string, string | null>>();
   private readonly packageResolutions = new Map<string, string | null>();
   private readonly configsByDir = new Map<string, PathsConfig | null>();
+  /** Each tsconfig's own result with its `extends` applied, so that a config many others extend is read once. */
+  private readonly configsByFile = new Map<string, PathsConfig | null>();
+  private readonly packageManifests = new Map<string, PackageManifest>();
+  /** Whether a listed link leads to a file; names a listing answers by itself are not kept here. */
   private readonly fileExists = new Map<string, boolean>();
   /**
    * Each probed directory's entries by name (true for a plain file, false for anything else), so that
    * trying eight extensions costs one listing and no stat.
    */
   private readonly listings = new Map<string, Map<string, boolean> | null>();
+  /** Answers above that found nothing, counted against MAX_MISSES. */
+  private misses = 0;
+  private problems: readonly Problem[] = [];
+  private readonly reported = new Set<string>();
 
-  constructor(private readonly host: FileHost, private readonly stopDir: string) {}
+  /**
+   * @param relative names a file in problems (the workspace passes its root-relative naming); absolute
+   *   paths without it.
+   */
+  constructor(
+    private readonly host: FileHost,
+    private readonly stopDir: string,
+    private readonly relative: (abs: string) => string = toPosix,
+  ) {}
+
+  /**
+   * Problems met in tsconfig/jsconfig files so far (an `extends` cycle, a chain too long, a file too deeply
+   * nested to read). Resolution reads configs lazily, so the list grows while routes are linked; it is a
+   * new array only when a problem was added, and each problem stays the same object until `clear`.
+   */
+  configProblems(): readonly Problem[] {
+    return this.problems;
+  }
 
   /** Forget everything: a file was created or deleted, so any resolution may change. */
   clear(): void {
@@ -51,12 +98,16 @@ export class ModuleResolver {
     this.fileExists.clear();
     this.listings.clear();
     this.configsByDir.clear();
+    this.configsByFile.clear();
+    this.packageManifests.clear();
+    this.misses = 0;
+    this.problems = [];
+    this.reported.clear();
   }
 
   /** A file was created: specifiers that resolved to nothing may resolve now. */
   forgetMissing(): void {
-    for (const resolutions of this.resolutionMaps()) for (const [key, value] of resolutions) if (value === null) resolutions.delete(key);
-    for (const [file, exists] of this.fileExists) if (!exists) this.fileExists.delete(file);
+    this.dropMisses();
     this.listings.clear();
   }
 
@@ -74,6 +125,18 @@ export class ModuleResolver {
     yield this.packageResolutions;
   }
 
+  /** Counts an answer that found nothing; past MAX_MISSES all of them go (they are only remembered work). */
+  private missed(): void {
+    if (++this.misses > MAX_MISSES) this.dropMisses();
+  }
+
+  private dropMisses(): void {
+    for (const resolutions of this.resolutionMaps()) for (const [key, value] of resolutions) if (value === null) resolutions.delete(key);
+    for (const [file, exists] of this.fileExists) if (!exists) this.fileExists.delete(file);
+    for (const [dir, listing] of this.listings) if (listing === null) this.listings.delete(dir);
+    this.misses = 0;
+  }
+
   resolve(specifier: string, fromFile: string): string | undefined {
     const fromDir = path.dirname(fromFile);
     if (specifier.startsWith('.') || path.isAbsolute(specifier)) return this.resolveFile(path.resolve(fromDir, specifier));
@@ -82,18 +145,30 @@ export class ModuleResolver {
       let resolutions = this.aliasResolutions.get(config);
       if (!resolutions) this.aliasResolutions.set(config, (resolutions = new Map()));
       let resolved = resolutions.get(specifier);
-      if (resolved === undefined) resolutions.set(specifier, (resolved = this.resolveAlias(config, specifier) ?? null));
+      if (resolved === undefined) {
+        resolved = this.resolveAlias(config, specifier) ?? null;
+        resolutions.set(specifier, resolved);
+        if (resolved === null) this.missed();
+      }
       if (resolved !== null) return resolved;
     }
     const key = `${fromDir}\0${specifier}`;
     let resolved = this.packageResolutions.get(key);
-    if (resolved === undefined) this.packageResolutions.set(key, (resolved = this.resolveWorkspacePackage(specifier, fromDir) ?? null));
+    if (resolved === undefined) {
+      resolved = this.resolveWorkspacePackage(specifier, fromDir) ?? null;
+      this.packageResolutions.set(key, resolved);
+      if (resolved === null) this.missed();
+    }
     return resolved ?? undefined;
   }
 
   private resolveFile(base: string): string | undefined {
     let resolved = this.fileResolutions.get(base);
-    if (resolved === undefined) this.fileResolutions.set(base, (resolved = this.resolveAsFile(base) ?? null));
+    if (resolved === undefined) {
+      resolved = this.resolveAsFile(base) ?? null;
+      this.fileResolutions.set(base, resolved);
+      if (resolved === null) this.missed();
+    }
     return resolved ?? undefined;
   }
 
@@ -102,7 +177,7 @@ export class ModuleResolver {
       const star = matchPattern(pattern, specifier);
       if (star === undefined) continue;
       for (const target of targets) {
-        const resolved = this.resolveFile(path.resolve(config.pathsBase, target.replace('*', star)));
+        const resolved = this.resolveFile(path.resolve(config.pathsBase, replaceFirstStar(target, star)));
         if (resolved) return resolved;
       }
     }
@@ -110,12 +185,14 @@ export class ModuleResolver {
   }
 
   private exists(file: string): boolean {
+    const isPlainFile = this.listingOf(path.dirname(file))?.get(path.basename(file));
+    if (isPlainFile !== false) return isPlainFile === true;
+    // A listed link may lead to a file: only then is a stat needed.
     let known = this.fileExists.get(file);
     if (known === undefined) {
-      const isPlainFile = this.listingOf(path.dirname(file))?.get(path.basename(file));
-      // A listed link may lead to a file: only then is a stat needed.
-      known = isPlainFile === undefined ? false : isPlainFile || (this.host.stat(file)?.isFile ?? false);
+      known = this.host.stat(file)?.isFile ?? false;
       this.fileExists.set(file, known);
+      if (!known) this.missed();
     }
     return known;
   }
@@ -132,6 +209,7 @@ export class ModuleResolver {
         listing = listingOfEntries(this.host.readDirectory(dir));
       } catch {
         listing = null;
+        this.missed();
       }
       this.listings.set(dir, listing);
     }
@@ -150,6 +228,9 @@ export class ModuleResolver {
     for (const candidateExt of SOURCE_EXTENSIONS) {
       if (this.exists(base + candidateExt)) return base + candidateExt;
     }
+    // Only a folder (or a link) can hold an index file: asking the parent's listing first spares a failed
+    // readdir, and a remembered missing folder, for every specifier that names nothing.
+    if (this.listingOf(path.dirname(base))?.get(path.basename(base)) !== false) return undefined;
     for (const candidateExt of SOURCE_EXTENSIONS) {
       const index = path.join(base, 'index' + candidateExt);
       if (this.exists(index)) return index;
@@ -181,64 +262,139 @@ export class ModuleResolver {
   }
 
   private resolveInPackage(packageDir: string, subpath: string): string | undefined {
-    let manifest: { exports?: unknown; main?: string; module?: string; types?: string; source?: string } = {};
-    try {
-      manifest = JSON.parse(readTextOrUndefined(this.host, path.join(packageDir, 'package.json')) ?? '{}');
-    } catch {
-      // A broken package.json: fall back to probing files.
-    }
+    const manifest = this.packageManifest(packageDir);
     const exportTarget = pickExport(manifest.exports, subpath ? `./${subpath}` : '.');
     const candidates = [exportTarget, ...(subpath ? [subpath, `src/${subpath}`] : [manifest.source, manifest.types, manifest.module, manifest.main, 'src/index', 'index'])];
     for (const candidate of candidates) {
-      if (!candidate) continue;
+      if (typeof candidate !== 'string' || !candidate) continue;
       const target = path.resolve(packageDir, candidate.replace(/\.d\.ts$/, '.ts'));
+      // As in Node, an export (or a subpath with `..` in it) never leads out of its package.
+      if (!target.startsWith(packageDir + path.sep)) continue;
       const resolved = this.resolveAsFile(target.replace(/^(.*)[\\/]dist[\\/]/, '$1/src/')) ?? this.resolveAsFile(target);
       if (resolved) return resolved;
     }
     return undefined;
   }
 
+  /** A package's package.json, read once; a broken or missing one gives nothing, and files are probed. */
+  private packageManifest(packageDir: string): PackageManifest {
+    let manifest = this.packageManifests.get(packageDir);
+    if (!manifest) {
+      manifest = {};
+      try {
+        const parsed: unknown = JSON.parse(readTextOrUndefined(this.host, path.join(packageDir, 'package.json')) ?? '{}');
+        if (parsed && typeof parsed === 'object') manifest = parsed as PackageManifest;
+      } catch {
+        // A broken package.json: fall back to probing files.
+      }
+      this.packageManifests.set(packageDir, manifest);
+    }
+    return manifest;
+  }
+
+  /** The nearest tsconfig/jsconfig at or above `dir` (up to the stop folder), remembered for every folder passed. */
   private pathsConfigFor(dir: string): PathsConfig | undefined {
-    const cached = this.configsByDir.get(dir);
-    if (cached !== undefined) return cached ?? undefined;
-    let config: PathsConfig | undefined;
-    const names = this.listingOf(dir);
-    for (const name of ['tsconfig.json', 'jsconfig.json']) {
-      const file = path.join(dir, name);
-      if (names?.has(name) && this.host.stat(file)?.isFile) {
-        config = this.readPathsConfig(file, 0);
+    const passed: string[] = [];
+    let config: PathsConfig | null | undefined;
+    for (let current = dir; ; current = path.dirname(current)) {
+      config = this.configsByDir.get(current);
+      if (config !== undefined) break;
+      passed.push(current);
+      const names = this.listingOf(current);
+      for (const name of ['tsconfig.json', 'jsconfig.json']) {
+        const file = path.join(current, name);
+        if (names?.has(name) && this.host.stat(file)?.isFile) {
+          config = this.readPathsConfig(file, []) ?? null;
+          break;
+        }
+      }
+      if (config) break;
+      const parent = path.dirname(current);
+      if (parent === current || current === this.stopDir || !current.startsWith(this.stopDir)) {
+        config = null;
         break;
       }
     }
-    const parent = path.dirname(dir);
-    if (!config && parent !== dir && dir !== this.stopDir && dir.startsWith(this.stopDir)) config = this.pathsConfigFor(parent);
-    this.configsByDir.set(dir, config ?? null);
+    for (const passedDir of passed) this.configsByDir.set(passedDir, config);
+    return config ?? undefined;
+  }
+
+  /**
+   * Reads `baseUrl` and `paths`, following `extends` (relative files only), with comments allowed.
+   * `chain` holds the configs that extend this one, outermost first: an `extends` back into it is a cycle.
+   */
+  private readPathsConfig(file: string, chain: string[]): PathsConfig | undefined {
+    const known = this.configsByFile.get(file);
+    if (known !== undefined) return known ?? undefined;
+    const config = this.readPathsConfigOnce(file, chain);
+    this.configsByFile.set(file, config ?? null);
     return config;
   }
 
-  /** Reads `baseUrl` and `paths`, following `extends` (relative files only), with comments allowed. */
-  private readPathsConfig(file: string, depth: number): PathsConfig | undefined {
-    if (depth > 8) return undefined;
+  private readPathsConfigOnce(file: string, chain: string[]): PathsConfig | undefined {
     const text = readTextOrUndefined(this.host, file);
     if (text === undefined) return undefined;
-    const parsed = parseConfigFileTextToJson(file, text).config as
-      | { extends?: string | string[]; compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } }
-      | undefined;
-    if (!parsed) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = parseConfigFileTextToJson(file, text).config;
+    } catch (error) {
+      // TypeScript's JSON reader recurses per bracket; a generated file can overflow it.
+      if (!isStackOverflow(error)) throw error;
+      this.report(`too-deep\0${file}`, { ...limitProblem(this.relative(file), error), message: `${this.relative(file)} is nested too deeply to read; its \`paths\` and \`baseUrl\` are ignored.` });
+      return undefined;
+    }
+    if (!parsed || typeof parsed !== 'object') return undefined;
+    const { extends: extendsValue, compilerOptions } = parsed as { extends?: unknown; compilerOptions?: unknown };
     const dir = path.dirname(file);
     let inherited: PathsConfig | undefined;
-    for (const parent of [parsed.extends ?? []].flat()) {
-      if (!parent.startsWith('.')) continue;
+    chain.push(file);
+    for (const parent of [extendsValue ?? []].flat()) {
+      if (typeof parent !== 'string' || !parent.startsWith('.')) continue;
       const parentFile = path.resolve(dir, parent.endsWith('.json') ? parent : parent + '.json');
-      inherited = this.readPathsConfig(parentFile, depth + 1) ?? inherited;
+      if (chain.includes(parentFile)) this.reportCycle(chain, parentFile);
+      else if (chain.length >= MAX_EXTENDS_DEPTH) this.reportTooLong(chain);
+      else inherited = this.readPathsConfig(parentFile, chain) ?? inherited;
     }
-    const options = parsed.compilerOptions ?? {};
-    const baseUrl = options.baseUrl !== undefined ? path.resolve(dir, options.baseUrl) : inherited?.baseUrl;
-    if (!options.paths) return inherited || baseUrl ? { pathsBase: inherited?.pathsBase ?? dir, baseUrl, paths: inherited?.paths ?? [] } : undefined;
-    const paths = Object.entries(options.paths).map(([pattern, targets]) => ({ pattern, targets }));
+    chain.pop();
+    const options = compilerOptions && typeof compilerOptions === 'object' ? (compilerOptions as { baseUrl?: unknown; paths?: unknown }) : {};
+    const baseUrl = typeof options.baseUrl === 'string' ? path.resolve(dir, options.baseUrl) : inherited?.baseUrl;
+    if (!options.paths || typeof options.paths !== 'object') return inherited || baseUrl ? { pathsBase: inherited?.pathsBase ?? dir, baseUrl, paths: inherited?.paths ?? [] } : undefined;
+    const paths = Object.entries(options.paths as Record<string, unknown>).map(([pattern, targets]) => ({
+      pattern,
+      targets: Array.isArray(targets) ? targets.filter((t): t is string => typeof t === 'string') : [],
+      prefixLength: pattern.indexOf('*'),
+    }));
     // Longest prefix first, as TypeScript matches patterns.
-    paths.sort((a, b) => b.pattern.indexOf('*') - a.pattern.indexOf('*'));
-    return { pathsBase: baseUrl ?? dir, baseUrl, paths };
+    paths.sort((a, b) => b.prefixLength - a.prefixLength);
+    return { pathsBase: baseUrl ?? dir, baseUrl, paths: paths.map(({ pattern, targets }) => ({ pattern, targets })) };
+  }
+
+  private reportCycle(chain: readonly string[], parentFile: string): void {
+    const from = chain[chain.length - 1];
+    const names = [...chain.slice(chain.indexOf(parentFile)), parentFile].map(this.relative);
+    this.report(`cycle\0${from}\0${parentFile}`, {
+      id: 'tsconfig-extends-cycle',
+      severity: 'warning',
+      file: this.relative(from),
+      message: `Circularity detected while resolving configuration: ${names.join(' -> ')}. Route Atlas ignores the \`extends\` of ${this.relative(parentFile)} in ${this.relative(from)}.`,
+    });
+  }
+
+  private reportTooLong(chain: readonly string[]): void {
+    const from = chain[chain.length - 1];
+    this.report(`too-long\0${from}`, {
+      id: 'tsconfig-extends-too-deep',
+      severity: 'warning',
+      file: this.relative(from),
+      message: `${this.relative(chain[0])} extends more than ${MAX_EXTENDS_DEPTH} configs deep; Route Atlas ignores the \`extends\` of ${this.relative(from)}.`,
+    });
+  }
+
+  /** Keeps a problem once, however many configs lead to it. */
+  private report(key: string, problem: Problem): void {
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.problems = [...this.problems, problem];
   }
 }
 
@@ -257,6 +413,12 @@ function matchPattern(pattern: string, specifier: string): string | undefined {
   return specifier.slice(prefix.length, specifier.length - suffix.length);
 }
 
+/** TypeScript's `paths` substitution: the first `*` of the target becomes the matched text, taken literally. */
+function replaceFirstStar(target: string, star: string): string {
+  const at = target.indexOf('*');
+  return at === -1 ? target : target.slice(0, at) + star + target.slice(at + 1);
+}
+
 /** The file a package.json `exports` map gives for a subpath, preferring source-like conditions. */
 function pickExport(exports: unknown, subpath: string): string | undefined {
   if (!exports) return undefined;
@@ -264,24 +426,23 @@ function pickExport(exports: unknown, subpath: string): string | undefined {
   if (typeof exports !== 'object') return undefined;
   const map = exports as Record<string, unknown>;
   const isSubpathMap = Object.keys(map).some((key) => key.startsWith('.'));
-  const entry = isSubpathMap ? map[subpath] ?? wildcardExport(map, subpath) : subpath === '.' ? map : undefined;
-  return pickCondition(entry);
-}
-
-function wildcardExport(map: Record<string, unknown>, subpath: string): unknown {
+  if (!isSubpathMap) return subpath === '.' ? pickCondition(map, 0) : undefined;
+  const exact = map[subpath];
+  if (exact !== undefined && exact !== null) return pickCondition(exact, 0);
   for (const [key, value] of Object.entries(map)) {
-    const star = matchPattern(key, subpath);
-    if (star !== undefined && key.includes('*')) return JSON.parse(JSON.stringify(value).split('*').join(star));
+    const star = key.includes('*') ? matchPattern(key, subpath) : undefined;
+    // Node puts the matched text in place of every `*` of the chosen target, as plain text.
+    if (star !== undefined) return pickCondition(value, 0)?.split('*').join(star);
   }
   return undefined;
 }
 
-function pickCondition(entry: unknown): string | undefined {
+function pickCondition(entry: unknown, depth: number): string | undefined {
   if (typeof entry === 'string') return entry;
-  if (!entry || typeof entry !== 'object') return undefined;
+  if (!entry || typeof entry !== 'object' || depth >= MAX_CONDITION_DEPTH) return undefined;
   const conditions = entry as Record<string, unknown>;
   for (const condition of ['source', 'types', 'import', 'default', 'require', 'node']) {
-    const picked = pickCondition(conditions[condition]);
+    const picked = pickCondition(conditions[condition], depth + 1);
     if (picked) return picked;
   }
   return undefined;
