@@ -21,7 +21,8 @@ import {
   isVariableStatement,
   SyntaxKind,
 } from './typescriptBindings';
-import type { NextConfigInfo, Problem, StaticValue } from './model';
+import type { NextConfigInfo, Problem, Span, StaticValue } from './model';
+import { AnalysisLimitError, checkDepth, isLimitError, limitProblem } from './limits';
 import { parseSource } from './parse';
 import { spanOfNode } from './spans';
 import { type Literal, propertyNameText, readStaticValue, unwrapExpression } from './staticValues';
@@ -30,6 +31,15 @@ import { type Literal, propertyNameText, readStaticValue, unwrapExpression } fro
 export const NEXT_CONFIG_FILES = ['next.config.js', 'next.config.mjs', 'next.config.cjs', 'next.config.ts', 'next.config.mts'];
 
 export const DEFAULT_PAGE_EXTENSIONS = ['tsx', 'ts', 'jsx', 'js'];
+
+/** The longest basePath Route Atlas takes: every route's URL starts with it. Next.js sets no limit. */
+const MAX_BASE_PATH_LENGTH = 1000;
+
+/**
+ * How many steps following the exported config may take. Plugin calls and bindings can refer to one
+ * another many times over, so without a budget a small file could ask for exponential work.
+ */
+const MAX_CONFIG_STEPS = 100_000;
 
 export function defaultNextConfig(file?: string): NextConfigInfo {
   return {
@@ -45,6 +55,8 @@ interface ConfigScope {
   sourceFile: ts.SourceFile;
   /** Top-level `const x = ...` initializers and function declarations, by name. */
   bindings: Map<string, ts.Expression | ts.FunctionDeclaration>;
+  /** Steps taken so far, shared by every scope of one file. */
+  work: { steps: number };
 }
 
 /** A config object as found: its own properties, later ones winning, and whether a spread hid some. */
@@ -59,10 +71,22 @@ interface ConfigObject {
  * each key the analysis needs as a literal; anything else is reported as unknown with its location.
  */
 export function readNextConfig(text: string, absPath: string, relFile: string): { config: NextConfigInfo; problems: Problem[] } {
+  try {
+    return readConfigFile(text, absPath, relFile);
+  } catch (error) {
+    // The parser and the walks below recurse per level of syntax: a generated file can exceed the bounds.
+    if (!isLimitError(error)) throw error;
+    const problem = limitProblem(relFile, error);
+    problem.message += ' Next.js defaults assumed.';
+    return { config: defaultNextConfig(relFile), problems: [problem] };
+  }
+}
+
+function readConfigFile(text: string, absPath: string, relFile: string): { config: NextConfigInfo; problems: Problem[] } {
   const config = defaultNextConfig(relFile);
   const problems: Problem[] = [];
   const sourceFile = parseSource(absPath, text);
-  const scope: ConfigScope = { sourceFile, bindings: collectBindings(sourceFile) };
+  const scope: ConfigScope = { sourceFile, bindings: collectBindings(sourceFile), work: { steps: 0 } };
   const exported = findExportedExpression(sourceFile);
   if (!exported) {
     problems.push({ id: 'config-not-found', severity: 'warning', file: relFile, message: `${relFile}: no \`module.exports\` or \`export default\` found; Next.js defaults assumed.` });
@@ -94,7 +118,7 @@ export function readNextConfig(text: string, absPath: string, relFile: string): 
   const assign = <T>(key: string, value: StaticValue<Literal> | undefined, check: (v: Literal) => v is T & Literal, fallback: StaticValue<T>) => {
     if (!value) return fallback;
     if (value.known && !check(value.value)) {
-      return { known: false as const, reason: `unexpected value ${JSON.stringify(value.value)}`, span: value.span, file: relFile };
+      return { known: false as const, reason: `unexpected value ${excerpt(JSON.stringify(value.value))}`, span: value.span, file: relFile };
     }
     if (!value.known) {
       problems.push({
@@ -112,7 +136,14 @@ export function readNextConfig(text: string, absPath: string, relFile: string): 
   const isBoolean = (v: Literal): v is boolean => typeof v === 'boolean';
 
   config.pageExtensions = assign('pageExtensions', read(object, 'pageExtensions'), isStringArray, config.pageExtensions);
-  config.basePath = assign('basePath', read(object, 'basePath'), isString, config.basePath);
+  const basePath = read(object, 'basePath');
+  const invalidBasePath = basePath?.known ? basePathProblemOf(basePath.value, relFile, basePath.span) : undefined;
+  if (invalidBasePath) {
+    problems.push(invalidBasePath);
+    config.basePath = { known: false, reason: invalidBasePath.message, span: basePath!.span, file: relFile };
+  } else if (!(basePath?.known && basePath.value === null)) {
+    config.basePath = assign('basePath', basePath, isString, config.basePath);
+  }
   config.trailingSlash = assign('trailingSlash', read(object, 'trailingSlash'), isBoolean, config.trailingSlash);
   const cacheComponents = read(object, 'cacheComponents') ?? read(experimental, 'cacheComponents') ?? read(experimental, 'dynamicIO');
   config.cacheComponents = assign('cacheComponents', cacheComponents, isBoolean, config.cacheComponents);
@@ -125,7 +156,7 @@ export function readNextConfig(text: string, absPath: string, relFile: string): 
       id: 'config-wrapped',
       severity: 'info',
       file: relFile,
-      message: `${relFile} passes its config through ${wrappers.join(', ')}; values are read from the object given to it, which the plugin may change.`,
+      message: `${relFile} passes its config through ${listed(wrappers)}; values are read from the object given to it, which the plugin may change.`,
     });
   }
   return { config, problems };
@@ -133,6 +164,46 @@ export function readNextConfig(text: string, absPath: string, relFile: string): 
 
 function withFile<T>(value: StaticValue<T>, file: string): StaticValue<T> {
   return { ...value, file };
+}
+
+/**
+ * Next.js's own check of basePath (`assignDefaults` in next/src/server/config.ts), in its words, and
+ * Route Atlas's bound on the length. Next ignores a null basePath, as if it were not set.
+ */
+function basePathProblemOf(value: Literal, relFile: string, span?: Span): Problem | undefined {
+  if (value === null) return undefined;
+  const problem = (severity: Problem['severity'], message: string): Problem => {
+    const found: Problem = { id: 'config-invalid-value', severity, file: relFile, message };
+    if (severity === 'error') found.failsBuild = true;
+    if (span) found.span = span;
+    return found;
+  };
+  const fails = (nextMessage: string) => problem('error', `${relFile}: ${nextMessage}. \`next build\` fails with this error; Route Atlas assumes no basePath.`);
+  if (typeof value !== 'string') return fails(`Specified basePath is not a string, found type "${Array.isArray(value) ? 'object' : typeof value}"`);
+  if (value === '') return undefined;
+  // The stray quote is in Next's own message.
+  if (value === '/') return fails(`Specified basePath /. basePath has to be either an empty string or a path prefix"`);
+  if (!value.startsWith('/')) return fails(`Specified basePath has to start with a /, found "${excerpt(value)}"`);
+  if (value.endsWith('/')) return fails(`Specified basePath should not end with /, found "${excerpt(value)}"`);
+  if (value.length > MAX_BASE_PATH_LENGTH) {
+    return problem('warning', `${relFile}: basePath is ${value.length} characters long; Route Atlas takes at most ${MAX_BASE_PATH_LENGTH} and assumes no basePath.`);
+  }
+  return undefined;
+}
+
+/** Text from the workspace as a message quotes it: cut short, since a value can be megabytes long. */
+function excerpt(text: string, max = 80): string {
+  return text.length > max ? text.slice(0, max) + '…' : text;
+}
+
+function listed(names: readonly string[]): string {
+  const distinct = [...new Set(names)];
+  return distinct.length > 5 ? `${distinct.slice(0, 5).join(', ')} and ${distinct.length - 5} more` : distinct.join(', ');
+}
+
+/** Counts one step of following the config; past MAX_CONFIG_STEPS the file is beyond what is analyzed. */
+function step(scope: ConfigScope): void {
+  if (++scope.work.steps > MAX_CONFIG_STEPS) throw new AnalysisLimitError('too-much-work', `more than ${MAX_CONFIG_STEPS} steps to find the exported config`);
 }
 
 function collectBindings(sourceFile: ts.SourceFile): Map<string, ts.Expression | ts.FunctionDeclaration> {
@@ -164,6 +235,7 @@ function findExportedExpression(sourceFile: ts.SourceFile): ts.Expression | ts.F
 
 function resolveConfigObject(node: ts.Node, scope: ConfigScope, wrappers: string[], depth: number): ConfigObject | undefined {
   if (depth > 10) return undefined;
+  step(scope);
   if (isFunctionDeclaration(node) || isArrowFunction(node) || isFunctionExpression(node)) {
     return resolveFunctionResult(node, scope, wrappers, depth);
   }
@@ -201,7 +273,8 @@ function looksLikeNextConfig(object: ConfigObject): boolean {
 function calleeName(call: ts.CallExpression, sourceFile: ts.SourceFile): string {
   let callee: ts.Expression = call.expression;
   while (isCallExpression(callee)) callee = callee.expression;
-  return callee.getText(sourceFile);
+  const start = callee.getStart(sourceFile);
+  return excerpt(sourceFile.text.slice(start, Math.min(callee.end, start + 81)));
 }
 
 function resolveFunctionResult(
@@ -214,14 +287,16 @@ function resolveFunctionResult(
   if (!isBlock(fn.body)) return resolveConfigObject(fn.body, scope, wrappers, depth + 1);
   const local = new Map(scope.bindings);
   let result: ConfigObject | undefined;
-  const visit = (node: ts.Node): void => {
+  const visit = (node: ts.Node, level: number): void => {
+    checkDepth(level);
+    step(scope);
     if (isVariableDeclaration(node) && isIdentifier(node.name) && node.initializer) local.set(node.name.text, node.initializer);
     if (isReturnStatement(node) && node.expression && !result) {
       result = resolveConfigObject(node.expression, { ...scope, bindings: local }, wrappers, depth + 1);
     }
-    if (!isFunctionLike(node)) forEachChild(node, visit);
+    if (!isFunctionLike(node)) forEachChild(node, (child) => visit(child, level + 1));
   };
-  forEachChild(fn.body, visit);
+  forEachChild(fn.body, (child) => visit(child, 1));
   return result;
 }
 
@@ -264,7 +339,7 @@ function readConfigValue(node: ts.Expression, scope: ConfigScope): StaticValue<L
   }
   const value = readStaticValue(expr, scope.sourceFile);
   if (!value.known && /process\.env\b/.test(expr.getText(scope.sourceFile))) {
-    return { ...value, reason: `read from ${expr.getText(scope.sourceFile)} at build time` };
+    return { ...value, reason: `read from ${excerpt(expr.getText(scope.sourceFile))} at build time` };
   }
   return value;
 }

@@ -63,7 +63,13 @@ export function urlOfSegments(segments: readonly string[]): SegmentUrl {
  */
 export function publicPathOf(url: string, basePath: string, trailingSlash: boolean): string {
   let path = url === '/' ? basePath || '/' : basePath + url;
-  const looksLikeFile = /[^/]+\.\w+$/.test(path) || path.includes('/.well-known');
-  if (trailingSlash && !path.endsWith('/') && !looksLikeFile) path += '/';
+  if (trailingSlash && !path.endsWith('/') && !looksLikeFile(path) && !path.includes('/.well-known')) path += '/';
   return path;
+}
+
+/** True when the last segment has an extension (`feed.xml`, not `.env`), looking at that segment only. */
+function looksLikeFile(path: string): boolean {
+  const segment = path.slice(path.lastIndexOf('/') + 1);
+  const dot = segment.lastIndexOf('.');
+  return dot > 0 && /^\w+$/.test(segment.slice(dot + 1));
 }

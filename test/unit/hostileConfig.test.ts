@@ -4,10 +4,12 @@ import * as path from 'node:path';
 import type { FileHost } from '../../server/analysis/host';
 import { nodeFileHost } from '../../server/analysis/host';
 import type { Problem, RouteManifest } from '../../server/analysis/model';
+import { readNextConfig } from '../../server/analysis/nextConfig';
 import { catalogEntry, detectBundler, detectNextVersion, majorOf, readPackageJson } from '../../server/analysis/nextVersion';
 import { ModuleResolver } from '../../server/analysis/resolver';
 import { scanWorkspace } from '../../server/analysis/scan';
 import { toPosix } from '../../server/analysis/spans';
+import { publicPathOf } from '../../server/analysis/urls';
 import { makeTree, nextApp, removeTree } from './tempTree';
 
 // Each case generates a workspace file written to hurt (a catastrophic pattern, a cycle, megabytes of
@@ -27,6 +29,10 @@ function allProblems(manifest: RouteManifest): Problem[] {
 function versionOf(root: string, appDir = root) {
   const relative = (abs: string) => toPosix(path.relative(root, abs));
   return detectNextVersion(nodeFileHost, appDir, readPackageJson(nodeFileHost, path.join(appDir, 'package.json')), relative);
+}
+
+function readConfig(text: string, file = 'next.config.js') {
+  return readNextConfig(text, '/abs/' + file, file);
 }
 
 describe('hostile workspace input', function () {
@@ -318,4 +324,113 @@ describe('hostile workspace input', function () {
     });
   });
 
+  describe('basePath', () => {
+    const longBasePath = '/' + 'a.'.repeat(100_000);
+
+    it('checks only the last segment for a file extension', () => {
+      assert.equal(publicPathOf('/x', longBasePath, false), longBasePath + '/x');
+      assert.equal(publicPathOf('/x', longBasePath, true), longBasePath + '/x/');
+      assert.equal(publicPathOf('/feed.xml', longBasePath, true), longBasePath + '/feed.xml');
+      assert.equal(publicPathOf('/a' + '.a'.repeat(100_000) + '-', '', true), '/a' + '.a'.repeat(100_000) + '-/');
+      assert.equal(publicPathOf('/.env', '/docs', true), '/docs/.env/');
+      assert.equal(publicPathOf('/', '/docs', true), '/docs/');
+      assert.equal(publicPathOf('/.well-known/x', '', true), '/.well-known/x');
+    });
+
+    it('reports a basePath Next.js rejects, in its words, and assumes none', () => {
+      const cases: Array<[string, RegExp]> = [
+        ["'docs'", /Specified basePath has to start with a \/, found "docs"/],
+        ["'/docs/'", /Specified basePath should not end with \/, found "\/docs\/"/],
+        ["'/'", /Specified basePath \/\. basePath has to be either an empty string or a path prefix/],
+        ['42', /Specified basePath is not a string, found type "number"/],
+        ["['/a']", /Specified basePath is not a string, found type "object"/],
+      ];
+      for (const [value, message] of cases) {
+        const { config, problems } = readConfig(`module.exports = {\n  basePath: ${value},\n};\n`);
+        assert.equal(config.basePath.known, false, value);
+        assert.equal(problems.length, 1, value);
+        assert.equal(problems[0].id, 'config-invalid-value');
+        assert.equal(problems[0].severity, 'error');
+        assert.equal(problems[0].failsBuild, true);
+        assert.equal(problems[0].span?.line, 2);
+        assert.match(problems[0].message, message);
+      }
+      for (const value of ["''", "'/docs'", 'null']) {
+        const { config, problems } = readConfig(`module.exports = { basePath: ${value} };\n`);
+        assert.deepEqual(problems, [], value);
+        assert.equal(config.basePath.known, true);
+      }
+    });
+
+    it('takes no basePath longer than Route Atlas allows, and quotes a long one short', () => {
+      const { config, problems } = readConfig(`module.exports = { basePath: '${longBasePath}' };\n`);
+      assert.equal(config.basePath.known, false);
+      assert.deepEqual(problems.map((p) => [p.id, p.severity]), [['config-invalid-value', 'warning']]);
+      assert.match(problems[0].message, /200001 characters long/);
+      const trailing = readConfig(`module.exports = { basePath: '${longBasePath}/' };\n`).problems[0];
+      assert.ok(trailing.message.length < 400, 'the message quotes an excerpt');
+    });
+
+    it('lists routes without the rejected basePath, in a whole scan', () => {
+      root = makeTree(
+        nextApp({
+          'next.config.js': `module.exports = { basePath: '${longBasePath}', trailingSlash: true };\n`,
+          'app/good/route.ts': GOOD_ROUTE,
+          'app/feed.xml/route.ts': GOOD_ROUTE,
+          'app/a/b/c/route.ts': GOOD_ROUTE,
+        }),
+      );
+      const manifest = scanWorkspace(root);
+      assert.deepEqual(routeUrls(manifest), ['/a/b/c', '/feed.xml', '/good']);
+      assert.deepEqual(manifest.apps[0].routes.map((r) => r.publicPath).sort(), ['/a/b/c/', '/feed.xml', '/good/']);
+      assert.ok(allProblems(manifest).some((p) => p.id === 'config-invalid-value' && p.file === 'next.config.js'));
+    });
+  });
+
+  describe('next.config syntax', () => {
+    it('turns a parser stack overflow into a problem and uses the defaults', () => {
+      for (const text of [
+        `module.exports = { basePath: ${'['.repeat(20_000)}${']'.repeat(20_000)} };\n`,
+        `module.exports = ${'('.repeat(20_000)}{ basePath: '/x' }${')'.repeat(20_000)};\n`,
+      ]) {
+        const { config, problems } = readConfig(text);
+        assert.deepEqual(problems.map((p) => [p.id, p.file]), [['too-deep', 'next.config.js']]);
+        assert.deepEqual(config.basePath, { known: true, value: '' });
+      }
+    });
+
+    it('bounds its own walks over deep syntax', () => {
+      const chain = `module.exports = () => {\n  const x = a${'.b'.repeat(500_000)};\n  return { basePath: '/x' };\n};\n`;
+      const blocks = `module.exports = () => { ${'{'.repeat(1_000)}${'}'.repeat(1_000)} return { basePath: '/x' }; };\n`;
+      for (const text of [chain, blocks]) {
+        const { config, problems } = readConfig(text);
+        assert.deepEqual(problems.map((p) => p.id), ['too-deep']);
+        assert.match(problems[0].message, /nested more than 500 levels deep/);
+        assert.deepEqual(config.basePath, { known: true, value: '' });
+      }
+      const fine = readConfig(`module.exports = () => { { { return { basePath: '/x' }; } } };\n`);
+      assert.deepEqual(fine.config.basePath.known && fine.config.basePath.value, '/x');
+    });
+
+    it('stops following plugins and bindings that refer to one another many times over', () => {
+      const lines = ['const c0 = () => 1;'];
+      for (let i = 1; i <= 10; i++) lines.push(`const c${i} = withPlugin(${Array(20).fill(`c${i - 1}`).join(', ')});`);
+      lines.push('module.exports = withPlugin(c10, { basePath: 1 });');
+      const { config, problems } = readConfig(lines.join('\n'));
+      assert.deepEqual(problems.map((p) => p.id), ['too-much-work']);
+      assert.deepEqual(config.basePath, { known: true, value: '' });
+    });
+
+    it('keeps every route when the config is too deep to read, in a whole scan', () => {
+      root = makeTree(
+        nextApp({
+          'next.config.mjs': `export default ${'['.repeat(20_000)}${']'.repeat(20_000)};\n`,
+          'app/good/route.ts': GOOD_ROUTE,
+        }),
+      );
+      const manifest = scanWorkspace(root);
+      assert.deepEqual(routeUrls(manifest), ['/good']);
+      assert.ok(allProblems(manifest).some((p) => p.id === 'too-deep' && p.file === 'next.config.mjs'));
+    });
+  });
 });
