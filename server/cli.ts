@@ -149,7 +149,11 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     return 0;
   }
   const dir = path.resolve(options.dir ?? defaultDir());
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+  if (!fs.existsSync(dir)) {
+    err.write(`route-atlas: ${dir} does not exist\n`);
+    return 2;
+  }
+  if (!fs.statSync(dir).isDirectory()) {
     err.write(`route-atlas: ${dir} is not a folder\n`);
     return 2;
   }
@@ -196,6 +200,7 @@ export function runCli(argv: string[], out: NodeJS.WritableStream = process.stdo
   try {
     return main(argv, out, err);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return closedOutput(err);
     const message = error instanceof Error ? error.message : String(error);
     err.write(`route-atlas: internal error: ${message.split('\n')[0]} (this is a bug in Route Atlas; ROUTE_ATLAS_DEBUG=1 shows where)\n`);
     if (process.env.ROUTE_ATLAS_DEBUG) err.write(`${error instanceof Error ? error.stack : ''}\n`);
@@ -203,7 +208,19 @@ export function runCli(argv: string[], out: NodeJS.WritableStream = process.stdo
   }
 }
 
+/** The reader of the output went away (`route-atlas --json | head -c 1`): say so once, not as a bug. */
+function closedOutput(err: NodeJS.WritableStream): number {
+  err.write('route-atlas: the output was closed before all of it was written (EPIPE)\n');
+  return 2;
+}
+
 if (isMainThread && require.main === module) {
   setSummaryWorkerEntry(__filename);
+  // A pipe closed by its reader fails the write later, as an 'error' event, not where it was written.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(closedOutput(process.stderr));
+    process.stderr.write(`route-atlas: the output could not be written (${error.code ?? error.message})\n`);
+    process.exit(2);
+  });
   process.exitCode = runCli(process.argv.slice(2));
 }

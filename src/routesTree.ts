@@ -76,6 +76,8 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
   private readonly loadedEmitter = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.loadedEmitter];
   readonly onDidChangeTreeData = this.changeEmitter.event;
+  /** Fires each time a manifest has been shown. */
+  readonly onDidLoad = this.loadedEmitter.event;
   readonly view: vscode.TreeView<EndpointTreeNode>;
 
   constructor(

@@ -90,6 +90,8 @@ interface AppState {
   linked: Map<string, LinkedRoute>;
   /** Route files in manifest order: sorted once, then kept in order as routes come and go. */
   order?: string[];
+  /** Every linked file, sorted: the order their problems are listed in. */
+  linkedFiles?: string[];
   sortedPages?: PageEntry[];
   /** The route files and pages of each conflict group (see `conflictGroupOf`). */
   groups: Map<string, { routes: Set<string>; pages: Set<PageEntry> }>;
@@ -166,7 +168,7 @@ export class Workspace {
       },
     };
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    this.resolver = new ModuleResolver(this.host, path.parse(this.root).root);
+    this.resolver = new ModuleResolver(this.host, path.parse(this.root).root, this.relative);
     this.callerIndex = new CallerIndex(this.host, this.relative);
   }
 
@@ -457,7 +459,7 @@ export class Workspace {
       generator: { name: 'route-atlas', version: GENERATOR_VERSION },
       root: this.root,
       apps: this.apps.map((app) => this.appManifest(app)),
-      problems: this.discoveryProblems,
+      problems: this.resolver.configProblems().length > 0 ? [...this.discoveryProblems, ...this.resolver.configProblems()] : this.discoveryProblems,
     };
   }
 
@@ -754,7 +756,8 @@ export class Workspace {
     try {
       return this.host.realpath(abs) !== path.join(this.host.realpath(parent), path.basename(abs));
     } catch {
-      return false;
+      // A path whose real path cannot be found (ELOOP) is a link into a loop: checkLink reports it.
+      return true;
     }
   }
 
@@ -884,6 +887,7 @@ export class Workspace {
   }
 
   private setLinked(app: AppState, file: string, linked: LinkedRoute): void {
+    if (!app.linked.has(file) && app.linkedFiles) insertSorted(app.linkedFiles, file, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
     app.linked.set(file, linked);
     if (linked.route) {
       this.changingGroup(app, linked.route.url).routes.add(file);
@@ -905,6 +909,8 @@ export class Workspace {
       if (index !== -1) app.order!.splice(index, 1);
     }
     app.linked.delete(file);
+    const at = app.linkedFiles?.indexOf(file) ?? -1;
+    if (at !== -1) app.linkedFiles!.splice(at, 1);
     if (linked.dependencies.size > 0) this.dependencyFolderSet = undefined;
     for (const dependency of linked.dependencies) app.dependents.get(dependency)?.delete(file);
     app.unresolved.delete(file);
@@ -1023,12 +1029,14 @@ export class Workspace {
       app.order.sort((a, b) => compareLinked(app, a, b));
     }
     const routes: Route[] = [];
-    const problems: Problem[] = [...app.problems, ...app.unreadableDirs.values(), ...app.walkProblems.values()];
+    const problems: Problem[] = [...app.problems, ...byKey(app.unreadableDirs), ...byKey(app.walkProblems)];
     for (const file of app.order) {
       const linked = app.linked.get(file);
       if (linked?.route) routes.push(linked.route);
     }
-    for (const linked of app.linked.values()) problems.push(...linked.problems);
+    // By file, so that a cold scan and any sequence of edits that ends in the same files list them alike.
+    app.linkedFiles ??= [...app.linked.keys()].sort();
+    for (const file of app.linkedFiles) problems.push(...app.linked.get(file)!.problems);
     app.sortedPages ??= [...app.pages.values()].sort(comparePages);
     const pages = app.sortedPages;
     const appProblems = this.appCheckProblems(app, routes, pages);
@@ -1060,6 +1068,11 @@ export class Workspace {
     if (app.candidate.packageJson?.name) manifest.name = app.candidate.packageJson.name;
     return manifest;
   }
+}
+
+/** A map's values in the order of its keys: the same whatever order events added them in. */
+function byKey<T>(map: ReadonlyMap<string, T>): T[] {
+  return [...map.keys()].sort().map((key) => map.get(key)!);
 }
 
 /** Above this many paths in one batch of changes, a rescan costs less than following each one. */

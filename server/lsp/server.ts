@@ -199,7 +199,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const byUri = new Map<string, Array<{ diagnostic: Diagnostic; json: string }>>();
     for (const folder of folders.values()) {
       for (const problem of folderProblems(folder)) {
-        if (!problem.file || !problem.span) continue;
+        // A problem of a whole file (too large, too deep, binary) shows on its first line.
+        if (!problem.file) continue;
         const severity = severityFor(settings, problem.id, problem.severity);
         if (severity === 'ignore') continue;
         const made = diagnosticOf(problem, severity, folder.root);

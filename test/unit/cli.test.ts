@@ -63,7 +63,7 @@ describe('route-atlas CLI', () => {
     assert.equal(run(['--next-version', '13']).code, 2);
     const missing = run(['/definitely/not/here']);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /is not a folder/);
+    assert.match(missing.stderr, /does not exist/);
   });
 
   it('`npm run scan -- <dir> --json` prints exactly the JSON on stdout', function () {
@@ -77,7 +77,7 @@ describe('route-atlas CLI', () => {
   it('ends an internal error with one line and exit code 2, never a stack trace', () => {
     const out = new PassThrough();
     out.write = () => {
-      throw new Error('write EPIPE\n    at afterWriteDispatched (node:internal/stream_base_commons:160:15)');
+      throw new TypeError("Cannot read properties of undefined (reading 'routes')\n    at formatTable (dist/cli.js:1:1)");
     };
     const err = new PassThrough();
     const lines: string[] = [];
@@ -85,7 +85,19 @@ describe('route-atlas CLI', () => {
     const code = runCli([sampleApp, '--json'], out, err);
     assert.equal(code, 2);
     const text = lines.join('');
-    assert.match(text, /^route-atlas: .*routes in \d+ ms[^\n]*\nroute-atlas: internal error: write EPIPE \(this is a bug in Route Atlas; ROUTE_ATLAS_DEBUG=1 shows where\)\n$/);
+    assert.match(text, /^route-atlas: .*routes in \d+ ms[^\n]*\nroute-atlas: internal error: Cannot read properties of undefined \(reading 'routes'\) \(this is a bug in Route Atlas; ROUTE_ATLAS_DEBUG=1 shows where\)\n$/);
     assert.doesNotMatch(text, /\bat /);
+  });
+
+  it('says so in one line when its output is closed early, not as a bug', () => {
+    const out = new PassThrough();
+    out.write = () => {
+      throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    };
+    const err = new PassThrough();
+    const lines: string[] = [];
+    err.on('data', (c) => lines.push(String(c)));
+    assert.equal(runCli([sampleApp, '--json'], out, err), 2);
+    assert.match(lines.join(''), /\nroute-atlas: the output was closed before all of it was written \(EPIPE\)\n$/);
   });
 });
