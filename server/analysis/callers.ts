@@ -49,8 +49,9 @@ export class CallerIndex {
 
   report(appRoots: ReadonlyArray<{ root: string; manifest: AppManifest; basePath: string }>): CallerReport {
     const callers = new Map<string, Map<HttpMethod, Caller[]>>();
+    const filesByRoot = this.filesByRoot(appRoots.map((a) => a.root));
     for (const app of appRoots) {
-      for (const file of this.sourceFiles(appRoots.map((a) => a.root)).filter((f) => f.startsWith(app.root + path.sep))) {
+      for (const file of filesByRoot.get(app.root) ?? []) {
         const fileCalls = this.callsIn(file);
         for (const call of fileCalls.calls) {
           const route = bestRoute(call, app.manifest.routes, app.basePath);
@@ -64,6 +65,21 @@ export class CallerIndex {
       }
     }
     return { callers, problems: serverActionHints(callers, appRoots.flatMap((a) => a.manifest.routes)) };
+  }
+
+  /**
+   * The source files under each root, in walk order; a file under nested roots is under each. Found by
+   * walking up from each file, so the work grows with the files, not with files times apps.
+   */
+  private filesByRoot(roots: readonly string[]): Map<string, string[]> {
+    const byRoot = new Map<string, string[]>(roots.map((root) => [root, []]));
+    for (const file of this.sourceFiles(roots)) {
+      for (let dir = path.dirname(file), parent = path.dirname(dir); ; dir = parent, parent = path.dirname(dir)) {
+        byRoot.get(dir)?.push(file);
+        if (parent === dir) break;
+      }
+    }
+    return byRoot;
   }
 
   /** The calls of one file, from the given text (an open editor) or the disk. */

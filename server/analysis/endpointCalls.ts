@@ -11,6 +11,7 @@ import {
   isTemplateExpression,
   SyntaxKind,
 } from './typescriptBindings';
+import { isLimitError } from './limits';
 import type { HttpMethod, Route, Span } from './model';
 import { HTTP_METHODS } from './model';
 import { parseSource } from './parse';
@@ -35,19 +36,42 @@ export interface EndpointCall {
 const HTTP_CLIENTS = /^(axios|ky|api|http|client|request|ofetch|\$fetch|got|superagent)$/;
 const QUICK_FILTER = /fetch\(|axios|useSWR|useQuery|ky[.(]|\$fetch|ofetch/;
 
-/** Calls to endpoints in one module. Files that cannot contain any are skipped without parsing. */
+/**
+ * Calls to endpoints in one module. Files that cannot contain any are skipped without parsing, and so
+ * are files beyond the analysis's bounds (nested too deeply to parse, say): they have none.
+ */
 export function extractEndpointCalls(absPath: string, text: string): EndpointCall[] {
   if (!QUICK_FILTER.test(text) || !text.includes('/')) return [];
-  const sourceFile = parseSource(absPath, text);
+  try {
+    return endpointCallsIn(parseSource(absPath, text));
+  } catch (error) {
+    if (isLimitError(error)) return [];
+    throw error;
+  }
+}
+
+function endpointCallsIn(sourceFile: ts.SourceFile): EndpointCall[] {
   const calls: EndpointCall[] = [];
-  const visit = (node: ts.Node): void => {
+  // A stack instead of recursion: this reads every source file of the app, however deeply it nests.
+  // Children are pushed in reverse, so that calls come off it in source order.
+  const stack: ts.Node[] = [sourceFile];
+  const push = (child: ts.Node): void => {
+    stack.push(child);
+  };
+  while (stack.length > 0) {
+    const node = stack.pop()!;
     if (isCallExpression(node)) {
       const call = endpointCallOf(node, sourceFile);
       if (call) calls.push(call);
     }
-    forEachChild(node, visit);
-  };
-  visit(sourceFile);
+    const firstChild = stack.length;
+    forEachChild(node, push);
+    for (let i = firstChild, j = stack.length - 1; i < j; i++, j--) {
+      const child = stack[i];
+      stack[i] = stack[j];
+      stack[j] = child;
+    }
+  }
   return calls;
 }
 
@@ -89,25 +113,21 @@ function methodFromInit(node: ts.Expression | undefined): HttpMethod | undefined
 /** The path of a URL expression, with computed parts as `*`; undefined when it is not a path we can read. */
 function urlPartsOf(node: ts.Expression): { segments: UrlPart[][]; text: string } | undefined {
   const pieces: Array<string | null> = [];
-  const collect = (n: ts.Expression): boolean => {
-    const expr = unwrapExpression(n);
-    if (isStringLiteralLike(expr)) {
-      pieces.push(expr.text);
-      return true;
-    }
-    if (isTemplateExpression(expr)) {
+  // `'/a/' + b + c ...` is a tree as deep as the sum is long: its operands are taken from a stack,
+  // leftmost first.
+  const operands: ts.Expression[] = [node];
+  while (operands.length > 0) {
+    const expr = unwrapExpression(operands.pop()!);
+    if (isStringLiteralLike(expr)) pieces.push(expr.text);
+    else if (isTemplateExpression(expr)) {
       pieces.push(expr.head.text);
       for (const span of expr.templateSpans) {
         pieces.push(null);
         pieces.push(span.literal.text);
       }
-      return true;
-    }
-    if (isBinaryExpression(expr) && expr.operatorToken.kind === SyntaxKind.PlusToken) return collect(expr.left) && collect(expr.right);
-    pieces.push(null);
-    return true;
-  };
-  collect(node);
+    } else if (isBinaryExpression(expr) && expr.operatorToken.kind === SyntaxKind.PlusToken) operands.push(expr.right, expr.left);
+    else pieces.push(null);
+  }
   // The path starts at the first literal `/`; anything computed before it is an origin or base URL.
   const start = pieces.findIndex((p) => p !== null && p.includes('/'));
   if (start === -1) return undefined;
@@ -154,11 +174,46 @@ function segmentIsLiteral(segment: UrlPart[] | undefined, literal: string): bool
   return segment?.length === 1 && 'literal' in segment[0] && segment[0].literal === literal;
 }
 
-/** `user-${id}` against `user-42`-style literals: the literal parts must appear in order. */
+/**
+ * `user-${id}` against `user-42`-style literals: the literal parts must appear in order, the first at the
+ * start and the last at the end, and a computed part stands for any text without a line break (as `.*`
+ * does). Taking each middle part where it first fits is exact for such patterns, and linear; a regular
+ * expression of them backtracks exponentially in the number of computed parts.
+ */
 function segmentMatchesLiteral(segment: UrlPart[], literal: string): boolean {
-  let pattern = '^';
-  for (const part of segment) pattern += 'literal' in part ? part.literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '.*';
-  return new RegExp(pattern + '$').test(literal);
+  let first = 0;
+  let end = segment.length;
+  let from = 0;
+  let to = literal.length;
+  const head = segment[0];
+  if ('literal' in head) {
+    if (!literal.startsWith(head.literal)) return false;
+    from = head.literal.length;
+    first = 1;
+  }
+  if (first === end) return from === to;
+  const tail = segment[end - 1];
+  if ('literal' in tail) {
+    if (!literal.endsWith(tail.literal) || to - tail.literal.length < from) return false;
+    to -= tail.literal.length;
+    end--;
+  }
+  for (let i = first; i < end; i++) {
+    const part = segment[i];
+    if (!('literal' in part)) continue;
+    const at = literal.indexOf(part.literal, from);
+    if (at === -1 || at + part.literal.length > to || hasLineBreak(literal, from, at)) return false;
+    from = at + part.literal.length;
+  }
+  return !hasLineBreak(literal, from, to);
+}
+
+function hasLineBreak(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || code === 13 || code === 0x2028 || code === 0x2029) return true;
+  }
+  return false;
 }
 
 /** The route a call reaches: the best-fitting route that exports the call's method (the first of equals). */
