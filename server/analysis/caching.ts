@@ -38,6 +38,19 @@ function effectReason(traced: TracedEffect, relative: (abs: string) => string, w
   return reason;
 }
 
+/** An effect that leaves the handler's other effects unknown: a call that could not be resolved, or not followed. */
+function unknownEffect(effects: readonly TracedEffect[]): TracedEffect | undefined {
+  return effects.find((e) => e.effect.kind === 'unknownCall' || e.effect.kind === 'tooMuchWork');
+}
+
+function unknownReason(traced: TracedEffect, relative: (abs: string) => string): CachingReason {
+  if (traced.effect.kind === 'tooMuchWork') {
+    const message = `Following the handler's calls needs more work than Route Atlas allows for one route, so Route Atlas cannot tell whether it reads request data.`;
+    return { message, location: { file: relative(traced.file), span: traced.effect.span } };
+  }
+  return effectReason(traced, relative, 'could not be resolved, so Route Atlas cannot tell whether it reads request data.');
+}
+
 function versionLabel(context: BuildContext): string {
   return context.cacheComponents ? `Next.js ${context.major} with cacheComponents` : `Next.js ${context.major}`;
 }
@@ -130,10 +143,8 @@ export function classifyCaching(route: Route, context: BuildContext, evidence: H
     }
     return verdict('dynamic', [effectReason(decisive, relative, dynamicWhy(decisive.effect.kind))]);
   }
-  const unknownCall = effects.find((e) => e.effect.kind === 'unknownCall');
-  if (unknownCall) {
-    return verdict('unknown', [effectReason(unknownCall, relative, 'could not be resolved, so Route Atlas cannot tell whether it reads request data.')]);
-  }
+  const unknown = unknownEffect(effects);
+  if (unknown) return verdict('unknown', [unknownReason(unknown, relative)]);
   const fetchRevalidates = effects.filter((e) => e.effect.kind === 'fetchRevalidate' && (e.effect.revalidate ?? 0) > 0);
   const candidates: Array<{ seconds: number; reason: CachingReason }> = fetchRevalidates.map((e) => ({
     seconds: e.effect.revalidate!,
@@ -210,8 +221,8 @@ function classifyCacheComponents(
     const why = decisive.effect.kind === 'cacheLife' ? 'is a short-lived cache, which prerendering leaves out, so the route renders on every request.' : dynamicWhy(decisive.effect.kind);
     return verdict('dynamic', [effectReason(decisive, relative, why)]);
   }
-  const unknownCall = effects.find((e) => e.effect.kind === 'unknownCall');
-  if (unknownCall) return verdict('unknown', [effectReason(unknownCall, relative, 'could not be resolved, so Route Atlas cannot tell whether it reads request data.')]);
+  const unknown = unknownEffect(effects);
+  if (unknown) return verdict('unknown', [unknownReason(unknown, relative)]);
   const candidates: Array<{ seconds: number; reason: CachingReason }> = [];
   for (const e of effects) {
     if (e.effect.kind === 'fetchRevalidate' && (e.effect.revalidate ?? 0) > 0) {

@@ -3,6 +3,7 @@ import {
   forEachChild,
   isArrowFunction,
   isAsExpression,
+  isBinaryExpression,
   isBlock,
   isCallExpression,
   isElementAccessExpression,
@@ -20,6 +21,7 @@ import {
   isStringLiteralLike,
   SyntaxKind,
 } from './typescriptBindings';
+import { checkDepth } from './limits';
 import type { Span } from './model';
 import { spanOfNode, spanOfRange } from './spans';
 import { propertyNameText, unwrapExpression } from './staticValues';
@@ -50,7 +52,8 @@ export type EffectKind =
   | 'random' //           Math.random(), crypto.randomUUID()
   | 'env' //              process.env.X
   | 'database' //         prisma.user.findMany(), db.select(), sql`...`
-  | 'unknownCall'; //     a call into a workspace module that could not be resolved
+  | 'unknownCall' //      a call into a workspace module that could not be resolved
+  | 'tooMuchWork'; //     the calls were not followed: more work than one route may take (handlerEffects.ts)
 
 export interface Effect {
   kind: EffectKind;
@@ -225,7 +228,7 @@ export function collectFacts(
     }
   });
   const effect = (kind: EffectKind, node: ts.Node, extra: Partial<Effect> = {}) => {
-    facts.effects.push({ kind, span: spanOfNode(node, sourceFile), text: node.getText(sourceFile).replace(/\s+/g, ' ').slice(0, 80), ...extra });
+    facts.effects.push({ kind, span: spanOfNode(node, sourceFile), text: codeText(node, sourceFile), ...extra });
   };
   const requestIndex = (node: ts.Expression): number | undefined => {
     const expr = unwrapExpression(node);
@@ -238,13 +241,15 @@ export function collectFacts(
     return undefined;
   };
   const paramRead = (param: number, kind: EffectKind, node: ts.Node) => {
-    facts.paramReads.push({ param, effect: { kind, span: spanOfNode(node, sourceFile), text: node.getText(sourceFile).replace(/\s+/g, ' ').slice(0, 80) } });
+    facts.paramReads.push({ param, effect: { kind, span: spanOfNode(node, sourceFile), text: codeText(node, sourceFile) } });
   };
 
   // Syntax trees are parsed without parent pointers (cheaper); the visit keeps its own ancestry. It
   // dispatches on the node kind and never descends into tokens or type annotations: this walk runs
   // over every handler of every route, so it is the hottest loop of a cold scan.
   const ancestors: ts.Node[] = [fn];
+  // How deep the walk's own recursion is (the ancestry also holds the chains walked in a loop).
+  let depth = 0;
   const visitChild = (child: ts.Node): void => visit(child);
   const visit = (node: ts.Node): void => {
     const kind = node.kind;
@@ -277,14 +282,44 @@ export function collectFacts(
         if (isIdentifier(tag) && DATABASE_ROOTS.test(tag.text)) effect('database', node);
         break;
       }
+      case SyntaxKind.BinaryExpression:
+        if ((node as ts.BinaryExpression).left.kind === SyntaxKind.BinaryExpression) {
+          visitBinaryChain(node as ts.BinaryExpression, parent);
+          return;
+        }
+        break;
       case SyntaxKind.InterfaceDeclaration:
       case SyntaxKind.TypeAliasDeclaration:
         return;
     }
     alsoVisit?.(node, parent);
+    checkDepth(++depth);
     ancestors.push(node);
     forEachChild(node, visitChild);
     ancestors.pop();
+    depth--;
+  };
+
+  // `a + b + c ...` is a tree as deep as the chain is long, which the parser builds in a loop however
+  // long it is (a generated string concatenation, say). So it is walked in a loop too, in the order and
+  // with the ancestry the recursion would give, as one level of nesting.
+  const visitBinaryChain = (top: ts.BinaryExpression, parent: ts.Node): void => {
+    const start = ancestors.length;
+    let operand: ts.Expression = top;
+    let operandParent = parent;
+    while (isBinaryExpression(operand)) {
+      alsoVisit?.(operand, operandParent);
+      ancestors.push(operand);
+      operandParent = operand;
+      operand = operand.left;
+    }
+    checkDepth(++depth);
+    visit(operand);
+    for (let i = ancestors.length - 1; i >= start; i--) {
+      visit((ancestors[i] as ts.BinaryExpression).right);
+      ancestors.pop();
+    }
+    depth--;
   };
 
   const visitPropertyAccess = (node: ts.PropertyAccessExpression, parent: ts.Node) => {
@@ -422,8 +457,18 @@ function isReturnedFunction(node: ts.Node, ancestors: readonly ts.Node[], outer:
 
 function rootIdentifier(node: ts.Expression): string | undefined {
   let current = unwrapExpression(node);
+  let depth = 0;
   while (isPropertyAccessExpression(current) || isCallExpression(current) || isElementAccessExpression(current)) {
+    // The walk descends into the chain too, and would stop at the same bound.
+    checkDepth(++depth);
     current = unwrapExpression(current.expression);
   }
   return isIdentifier(current) ? current.text : undefined;
+}
+
+/** The code of a node for messages: whitespace collapsed, at most 80 characters. */
+function codeText(node: ts.Node, sourceFile: ts.SourceFile): string {
+  // Only a prefix is read: a call at the head of a megabyte-long chain is a megabyte of text.
+  const start = node.getStart(sourceFile);
+  return sourceFile.text.slice(start, Math.min(node.end, start + 2000)).replace(/\s+/g, ' ').slice(0, 80);
 }

@@ -1,5 +1,6 @@
 import type { CallSite, Effect, FunctionFacts } from './effects';
 import { RETURNED_HANDLER_REQUEST } from './effects';
+import { AnalysisLimitError, isLimitError } from './limits';
 import type { Location, Span } from './model';
 import type { LocalBinding } from './moduleSummary';
 import { type HandlerTarget, isWorkspaceSpecifier, type ModuleLinker } from './routeModule';
@@ -16,6 +17,13 @@ export interface TracedEffect {
 
 /** How far calls are followed into other functions. */
 const MAX_CALL_DEPTH = 5;
+
+/**
+ * Effects one handler's collection may produce, the copies each call on the way makes included. A call
+ * repeated n times in each of five functions that call each other copies the effects below n^5 times;
+ * real handlers produce a few hundred.
+ */
+export const MAX_TRACED_EFFECTS = 100_000;
 
 /** Package functions known to read cookies or headers themselves. */
 const PACKAGE_READERS: Array<{ specifier: RegExp; names: RegExp; kind: 'cookies' | 'headers' }> = [
@@ -37,11 +45,37 @@ type Callee =
  */
 export class EffectCollector {
   private readonly memo = new WeakMap<FunctionFacts, Map<string, TracedEffect[]>>();
+  /** Callees by module and name (and member): a name called a thousand times is resolved once. */
+  private readonly callees = new Map<string, Callee>();
+  private produced = 0;
 
   constructor(private readonly linker: ModuleLinker) {}
 
-  /** Effects of a handler: its own code, then the wrappers around it (which run first). */
+  /**
+   * Effects of a handler: its own code, then the wrappers around it (which run first). When following
+   * its calls takes more than the work budget (MAX_TRACED_EFFECTS, or the linker's steps), the effects
+   * are unknown: the result is one `tooMuchWork` effect at the handler instead of a list that may lack
+   * the effect that matters.
+   */
   collect(target: HandlerTarget): TracedEffect[] {
+    this.produced = 0;
+    try {
+      const results = this.collectUnbounded(target);
+      if (!this.linker.exhausted) return results;
+    } catch (error) {
+      if (!isLimitError(error)) throw error;
+    }
+    return [
+      {
+        effect: { kind: 'tooMuchWork', span: target.site?.span ?? FIRST_LINE, text: 'calls not followed (too much work)' },
+        file: target.file,
+        chain: [],
+        through: [],
+      },
+    ];
+  }
+
+  private collectUnbounded(target: HandlerTarget): TracedEffect[] {
     const results: TracedEffect[] = [];
     if (target.site) results.push(...this.visit(target.file, target.site.facts, [0], 0, new Set()));
     for (const wrapper of target.wrapperCalls ?? []) {
@@ -64,6 +98,7 @@ export class EffectCollector {
     if (cached) return cached;
     if (stack.has(facts)) return [];
     stack.add(facts);
+    this.spend(facts.effects.length + facts.paramReads.length);
     const results: TracedEffect[] = [];
     for (const effect of facts.effects) results.push({ effect, file, chain: [], through: [] });
     for (const read of facts.paramReads) {
@@ -77,7 +112,14 @@ export class EffectCollector {
     return results;
   }
 
+  /** Counts effects about to be made; throws once there are more than the budget allows. */
+  private spend(effects: number): void {
+    this.produced += effects;
+    if (this.produced > MAX_TRACED_EFFECTS) throw new AnalysisLimitError('too-much-work', `more than ${MAX_TRACED_EFFECTS} effects along its calls`);
+  }
+
   private visitCall(file: string, call: CallSite, requestParams: number[], depth: number, stack: Set<FunctionFacts>): TracedEffect[] {
+    this.spend(1);
     const passed = call.requestArgs.filter((a) => requestParams.includes(a.param)).map((a) => a.arg);
     const callee = this.resolveCall(file, call);
     const here: Location = { file: this.linker.graph.relative(file), span: call.span };
@@ -94,6 +136,7 @@ export class EffectCollector {
           const wrapperCallee = this.resolveName(wrapper.file, wrapper.callee);
           if (wrapperCallee.kind === 'function') wrapped.push(...this.visit(wrapperCallee.file, wrapperCallee.facts, [RETURNED_HANDLER_REQUEST], depth + 1, stack));
         }
+        this.spend(inner.length + wrapped.length);
         return [...inner, ...wrapped].map((e) => ({ ...e, chain: [here, ...e.chain], through: [label, ...e.through] }));
       }
       case 'package': {
@@ -115,12 +158,24 @@ export class EffectCollector {
 
   private resolveCall(file: string, call: CallSite): Callee {
     if (!call.member) return this.resolveName(file, call.callee);
-    const binding = this.linker.summaryOf(file)?.locals.get(call.callee);
-    if (binding?.type !== 'import') return { kind: 'none' };
-    return this.resolveImport(file, binding.specifier, call.member);
+    const key = `${file}\0${call.callee}\0${call.member}`;
+    let callee = this.callees.get(key);
+    if (!callee) {
+      const binding = this.linker.summaryOf(file)?.locals.get(call.callee);
+      callee = binding?.type === 'import' ? this.resolveImport(file, binding.specifier, call.member) : { kind: 'none' };
+      this.callees.set(key, callee);
+    }
+    return callee;
   }
 
   private resolveName(file: string, name: string): Callee {
+    const key = `${file}\0${name}`;
+    let callee = this.callees.get(key);
+    if (!callee) this.callees.set(key, (callee = this.resolveNameUncached(file, name)));
+    return callee;
+  }
+
+  private resolveNameUncached(file: string, name: string): Callee {
     const binding = this.linker.summaryOf(file)?.locals.get(name);
     if (!binding) return { kind: 'none' };
     if (binding.type === 'import') return binding.importedName === '*' ? { kind: 'none' } : this.resolveImport(file, binding.specifier, binding.importedName);
@@ -147,6 +202,8 @@ export class EffectCollector {
     return handler.site ? { kind: 'function', file: handler.file, facts: handler.site.facts, name, wrapperCalls: handler.wrapperCalls ?? [] } : { kind: 'none' };
   }
 }
+
+const FIRST_LINE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 
 function unknownCallEffect(callee: { specifier: string; name: string }, span: Span | undefined): Effect {
   return {

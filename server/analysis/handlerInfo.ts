@@ -18,6 +18,7 @@ import {
   isVariableStatement,
   SyntaxKind,
 } from './typescriptBindings';
+import { checkDepth } from './limits';
 import type { HandlerRequestInfo } from './model';
 import { propertyNameText, unwrapExpression } from './staticValues';
 
@@ -41,19 +42,26 @@ export function collectSchemas(sourceFile: ts.SourceFile): Map<string, string[]>
   return schemas;
 }
 
+/**
+ * How many fields one schema lists at most. `const B = A.extend({...})` copies A's fields, so a file of
+ * schemas each extending the one before would otherwise hold fields quadratic in its length.
+ */
+export const MAX_SCHEMA_FIELDS = 256;
+
 /** Keys of `z.object({...})` (also `.strict()`, `.extend({...})`, valibot/yup `object({...})`). */
-export function schemaFields(node: ts.Expression, known: ReadonlyMap<string, string[]>): string[] | undefined {
+export function schemaFields(node: ts.Expression, known: ReadonlyMap<string, string[]>, depth = 0): string[] | undefined {
+  checkDepth(depth);
   const expr = unwrapExpression(node);
   if (isIdentifier(expr)) return known.get(expr.text);
   if (!isCallExpression(expr)) return undefined;
   const callee = expr.expression;
   const calleeName = isPropertyAccessExpression(callee) ? callee.name.text : isIdentifier(callee) ? callee.text : '';
   const firstObject = expr.arguments[0] && isObjectLiteralExpression(expr.arguments[0]) ? expr.arguments[0] : undefined;
-  if (/^(object|strictObject|looseObject)$/.test(calleeName) && firstObject) return objectKeys(firstObject);
+  if (/^(object|strictObject|looseObject)$/.test(calleeName) && firstObject) return objectKeys(firstObject).slice(0, MAX_SCHEMA_FIELDS);
   if (isPropertyAccessExpression(callee)) {
-    const base = schemaFields(callee.expression, known);
+    const base = schemaFields(callee.expression, known, depth + 1);
     if (!base) return undefined;
-    if ((calleeName === 'extend' || calleeName === 'merge') && firstObject) return [...base, ...objectKeys(firstObject)];
+    if ((calleeName === 'extend' || calleeName === 'merge') && firstObject) return [...base, ...objectKeys(firstObject)].slice(0, MAX_SCHEMA_FIELDS);
     return base;
   }
   return undefined;
@@ -90,8 +98,12 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
   const headerNames = new Set<string>();
   const statuses = new Set<number>();
   const fields: string[] = [];
+  // A set beside the list: a body destructured into thousands of names would make `includes` quadratic.
+  const fieldSet = new Set<string>();
   const addField = (name: string) => {
-    if (!fields.includes(name)) fields.push(name);
+    if (fieldSet.has(name)) return;
+    fieldSet.add(name);
+    fields.push(name);
   };
   const addStatus = (status: number | undefined) => {
     if (status !== undefined) statuses.add(status);
@@ -109,12 +121,13 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
   const bodyNames = new Set<string>();
   const formNames = new Set<string>();
 
-  const isRequest = (node: ts.Expression): boolean => {
+  const isRequest = (node: ts.Expression, depth = 0): boolean => {
+    checkDepth(depth);
     const expr = unwrapExpression(node);
     if (isIdentifier(expr)) return requestNames.has(expr.text);
     // req.clone().json()
     if (isCallExpression(expr) && isPropertyAccessExpression(expr.expression) && expr.expression.name.text === 'clone') {
-      return isRequest(expr.expression.expression);
+      return isRequest(expr.expression.expression, depth + 1);
     }
     return false;
   };
@@ -127,10 +140,11 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     if (isIdentifier(expr)) return searchParamNames.has(expr.text);
     return endsWithProperty(expr, 'searchParams');
   };
-  const isHeaderStore = (node: ts.Expression): boolean => {
+  const isHeaderStore = (node: ts.Expression, depth = 0): boolean => {
+    checkDepth(depth);
     const expr = unwrapExpression(node);
     if (isIdentifier(expr)) return headerStoreNames.has(expr.text);
-    if (isAwaitExpression(expr)) return isHeaderStore(expr.expression);
+    if (isAwaitExpression(expr)) return isHeaderStore(expr.expression, depth + 1);
     if (isCallExpression(expr) && isIdentifier(expr.expression) && expr.expression.text === 'headers') return true;
     return endsWithProperty(expr, 'headers');
   };

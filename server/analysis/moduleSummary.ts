@@ -28,9 +28,10 @@ import type { HandlerRequestInfo, Problem, Span, StaticValue } from './model';
 import { HTTP_METHODS } from './model';
 import { collectFacts, type FunctionFacts } from './effects';
 import { collectSchemas, type FunctionNode, isFunctionNode, requestInfoCollector } from './handlerInfo';
+import { checkDepth, isLimitError, limitProblem } from './limits';
 import { parseSource, syntaxProblem } from './parse';
 import { spanOfNode } from './spans';
-import { foldNumber, type Literal, propertyNameText, readStaticValue, unwrapExpression } from './staticValues';
+import { type ConstantLookup, foldNumber, type Literal, propertyNameText, readStaticValue, unwrapExpression } from './staticValues';
 
 /** Where a handler's code is, and what it reads. */
 export interface HandlerSite {
@@ -82,9 +83,24 @@ export interface ModuleSummary {
 }
 
 /**
+ * Summarizes a module, or gives the problem that says why it cannot be: the file is nested deeper than the
+ * parser or the analysis's walks go, or needs more work than they allow (see limits.ts). Every path that
+ * summarizes a file goes through here, so that one hostile file costs its own routes and nothing else.
+ */
+export function summarizeWithinLimits(absPath: string, text: string, file: string, options: SummaryOptions = {}): ModuleSummary | Problem {
+  try {
+    return summarizeModule(absPath, text, file, options);
+  } catch (error) {
+    if (!isLimitError(error)) throw error;
+    return limitProblem(file, error);
+  }
+}
+
+/**
  * Summarizes a module. `file` is used in problems; it is the path relative to the scanned root. In a
  * route file only the functions exported as HTTP methods (and what they alias or wrap) get request
- * info; elsewhere every exported function does, since a route may import it as a handler.
+ * info; elsewhere every exported function does, since a route may import it as a handler. Throws
+ * AnalysisLimitError on a file beyond the analysis's bounds (summarizeWithinLimits makes it a problem).
  */
 export function summarizeModule(absPath: string, text: string, file: string, options: SummaryOptions = {}): ModuleSummary {
   const sourceFile = parseSource(absPath, text);
@@ -129,7 +145,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
       return;
     }
     // export const { GET, POST } = handlers / export const { handlers: { GET, POST } } = NextAuth(...)
-    const source = declaration.initializer ? unwrapExpression(declaration.initializer).getText(sourceFile) : '';
+    const source = declaration.initializer ? clipped(unwrapExpression(declaration.initializer).getText(sourceFile), MAX_SOURCE_TEXT) : '';
     for (const identifier of bindingIdentifiers(declaration.name)) {
       const nameSpan = spanOfNode(identifier, sourceFile);
       summary.locals.set(identifier.text, { type: 'destructured', nameSpan, source });
@@ -207,13 +223,15 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
   // The sites that can answer requests get request info: exported methods in a route file, every export
   // elsewhere (a route may import it as a handler).
   const handlers = new Set<HandlerSite>();
+  const handlerNames = new Map<string, number>();
   for (const [name, entry] of summary.exports) {
-    if (entry.type === 'local' && (!options.routeFile || METHOD_NAMES.has(name))) sitesOfLocal(summary, entry.local, (found) => handlers.add(found), false);
+    if (entry.type === 'local' && (!options.routeFile || METHOD_NAMES.has(name))) sitesOfLocal(summary, entry.local, (found) => handlers.add(found), false, handlerNames);
   }
   // Only functions an export can reach (directly, through aliases and wrappers, or by calls) can affect a
   // route, so only they are walked; a helper nobody calls costs nothing. The set grows as it is iterated.
   const reached = new Set<HandlerSite>();
-  const reach = (local: string) => sitesOfLocal(summary, local, (found) => reached.add(found), true);
+  const reachedNames = new Map<string, number>();
+  const reach = (local: string) => sitesOfLocal(summary, local, (found) => reached.add(found), true, reachedNames);
   for (const entry of summary.exports.values()) if (entry.type === 'local') reach(entry.local);
   for (const handler of reached) {
     const fn = siteNodes.get(handler)!;
@@ -241,18 +259,23 @@ export interface SummaryOptions {
  */
 function keepOnlyLinkedLocals(summary: ModuleSummary, reached: ReadonlySet<HandlerSite>): void {
   const kept = new Set<string>();
+  // A worklist, not recursion: a chain of aliases can be as long as the file.
+  const pending: string[] = [];
   const keep = (name: string): void => {
     if (kept.has(name)) return;
     kept.add(name);
-    const binding = summary.locals.get(name);
+    pending.push(name);
+  };
+  for (const entry of summary.exports.values()) if (entry.type === 'local') keep(entry.local);
+  for (const site of reached) for (const call of site.facts.calls) keep(call.callee);
+  while (pending.length > 0) {
+    const binding = summary.locals.get(pending.pop()!);
     if (binding?.type === 'alias') keep(binding.target);
     else if (binding?.type === 'wrapped') {
       if (binding.target) keep(binding.target);
       for (const callee of binding.wrapperCallees) keep(callee);
     }
-  };
-  for (const entry of summary.exports.values()) if (entry.type === 'local') keep(entry.local);
-  for (const site of reached) for (const call of site.facts.calls) keep(call.callee);
+  }
   for (const name of summary.locals.keys()) if (!kept.has(name)) summary.locals.delete(name);
 }
 
@@ -301,6 +324,12 @@ function detachStrings<T>(value: T): T {
 }
 
 const METHOD_NAMES = new Set<string>(HTTP_METHODS);
+/** How much of a destructured binding's source is kept (for messages and to recognize `NextAuth(...)`). */
+const MAX_SOURCE_TEXT = 200;
+/** How many wrappers around a handler are followed: `withAuth(withLogging(handler))` is two. */
+const MAX_WRAPPERS = 12;
+/** How much of a callee's text its label reads: the callee can be a megabyte-long chain. */
+const MAX_LABEL_SOURCE = 2000;
 const NO_FACTS: FunctionFacts = { effects: [], calls: [], paramReads: [], syncParamsReads: [], errorResponses: [], useCache: false };
 
 /** Names declared at the top of a module (functions are hoisted, so calls may precede them). */
@@ -318,16 +347,29 @@ function topLevelNames(sourceFile: ts.SourceFile): Set<string> {
 /**
  * The function sites a module-level name stands for, through aliases and wrappers as the linker follows
  * them; with `withWrappers`, also the local wrapper functions themselves (their returned handler runs).
+ * `explored` holds the names walked so far, each with the least depth it was walked at, and is shared by
+ * the walks that report to the same `onSite`: a name met again no shallower has nothing to add, and
+ * without it wrappers of wrappers of wrappers would multiply the walk.
  */
-function sitesOfLocal(summary: ModuleSummary, local: string, onSite: (site: HandlerSite) => void, withWrappers: boolean, depth = 0): void {
+function sitesOfLocal(
+  summary: ModuleSummary,
+  local: string,
+  onSite: (site: HandlerSite) => void,
+  withWrappers: boolean,
+  explored: Map<string, number>,
+  depth = 0,
+): void {
   const binding = summary.locals.get(local);
   if (!binding || depth > 8) return;
+  const exploredAt = explored.get(local);
+  if (exploredAt !== undefined && exploredAt <= depth) return;
+  explored.set(local, depth);
   if (binding.type === 'function') onSite(binding.handler);
   else if (binding.type === 'wrapped') {
     if (binding.handler) onSite(binding.handler);
-    else if (binding.target) sitesOfLocal(summary, binding.target, onSite, withWrappers, depth + 1);
-    if (withWrappers) for (const callee of binding.wrapperCallees) sitesOfLocal(summary, callee, onSite, withWrappers, depth + 1);
-  } else if (binding.type === 'alias') sitesOfLocal(summary, binding.target, onSite, withWrappers, depth + 1);
+    else if (binding.target) sitesOfLocal(summary, binding.target, onSite, withWrappers, explored, depth + 1);
+    if (withWrappers) for (const callee of binding.wrapperCallees) sitesOfLocal(summary, callee, onSite, withWrappers, explored, depth + 1);
+  } else if (binding.type === 'alias') sitesOfLocal(summary, binding.target, onSite, withWrappers, explored, depth + 1);
 }
 
 function insertionPointOf(sourceFile: ts.SourceFile): { insertionLine: number; insertionNeedsBlankLine: boolean } {
@@ -396,11 +438,12 @@ function moduleExportNameText(name: ts.ModuleExportName): string {
   return name.text;
 }
 
-function bindingIdentifiers(name: ts.BindingName, out: ts.Identifier[] = []): ts.Identifier[] {
+function bindingIdentifiers(name: ts.BindingName, out: ts.Identifier[] = [], depth = 0): ts.Identifier[] {
+  checkDepth(depth);
   if (isIdentifier(name)) out.push(name);
   else {
     for (const element of name.elements) {
-      if (isBindingElement(element)) bindingIdentifiers(element.name, out);
+      if (isBindingElement(element)) bindingIdentifiers(element.name, out, depth + 1);
     }
   }
   return out;
@@ -490,8 +533,14 @@ function readPendingValues(pendingValues: readonly PendingValue[], summary: Modu
     if (!kept.has(binding)) continue;
     const value = readStaticValue(expr, sourceFile);
     if (!value.known) {
-      // Only the constants declared before this one, as when statements run in order.
-      const declaredBefore = new Map([...constants].filter(([, initializer]) => initializer.pos <= expr.pos));
+      // Only the constants declared before this one, as when statements run in order. (A view, not a
+      // copy: copying them for each constant would be quadratic in a file of many.)
+      const declaredBefore: ConstantLookup = {
+        get: (name) => {
+          const initializer = constants.get(name);
+          return initializer && initializer.pos <= expr.pos ? initializer : undefined;
+        },
+      };
       const folded = foldNumber(expr, declaredBefore);
       if (folded !== undefined) value.evaluated = folded;
     }
@@ -512,7 +561,12 @@ function isLiteralFactory(call: ts.CallExpression): boolean {
  * or the identifier the chain ends in.
  */
 function innermostHandler(call: ts.CallExpression, wrappers: string[], callees: string[], sourceFile: ts.SourceFile, depth = 0): ts.Expression | undefined {
-  if (depth > 12) return undefined;
+  if (depth > MAX_WRAPPERS) {
+    // Deeper wrappers are not followed. A chain nested deeper than the syntax bound still makes the file
+    // too deep, as it does on a thread whose parser runs out of stack on it first.
+    for (let inner: ts.Node | undefined = call; inner && isCallExpression(inner); inner = inner.arguments[0] && unwrapExpression(inner.arguments[0])) checkDepth(depth++);
+    return undefined;
+  }
   wrappers.push(calleeLabel(call.expression, sourceFile));
   let root: ts.Expression = call.expression;
   while (isCallExpression(root)) root = root.expression;
@@ -544,6 +598,11 @@ function innermostHandler(call: ts.CallExpression, wrappers: string[], callees: 
 }
 
 function calleeLabel(callee: ts.Expression, sourceFile: ts.SourceFile): string {
-  const text = callee.getText(sourceFile).replace(/\s+/g, ' ');
-  return text.length > 60 ? text.slice(0, 57) + '...' : text;
+  const start = callee.getStart(sourceFile);
+  const text = sourceFile.text.slice(start, Math.min(callee.end, start + MAX_LABEL_SOURCE)).replace(/\s+/g, ' ');
+  return text.length > 60 || callee.end - start > MAX_LABEL_SOURCE ? text.slice(0, 57) + '...' : text;
+}
+
+function clipped(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max - 3) + '...' : text;
 }

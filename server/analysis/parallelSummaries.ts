@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Problem } from './model';
-import type { ModuleSummary } from './moduleSummary';
+import type { ModuleSummary, SummaryOptions } from './moduleSummary';
 import type { FileReadAhead } from './readAhead';
 import { summarizeRouteFile } from './sourceFiles';
 
@@ -90,7 +90,8 @@ export class SummaryWorker {
  * stays a plain function. Work is handed out in chunks from a shared queue, so neither thread idles
  * while the other still has files. Without a worker (or with few files) this thread does it all, taking
  * the texts a reader thread read ahead, if there is one (there is none beside a worker: each thread then
- * reads what it summarizes).
+ * reads what it summarizes). A file beyond the analysis's bounds gets its problem; a file whose summary
+ * threw anything else (a bug) is left out of `into`, for the caller to summarize where it reports errors.
  */
 export function summarizeInParallel(
   jobs: readonly SummaryJob[],
@@ -101,7 +102,10 @@ export function summarizeInParallel(
 ): void {
   if (!worker || jobs.length < PARALLEL_THRESHOLD) {
     worker?.dispose();
-    for (const job of jobs) into.set(job.abs, summarizeRouteFile(job.abs, job.file, maxBytes, {}, readAhead?.take(job.abs)));
+    for (const job of jobs) {
+      const summary = summarizeJob(job, maxBytes, {}, readAhead?.take(job.abs));
+      if (summary) into.set(job.abs, summary);
+    }
     return;
   }
   // Slot 0: the next chunk to take; slot 1: chunks the worker finished (it notifies on it).
@@ -110,10 +114,16 @@ export function summarizeInParallel(
   const chunks = Math.ceil(jobs.length / CHUNK);
   let mine = 0;
   let received = 0;
+  /** Files that threw here: trying them again here would throw again. */
+  const failed = new Set<string>();
   for (;;) {
     const index = Atomics.add(shared, 0, 1);
     if (index >= chunks) break;
-    for (const job of jobs.slice(index * CHUNK, (index + 1) * CHUNK)) into.set(job.abs, summarizeRouteFile(job.abs, job.file, maxBytes));
+    for (const job of jobs.slice(index * CHUNK, (index + 1) * CHUNK)) {
+      const summary = summarizeJob(job, maxBytes);
+      if (summary) into.set(job.abs, summary);
+      else failed.add(job.abs);
+    }
     mine++;
     received += drain(port, into);
   }
@@ -127,8 +137,21 @@ export function summarizeInParallel(
     if (Atomics.wait(shared, 1, seen, 30_000) === 'timed-out') break;
   }
   worker.dispose();
-  // Anything the worker did not deliver (it crashed, say) is done here.
-  for (const job of jobs) if (!into.has(job.abs)) into.set(job.abs, summarizeRouteFile(job.abs, job.file, maxBytes));
+  // Anything the worker did not deliver (it crashed, say, or threw on a file) is done here.
+  for (const job of jobs) {
+    if (into.has(job.abs) || failed.has(job.abs)) continue;
+    const summary = summarizeJob(job, maxBytes);
+    if (summary) into.set(job.abs, summary);
+  }
+}
+
+/** The summary of one job's file, or undefined when summarizing it threw something other than a limit (a bug). */
+export function summarizeJob(job: SummaryJob, maxBytes: number, options: SummaryOptions = {}, readText?: string): ModuleSummary | Problem | undefined {
+  try {
+    return summarizeRouteFile(job.abs, job.file, maxBytes, options, readText);
+  } catch {
+    return undefined;
+  }
 }
 
 function drain(port: MessagePort, into: Map<string, ModuleSummary | Problem>): number {

@@ -1,13 +1,30 @@
 import type { ts } from 'ts-morph';
 import { createSourceFile, flattenDiagnosticMessageText, JSDocParsingMode, ScriptKind, ScriptTarget } from './typescriptBindings';
+import { checkDepth, isStackOverflow, MAX_SYNTAX_DEPTH } from './limits';
 import type { Problem } from './model';
 import { spanOfRange } from './spans';
 
 const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ScriptTarget.Latest, jsDocParsingMode: JSDocParsingMode.ParseNone };
 
-/** Parses one file syntactically: no program, no binder, no type checker, and no JSDoc (nothing reads it). */
+/**
+ * Parses one file syntactically: no program, no binder, no type checker, and no JSDoc (nothing reads it).
+ * Syntax nested deeper than the parser's recursion survives throws the analysis's own 'too-deep' error.
+ */
 export function parseSource(path: string, text: string): ts.SourceFile {
-  return createSourceFile(path, text, PARSE_OPTIONS, false, scriptKindOf(path));
+  try {
+    return createSourceFile(path, text, PARSE_OPTIONS, false, scriptKindOf(path));
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    // The parser keeps its state in module variables and resets them only when a parse returns; parsing
+    // nothing lets go of the text that overflowed.
+    createSourceFile(path, '', PARSE_OPTIONS, false, scriptKindOf(path));
+    // It overflows only far beyond the bound, so this is the error the analysis's own walks throw there:
+    // a file gets the same problem whichever of the two meets its nesting first. (Where the parser
+    // overflows depends on the thread's stack, and a worker's is larger: nesting that deep in code no walk
+    // reads, an unused constant say, can be a problem on one thread and parse on another.)
+    checkDepth(MAX_SYNTAX_DEPTH + 1);
+    throw error;
+  }
 }
 
 export function scriptKindOf(path: string): ts.ScriptKind {

@@ -1,3 +1,4 @@
+import { AnalysisLimitError, limitProblem } from './limits';
 import type { ExportForm, HttpMethod, Location, OtherExport, Problem, RouteMethod, SegmentConfig, Span, StaticValue } from './model';
 import { HTTP_METHODS, SEGMENT_CONFIG_KEYS, type SegmentConfigKey } from './model';
 import type { ExportEntry, HandlerSite, LocalBinding, ModuleSummary } from './moduleSummary';
@@ -42,7 +43,15 @@ export interface LinkedRouteModule {
 const METHOD_NAMES = new Set<string>(HTTP_METHODS);
 const LOWERCASE_METHODS = new Set(HTTP_METHODS.map((m) => m.toLowerCase()));
 const SEGMENT_KEYS = new Set<string>(SEGMENT_CONFIG_KEYS);
+/** How many modules (or bindings) deep a chain of re-exports, imports, aliases and wrappers is followed. */
 const MAX_DEPTH = 16;
+
+/**
+ * Steps one route's linker may take (a module's exports listed, a name traced, a binding followed), the
+ * calls followed for its effects included. Real trees of re-exports and helpers need a few hundred; the
+ * bound keeps the work of one route linear in it whatever the modules do, cycles and fans included.
+ */
+export const MAX_LINK_STEPS = 100_000;
 
 /**
  * Follows exports, imports, aliases and wrappers from one route file into the modules they name.
@@ -52,8 +61,23 @@ export class ModuleLinker {
   readonly dependencies = new Set<string>();
   readonly problems: Problem[] = [];
   hasUnresolved = false;
+  /** True once MAX_LINK_STEPS were taken: the linker follows nothing more, so what it found is incomplete. */
+  exhausted = false;
+  /** The route's `export *` whose re-exports go on deeper than MAX_DEPTH modules, if one does. */
+  tooDeepStar: Span | undefined;
+  private steps = 0;
 
   constructor(readonly routeFile: string, private readonly routeSummary: ModuleSummary, readonly graph: ModuleGraph) {}
+
+  /** Takes one step of the budget; false when it is spent. */
+  private step(): boolean {
+    if (this.steps === MAX_LINK_STEPS) {
+      this.exhausted = true;
+      return false;
+    }
+    this.steps++;
+    return true;
+  }
 
   summaryOf(file: string): ModuleSummary | undefined {
     if (file === this.routeFile) return this.routeSummary;
@@ -70,7 +94,7 @@ export class ModuleLinker {
 
   traceName(file: string, name: string, depth = 0, seen = new Set<string>()): TracedExport | undefined {
     const key = `${file}\0${name}`;
-    if (depth > MAX_DEPTH || seen.has(key)) return undefined;
+    if (depth > MAX_DEPTH || seen.has(key) || !this.step()) return undefined;
     seen.add(key);
     const module = this.summaryOf(file);
     if (!module) return undefined;
@@ -86,15 +110,27 @@ export class ModuleLinker {
     return undefined;
   }
 
-  /** Every name a module exports, own names first, then each `export *` in order (first one wins). */
-  exportNames(file: string, out = new Map<string, Span | undefined>(), depth = 0, seen = new Set<string>(), viaStar?: Span): Map<string, Span | undefined> {
-    if (depth > MAX_DEPTH || seen.has(file)) return out;
+  /**
+   * Every name a module exports, traced to the module that defines it (what traceName would find, in one
+   * walk instead of one per name): own names first, then each `export *` in order (first one wins), each
+   * with the `export *` of `file` it came through.
+   */
+  exportNames(file: string, out = new Map<string, TracedExport>(), depth = 0, seen = new Set<string>(), viaStar?: Span): Map<string, TracedExport> {
+    if (seen.has(file)) return out;
+    if (depth > MAX_DEPTH) {
+      this.tooDeepStar ??= viaStar;
+      return out;
+    }
+    if (!this.step()) return out;
     seen.add(file);
     const module = this.summaryOf(file);
     if (!module) return out;
-    for (const name of module.exports.keys()) {
+    for (const [name, entry] of module.exports) {
       if (depth > 0 && name === 'default') continue;
-      if (!out.has(name)) out.set(name, viaStar);
+      if (out.has(name)) continue;
+      const traced: TracedExport = { file, entry, binding: entry.type === 'local' ? module.locals.get(entry.local) : undefined };
+      if (viaStar) traced.viaStar = viaStar;
+      out.set(name, traced);
     }
     for (const star of module.stars) {
       const target = this.resolve(star.specifier, file);
@@ -117,7 +153,7 @@ export class ModuleLinker {
 
   /** Follows a binding to the handler code: aliases, imports and wrappers, across modules. */
   followHandler(file: string, binding: LocalBinding | undefined, depth = 0, wrappers: string[] = [], wrapperCalls: HandlerTarget['wrapperCalls'] = []): HandlerTarget {
-    if (!binding || depth > MAX_DEPTH) return { file, wrappers, binding, wrapperCalls };
+    if (!binding || depth > MAX_DEPTH || !this.step()) return { file, wrappers, binding, wrapperCalls };
     switch (binding.type) {
       case 'function':
         return { file, site: binding.handler, wrappers, binding, wrapperCalls };
@@ -143,6 +179,7 @@ export class ModuleLinker {
   }
 
   followTraced(traced: TracedExport, depth = 0, wrappers: string[] = [], wrapperCalls: HandlerTarget['wrapperCalls'] = []): HandlerTarget {
+    if (!this.step()) return { file: traced.file, wrappers, binding: traced.binding, wrapperCalls };
     if (traced.entry.type === 'local') return this.followHandler(traced.file, traced.binding, depth, wrappers, wrapperCalls);
     if (traced.entry.type === 'reexport') {
       const target = this.resolve(traced.entry.specifier, traced.file);
@@ -165,13 +202,12 @@ export class ModuleLinker {
  */
 export function linkRouteModule(routeFile: string, summary: ModuleSummary, graph: ModuleGraph): LinkedRouteModule {
   const linker = new ModuleLinker(routeFile, summary, graph);
-  const methods: RouteMethod[] = [];
+  let methods: RouteMethod[] = [];
   const handlers = new Map<HttpMethod, HandlerTarget>();
-  const segmentConfig: SegmentConfig = {};
-  const otherExports: OtherExport[] = [];
-  for (const [name, viaStar] of linker.exportNames(routeFile)) {
-    const traced = linker.traceRouteExport(name, viaStar);
-    if (!traced) continue;
+  let segmentConfig: SegmentConfig = {};
+  let otherExports: OtherExport[] = [];
+  for (const [name, traced] of linker.exportNames(routeFile)) {
+    const viaStar = traced.viaStar;
     const exportSpan = viaStar ?? traced.entry.span;
     if (METHOD_NAMES.has(name)) {
       const target = linker.followTraced(traced);
@@ -190,6 +226,26 @@ export function linkRouteModule(routeFile: string, summary: ModuleSummary, graph
       if (traced.file !== routeFile && !viaStar) other.file = graph.relative(traced.file);
       otherExports.push(other);
     }
+  }
+  const file = graph.relative(routeFile);
+  if (linker.exhausted) {
+    // Any of it may be wrong: a name not found, a handler not followed. The dependencies stay, so that a
+    // change to the modules links the route again.
+    methods = [];
+    segmentConfig = {};
+    otherExports = [];
+    handlers.clear();
+    linker.problems.push(limitProblem(file, new AnalysisLimitError('too-much-work', `following its exports through other modules took more than ${MAX_LINK_STEPS} steps`)));
+    return { methods, segmentConfig, otherExports, linker, handlers };
+  }
+  if (linker.tooDeepStar) {
+    linker.problems.push({
+      id: 'too-deep',
+      severity: 'warning',
+      file,
+      span: linker.tooDeepStar,
+      message: `The re-exports of this \`export *\` go on more than ${MAX_DEPTH} modules deep; the methods exported beyond that are not listed.`,
+    });
   }
   methods.sort((a, b) => HTTP_METHODS.indexOf(a.name) - HTTP_METHODS.indexOf(b.name));
   addImplicitMethods(methods);

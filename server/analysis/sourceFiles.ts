@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type { FileHost } from './host';
 import type { Problem } from './model';
-import { type ModuleSummary, type SummaryOptions, summarizeModule } from './moduleSummary';
+import { type ModuleSummary, type SummaryOptions, summarizeWithinLimits } from './moduleSummary';
 
 /** JavaScript and TypeScript source files (declaration files end in `.d.ts` and match too). */
 export const SOURCE_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
@@ -67,10 +67,10 @@ function binaryProblem(file: string): Problem {
 }
 
 /**
- * The summary of a route file, or the problem that kept it from being parsed. `readText` is its text as
- * read already (by a read-ahead thread); without it the file is read from disk here.
+ * The summary of a route file, or the problem that kept it from being parsed or analyzed. `readText` is
+ * its text as read already (by a read-ahead thread); without it the file is read from disk here.
  */
 export function summarizeRouteFile(abs: string, file: string, maxBytes: number, options: SummaryOptions = {}, readText?: string): ModuleSummary | Problem {
   const text = readText === undefined ? readSourceTextFromDisk(abs, file, maxBytes) : checkSourceText(readText, file, maxBytes);
-  return typeof text === 'string' ? summarizeModule(abs, text, file, { ...options, routeFile: true }) : text;
+  return typeof text === 'string' ? summarizeWithinLimits(abs, text, file, { ...options, routeFile: true }) : text;
 }

@@ -16,14 +16,20 @@ import {
   isStringLiteralLike,
   SyntaxKind,
 } from './typescriptBindings';
+import { checkDepth } from './limits';
 import type { StaticValue } from './model';
 import { spanOfNode } from './spans';
 
 export type Literal = string | number | boolean | null | Literal[] | { [key: string]: Literal };
 
-/** Strips the TypeScript-only wrappers that do not change a value: parentheses, `as`, `satisfies`, `!`. */
+/**
+ * Strips the TypeScript-only wrappers that do not change a value: parentheses, `as`, `satisfies`, `!`.
+ * The parser builds `x as T as T ...` and `x!!!...` in a loop, however long; walks call this on most
+ * nodes they visit, so the chain counts as nesting and is bounded like it.
+ */
 export function unwrapExpression(node: ts.Expression): ts.Expression {
   let current = node;
+  let depth = 0;
   for (;;) {
     switch (current.kind) {
       case SyntaxKind.ParenthesizedExpression:
@@ -31,6 +37,7 @@ export function unwrapExpression(node: ts.Expression): ts.Expression {
       case SyntaxKind.NonNullExpression:
       case SyntaxKind.SatisfiesExpression:
       case SyntaxKind.TypeAssertionExpression:
+        checkDepth(++depth);
         current = (current as ts.ParenthesizedExpression | ts.AsExpression | ts.NonNullExpression | ts.SatisfiesExpression | ts.TypeAssertion).expression;
         break;
       default:
@@ -64,7 +71,8 @@ function estreeName(node: ts.Node): string {
  * Reads an expression the way Next.js's static segment-config extraction does: literals, arrays and
  * objects of literals. Anything else is unknown, with Next's own wording for why.
  */
-export function readStaticValue(node: ts.Expression, sourceFile: ts.SourceFile): StaticValue<Literal> {
+export function readStaticValue(node: ts.Expression, sourceFile: ts.SourceFile, depth = 0): StaticValue<Literal> {
+  checkDepth(depth);
   const expr = unwrapExpression(node);
   const span = spanOfNode(expr, sourceFile);
   const unknown = (reason: string): StaticValue<Literal> => ({ known: false, reason, text: expr.getText(sourceFile), span });
@@ -81,7 +89,7 @@ export function readStaticValue(node: ts.Expression, sourceFile: ts.SourceFile):
     const values: Literal[] = [];
     for (const element of expr.elements) {
       if (isSpreadElement(element) || isOmittedExpression(element)) return unknown(`Unsupported spread in array`);
-      const item = readStaticValue(element, sourceFile);
+      const item = readStaticValue(element, sourceFile, depth + 1);
       if (!item.known) return { ...item, span: item.span ?? span };
       values.push(item.value);
     }
@@ -93,7 +101,7 @@ export function readStaticValue(node: ts.Expression, sourceFile: ts.SourceFile):
       if (!isPropertyAssignment(property)) return unknown(`Unsupported object member "${SyntaxKind[property.kind]}"`);
       const key = propertyNameText(property.name);
       if (key === undefined) return unknown('Unsupported computed property name');
-      const item = readStaticValue(property.initializer, sourceFile);
+      const item = readStaticValue(property.initializer, sourceFile, depth + 1);
       if (!item.known) return item;
       value[key] = item.value;
     }
@@ -110,8 +118,13 @@ export function propertyNameText(name: ts.PropertyName): string | undefined {
   return undefined;
 }
 
+/** Module constants by name, for folding. */
+export interface ConstantLookup {
+  get(name: string): ts.Expression | undefined;
+}
+
 /** Folds simple constant arithmetic (`60 * 2`), which Next.js 14 applies at run time. */
-export function foldNumber(node: ts.Expression, constants: ReadonlyMap<string, ts.Expression>, depth = 0): number | undefined {
+export function foldNumber(node: ts.Expression, constants: ConstantLookup, depth = 0): number | undefined {
   if (depth > 8) return undefined;
   const expr = unwrapExpression(node);
   if (isNumericLiteral(expr)) return Number(expr.text);

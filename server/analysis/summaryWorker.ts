@@ -2,9 +2,9 @@
 // Loaded either as its own script (transpiled tests) or as part of a bundle that names itself the
 // worker entry (dist/cli.js, dist/server.js); either way it only acts inside a summary worker.
 import { isMainThread, type MessagePort, workerData } from 'node:worker_threads';
-import { SUMMARY_WORKER_KIND, type SummaryJob } from './parallelSummaries';
-import { summarizeModule } from './moduleSummary';
-import { summarizeRouteFile } from './sourceFiles';
+import type { Problem } from './model';
+import { type ModuleSummary, summarizeModule } from './moduleSummary';
+import { SUMMARY_WORKER_KIND, type SummaryJob, summarizeJob } from './parallelSummaries';
 
 interface SummaryWorkerData {
   kind: typeof SUMMARY_WORKER_KIND;
@@ -35,8 +35,18 @@ function summarizeBatch({ jobs, maxBytes, chunk }: SummaryBatch, shared: Int32Ar
   for (;;) {
     const index = Atomics.add(shared, 0, 1);
     if (index >= chunks) break;
-    const results = jobs.slice(index * chunk, (index + 1) * chunk).map((job) => [job.abs, summarizeRouteFile(job.abs, job.file, maxBytes, { postedToAnotherThread: true })]);
-    port.postMessage(results);
+    const results: Array<[string, ModuleSummary | Problem]> = [];
+    for (const job of jobs.slice(index * chunk, (index + 1) * chunk)) {
+      // A file that threw is not posted: the scanning thread fills in what a chunk lacks.
+      const summary = summarizeJob(job, maxBytes, { postedToAnotherThread: true });
+      if (summary) results.push([job.abs, summary]);
+    }
+    try {
+      port.postMessage(results);
+    } catch {
+      // Whatever could not be posted, the scanning thread summarizes itself.
+      port.postMessage([]);
+    }
     Atomics.add(shared, 1, 1);
     Atomics.notify(shared, 1);
   }
