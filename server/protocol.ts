@@ -43,6 +43,8 @@ export interface RouteChanges {
   /** The app's problems and pages: each either the index of the same entry in the held app, or the entry. */
   problems: Array<number | Problem>;
   pages: Array<number | PageEntry>;
+  /** Set when nothing of the app changed: `changed`, `removed`, `problems` and `pages` are then empty. */
+  unchanged?: true;
 }
 
 export interface ManifestParams {
@@ -72,15 +74,34 @@ export function applyManifestChanges(held: ManifestResult | undefined, answer: M
     for (const [i, app] of folder.manifest.apps.entries()) {
       const old = before.apps[i];
       if (old.root !== app.root) return undefined;
-      const routes = applyRouteChanges(old.routes, appChanges[i]);
-      const problems = fromIndexed(old.problems, appChanges[i].problems);
-      const pages = fromIndexed(old.pages, appChanges[i].pages);
+      const change = appChanges[i];
+      // An app nothing happened to stays the same object, so that the next comparison with it is instant.
+      if (change.unchanged || isNoChange(change, old)) {
+        apps.push(sameOutline(old, app) ? old : { ...app, routes: old.routes, problems: old.problems, pages: old.pages });
+        continue;
+      }
+      const routes = applyRouteChanges(old.routes, change);
+      const problems = fromIndexed(old.problems, change.problems);
+      const pages = fromIndexed(old.pages, change.pages);
       if (!routes || !problems || !pages) return undefined;
       apps.push({ ...app, routes, problems, pages });
     }
     folders.push({ uri: folder.uri, manifest: { ...folder.manifest, apps } });
   }
   return { ...whole, folders };
+}
+
+/** True when changes leave the app as it was: no route changed or went, and every problem and page is the held one, in place. */
+function isNoChange(change: RouteChanges, held: AppManifest): boolean {
+  if (change.changed.length > 0 || change.removed.length > 0 || change.order) return false;
+  if (change.problems.length !== held.problems.length || change.pages.length !== held.pages.length) return false;
+  return change.problems.every((entry, i) => entry === i) && change.pages.every((entry, i) => entry === i);
+}
+
+/** True when two manifests of one app agree on everything but their routes, problems and pages. */
+function sameOutline(a: AppManifest, b: AppManifest): boolean {
+  const outline = (app: AppManifest) => JSON.stringify({ ...app, routes: 0, problems: 0, pages: 0 });
+  return outline(a) === outline(b);
 }
 
 /** Entries given by index into `held` or in full (see RouteChanges), or undefined when an index is out of range. */

@@ -47,11 +47,13 @@ export class CallerIndex {
     if (membership) this.files = undefined;
   }
 
-  report(appRoots: ReadonlyArray<{ root: string; manifest: AppManifest; basePath: string }>): CallerReport {
+  /** `checkpoint` is called before each file (it may throw to give way to other work; what was read stays cached). */
+  report(appRoots: ReadonlyArray<{ root: string; manifest: AppManifest; basePath: string }>, checkpoint?: (file: string) => void): CallerReport {
     const callers = new Map<string, Map<HttpMethod, Caller[]>>();
     const filesByRoot = this.filesByRoot(appRoots.map((a) => a.root));
     for (const app of appRoots) {
       for (const file of filesByRoot.get(app.root) ?? []) {
+        checkpoint?.(file);
         const fileCalls = this.callsIn(file);
         for (const call of fileCalls.calls) {
           const route = bestRoute(call, app.manifest.routes, app.basePath);

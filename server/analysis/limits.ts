@@ -21,6 +21,14 @@ export class AnalysisLimitError extends Error {
   }
 }
 
+/**
+ * The stack of the threads that analyze (the server's engine, a cold scan's summary worker), in MB. Node
+ * gives a worker 4 MB and the main thread about 1 MB; the parser's own limit on nesting follows the stack,
+ * so with the default a file could parse on the server and be too deep for the CLI. The same stack gives
+ * the same answers.
+ */
+export const ANALYSIS_STACK_MB = 1;
+
 /** Throws when a walk is deeper than MAX_SYNTAX_DEPTH; call it where a recursive walk enters a level. */
 export function checkDepth(depth: number): void {
   if (depth > MAX_SYNTAX_DEPTH) throw new AnalysisLimitError('too-deep', `nested more than ${MAX_SYNTAX_DEPTH} levels deep`);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { ANALYSIS_STACK_MB } from './limits';
 import type { Problem } from './model';
 import type { ModuleSummary, SummaryOptions } from './moduleSummary';
 import type { FileReadAhead } from './readAhead';
@@ -52,7 +53,11 @@ export class SummaryWorker {
 
   private constructor(script: string) {
     const { port2 } = this.channel;
-    this.worker = new Worker(script, { workerData: { kind: SUMMARY_WORKER_KIND, shared: this.shared, port: port2 }, transferList: [port2] });
+    this.worker = new Worker(script, {
+      workerData: { kind: SUMMARY_WORKER_KIND, shared: this.shared, port: port2 },
+      transferList: [port2],
+      resourceLimits: { stackSizeMb: ANALYSIS_STACK_MB },
+    });
     // A worker that fails (its script missing, say) must not take the process down: whatever it did not
     // deliver, this thread summarizes itself.
     this.worker.on('error', () => undefined);

@@ -199,6 +199,7 @@ export class Workspace {
     const manifest = this.manifest();
     return this.callerIndex.report(
       this.apps.map((app, i) => ({ root: app.candidate.root, manifest: manifest.apps[i], basePath: app.basePath })),
+      this.checkpoint,
     );
   }
 
@@ -873,7 +874,7 @@ export class Workspace {
       problems.push(...linked.linker.problems);
       dependencies = linked.linker.dependencies;
       hasUnresolved = linked.linker.hasUnresolved;
-      if (routeFile.kind === 'route' && !route.methods.some((m) => !m.implicit) && !problems.some((p) => p.id === 'file-too-large' || p.id === 'binary-file' || p.id === 'unreadable-file')) {
+      if (routeFile.kind === 'route' && !route.methods.some((m) => !m.implicit) && !problems.some((p) => WHOLE_FILE_PROBLEMS.has(p.id))) {
         problems.push({
           id: 'no-methods',
           severity: 'warning',
@@ -1074,6 +1075,9 @@ export class Workspace {
 function byKey<T>(map: ReadonlyMap<string, T>): T[] {
   return [...map.keys()].sort().map((key) => map.get(key)!);
 }
+
+/** Problems that already say why a route file shows no methods: a `no-methods` warning beside them says nothing new. */
+const WHOLE_FILE_PROBLEMS = new Set(['file-too-large', 'binary-file', 'unreadable-file', 'too-deep', 'too-much-work', 'internal-error']);
 
 /** Above this many paths in one batch of changes, a rescan costs less than following each one. */
 const BULK_CHANGE_THRESHOLD = 2000;

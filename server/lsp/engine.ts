@@ -4,7 +4,7 @@
 // see cancellation and new messages, and where the main thread's watchdog sees them move.
 import * as path from 'node:path';
 import { isMainThread, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import type { RouteManifest } from '../analysis/model';
+import type { Route, RouteManifest } from '../analysis/model';
 import { ParseCache } from '../analysis/parseCache';
 import { setSummaryWorkerEntry } from '../analysis/parallelSummaries';
 // When this script runs as the cold scan's second thread (on 4+ cores), this module does that work.
@@ -19,6 +19,15 @@ import { manifestAnswer } from './manifestChanges';
 const BULK_EVENTS = 2000;
 /** During a folder's first scan, the apps found so far are posted at most this often. */
 const PROGRESS_INTERVAL_MS = 200;
+/**
+ * Routes per message when a manifest carries many (a first scan at 10,000 routes is 13 MB): the main
+ * thread takes each message in one piece, so smaller pieces let it answer requests in between.
+ */
+const ROUTES_PER_PART = 500;
+/** The job id of background work: never one the main thread cancels (its ids start at 1; the cancel slot starts at 0). */
+const BACKGROUND_JOB = -1;
+/** After an edit, the callers index waits this long for the next one. */
+const CALLERS_AFTER_EDIT_MS = 500;
 /** Parse results are written to disk after a scan, and after edits at most this often. */
 const CACHE_SAVE_INTERVAL_MS = 30_000;
 
@@ -31,7 +40,8 @@ interface FolderEntry {
   postedVersion: number;
   /** Unsaved editor text, laid over the disk by every workspace built for this folder. */
   overlays: Map<string, string>;
-  callersDirty: boolean;
+  /** When the callers index should be brought up to date (0: it is). */
+  callersDueAt: number;
   dependenciesKey: string;
   /** Parse results of this folder's files, kept across workspaces and sessions. */
   cache: ParseCache;
@@ -137,12 +147,7 @@ export class Engine {
       this.runJob(job);
       return true;
     }
-    for (const entry of this.folders.values()) {
-      if (entry.callersDirty && entry.workspace) {
-        this.indexCallers(entry);
-        return true;
-      }
-    }
+    // The cache first: it is quick to write, and a window closed right after the scan still leaves it.
     for (const entry of this.folders.values()) {
       if (entry.cacheDueAt !== 0 && entry.cacheDueAt <= performance.now()) {
         entry.cacheDueAt = 0;
@@ -150,13 +155,21 @@ export class Engine {
         return true;
       }
     }
+    for (const entry of this.folders.values()) {
+      if (entry.callersDueAt !== 0 && entry.callersDueAt <= performance.now() && entry.workspace) {
+        this.indexCallers(entry);
+        return true;
+      }
+    }
     return false;
   }
 
-  /** The soonest time some folder's cache is due to be written, for the thread to wake up then. */
-  nextCacheSave(): number | undefined {
+  /** The soonest time background work is due (a cache to write, callers to index), for the thread to wake up then. */
+  nextDue(): number | undefined {
     let soonest: number | undefined;
-    for (const entry of this.folders.values()) if (entry.cacheDueAt !== 0 && (soonest === undefined || entry.cacheDueAt < soonest)) soonest = entry.cacheDueAt;
+    for (const entry of this.folders.values()) {
+      for (const due of [entry.cacheDueAt, entry.callersDueAt]) if (due !== 0 && (soonest === undefined || due < soonest)) soonest = due;
+    }
     return soonest;
   }
 
@@ -234,7 +247,7 @@ export class Engine {
     let entry = this.folders.get(spec.uri);
     if (!entry || entry.spec.root !== spec.root) {
       const cacheFile = this.options.cacheDir ? ParseCache.fileFor(this.options.cacheDir, spec.root) : undefined;
-      entry = { spec, postedVersion: 0, overlays: new Map(), callersDirty: false, dependenciesKey: '', cache: ParseCache.open(cacheFile, spec.root), cacheDueAt: 0 };
+      entry = { spec, postedVersion: 0, overlays: new Map(), callersDueAt: 0, dependenciesKey: '', cache: ParseCache.open(cacheFile, spec.root), cacheDueAt: 0 };
       this.folders.set(spec.uri, entry);
     }
     entry.spec = spec;
@@ -258,7 +271,7 @@ export class Engine {
     for (const [file, text] of entry.overlays) if (!workspace.knowsFile(file)) unsaved.push({ path: file, type: 'created', text });
     if (unsaved.length > 0) manifest = workspace.applyChanges(unsaved);
     entry.workspace = workspace;
-    entry.callersDirty = true;
+    entry.callersDueAt = performance.now();
     entry.cacheDueAt = performance.now();
     this.postManifest(entry, workspace, manifest, true, []);
     const routes = manifest.apps.reduce((sum, app) => sum + app.routes.length, 0);
@@ -304,7 +317,8 @@ export class Engine {
       manifest = fresh.scan();
       entry.workspace = fresh;
     }
-    entry.callersDirty = true;
+    // Callers wait until edits pause: each index looks at every call of the app.
+    entry.callersDueAt = performance.now() + CALLERS_AFTER_EDIT_MS;
     if (entry.cacheDueAt === 0) entry.cacheDueAt = performance.now() + CACHE_SAVE_INTERVAL_MS;
     const changedFiles = relevant.map((change) => change.path);
     this.postManifest(entry, entry.workspace!, manifest, true, changedFiles);
@@ -354,17 +368,17 @@ export class Engine {
 
   /** Background work: who calls each endpoint. Gives way to any message; what it read stays cached. */
   private indexCallers(entry: FolderEntry): void {
-    this.running = { job: 0, uri: entry.spec.uri, background: true, postedAtStart: Atomics.load(this.shared, SHARED.posted) };
+    this.running = { job: BACKGROUND_JOB, uri: entry.spec.uri, background: true, postedAtStart: Atomics.load(this.shared, SHARED.posted) };
     Atomics.store(this.shared, SHARED.busy, -1);
     try {
       const started = performance.now();
       const report = entry.workspace!.callerReport();
-      entry.callersDirty = false;
+      entry.callersDueAt = 0;
       this.post({ type: 'callers', uri: entry.spec.uri, report });
       this.log('info', `Callers indexed in ${(performance.now() - started).toFixed(0)} ms`);
     } catch (error) {
       if (isCancellation(error)) return;
-      entry.callersDirty = false;
+      entry.callersDueAt = 0;
       this.log('error', `Finding callers in ${entry.spec.root} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     } finally {
       this.running = undefined;
@@ -389,7 +403,33 @@ export class Engine {
         dependencies = files;
       }
     }
-    this.post({ type: 'manifest', uri, job: this.running?.job ?? 0, answer, complete, changedFiles, dependencies });
+    const routeParts = this.sendRoutesAhead(uri, answer);
+    this.post({ type: 'manifest', uri, job: this.running?.job ?? 0, answer, complete, changedFiles, dependencies, routeParts });
+  }
+
+  /** Moves the routes of a large answer into `routes` messages sent now; returns how many each app had. */
+  private sendRoutesAhead(uri: string, answer: ManifestResult): number[] | undefined {
+    const folderChanges = answer.changes?.folders.find((folder) => folder.uri === uri)?.apps;
+    const apps = answer.folders[0].manifest.apps;
+    const lists = folderChanges ? folderChanges.map((change) => change.changed) : apps.map((app) => app.routes);
+    const total = lists.reduce((sum, list) => sum + list.length, 0);
+    if (total <= ROUTES_PER_PART) return undefined;
+    let part: Route[] = [];
+    for (const list of lists) {
+      for (const route of list) {
+        part.push(route);
+        if (part.length === ROUTES_PER_PART) {
+          this.post({ type: 'routes', uri, routes: part });
+          part = [];
+        }
+      }
+    }
+    if (part.length > 0) this.post({ type: 'routes', uri, routes: part });
+    const counts = lists.map((list) => list.length);
+    // The answer is the engine's own copy of what it posted before: strip the routes from a shallow copy.
+    if (folderChanges) folderChanges.forEach((change, i) => (folderChanges[i] = { ...change, changed: [] }));
+    else answer.folders[0] = { ...answer.folders[0], manifest: { ...answer.folders[0].manifest, apps: apps.map((app) => ({ ...app, routes: [] })) } };
+    return counts;
   }
 
   /** Posts a folder's whole manifest again (the main thread lost track of the versions). */
@@ -435,8 +475,8 @@ export function runEngineThread(): void {
     scheduled = false;
     if (engine.runNext()) schedule();
     else {
-      // Idle: wake up when a cache is due to be written.
-      const due = engine.nextCacheSave();
+      // Idle: wake up when background work (a cache to write, callers to index) is due.
+      const due = engine.nextDue();
       if (wakeUp) clearTimeout(wakeUp);
       wakeUp = due === undefined ? undefined : setTimeout(schedule, Math.max(0, due - performance.now()));
     }

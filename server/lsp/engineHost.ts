@@ -4,6 +4,7 @@
 // and scan again. A thread that dies is restarted the same way, a few times.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { ANALYSIS_STACK_MB } from '../analysis/limits';
 import { type EngineWorkerData, type FromEngine, SHARED, SUBJECT_BYTES, type ToEngine } from './engineMessages';
 
 export interface EngineHostOptions {
@@ -83,7 +84,7 @@ export class EngineHost {
     this.shared = new Int32Array(new SharedArrayBuffer(SHARED.slots * 4));
     this.subject = new Uint8Array(new SharedArrayBuffer(SUBJECT_BYTES));
     const workerData: EngineWorkerData = { kind: 'route-atlas-engine', shared: this.shared, subject: this.subject, stallOn: this.options.stallOn };
-    const worker = new Worker(this.options.script ?? engineScript(), { workerData });
+    const worker = new Worker(this.options.script ?? engineScript(), { workerData, resourceLimits: { stackSizeMb: ANALYSIS_STACK_MB } });
     this.worker = worker;
     this.lastBeat = -1;
     worker.on('message', (message: FromEngine) => {

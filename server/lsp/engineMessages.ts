@@ -2,7 +2,7 @@
 // thread owns the LSP connection, the open documents and a snapshot of every manifest; the engine owns the
 // workspaces and does all analysis. Neither side ever waits for the other.
 import type { CallerReport } from '../analysis/callers';
-import type { Span } from '../analysis/model';
+import type { Route, Span } from '../analysis/model';
 import type { FileChange } from '../analysis/workspace';
 import type { ManifestResult } from '../protocol';
 
@@ -46,7 +46,22 @@ export type JobOutcome = 'completed' | 'cancelled' | 'failed';
 /** Engine → main thread. */
 export type FromEngine =
   /** A folder's manifest: whole, or as changes to the one posted before (ManifestResult.changes, for one folder). */
-  | { type: 'manifest'; uri: string; job: number; answer: ManifestResult; complete: boolean; changedFiles: string[]; dependencies?: string[] }
+  | {
+      type: 'manifest';
+      uri: string;
+      job: number;
+      answer: ManifestResult;
+      complete: boolean;
+      changedFiles: string[];
+      dependencies?: string[];
+      /**
+       * Set when the routes came ahead in `routes` messages: per app, how many of them are its routes (a whole
+       * answer) or its changed routes (changes), in order.
+       */
+      routeParts?: number[];
+    }
+  /** Routes of the next `manifest` message, sent ahead in parts so that no single message holds the main thread long. */
+  | { type: 'routes'; uri: string; routes: Route[] }
   | { type: 'callers'; uri: string; report: CallerReport }
   | { type: 'routeAt'; job: number; target?: { file: string; span?: Span; method: string } }
   | { type: 'done'; job: number; outcome: JobOutcome; message?: string }

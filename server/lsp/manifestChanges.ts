@@ -30,6 +30,10 @@ function routeChangesOf(before: RouteManifest, after: RouteManifest): RouteChang
   for (const [i, app] of after.apps.entries()) {
     const old = before.apps[i];
     if (old.root !== app.root) return undefined;
+    if (old === app) {
+      result.push({ changed: [], removed: [], problems: [], pages: [], unchanged: true });
+      continue;
+    }
     const oldByFile = new Map(old.routes.map((route) => [route.file, route]));
     if (oldByFile.size !== old.routes.length) return undefined;
     const files = new Set<string>();

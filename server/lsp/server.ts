@@ -54,6 +54,9 @@ import { DEFAULT_SETTINGS, parseSettings, type ServerSettings, severityFor } fro
  */
 export const WATCHED_GLOBS = ['**/app/**', '**/{next.config.*,package.json,tsconfig.json,jsconfig.json,pnpm-workspace.yaml}'];
 
+/** Diagnostics notifications sent per turn of the event loop. */
+const DIAGNOSTICS_PER_TURN = 100;
+
 /** How long edits settle before they go to the analysis thread, and the longest a burst of keystrokes waits. */
 const DEBOUNCE_MS = 50;
 const MAX_WAIT_MS = 200;
@@ -148,14 +151,33 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const folder of folders.values()) for (const app of folder.manifest.apps) for (const route of app.routes) yield { folder, route };
   };
 
+  /** Each folder's routes by file, built once per manifest: lenses and hovers ask for one file at a time. */
+  const routesByFile = new WeakMap<RouteManifest, Map<string, Route[]>>();
   const routesInFile = (uri: string): Array<{ folder: FolderState; route: Route }> => {
     const file = uriToPath(uri);
     const folder = file ? folderOf(file) : undefined;
     if (!folder || !file) return [];
-    const relative = toPosixRelative(folder.root, file);
-    const found: Array<{ folder: FolderState; route: Route }> = [];
-    for (const app of folder.manifest.apps) for (const route of app.routes) if (route.file === relative) found.push({ folder, route });
-    return found;
+    let index = routesByFile.get(folder.manifest);
+    if (!index) {
+      index = new Map();
+      for (const app of folder.manifest.apps) {
+        for (const route of app.routes) {
+          const list = index.get(route.file);
+          if (list) list.push(route);
+          else index.set(route.file, [route]);
+        }
+      }
+      routesByFile.set(folder.manifest, index);
+    }
+    return (index.get(toPosixRelative(folder.root, file)) ?? []).map((route) => ({ folder, route }));
+  };
+
+  /** A route file's URI, made once per route object (a workspace symbol search lists hundreds). */
+  const routeUris = new WeakMap<Route, string>();
+  const routeUri = (folder: FolderState, route: Route): string => {
+    let uri = routeUris.get(route);
+    if (uri === undefined) routeUris.set(route, (uri = toUri(folder.root, route.file)));
+    return uri;
   };
 
   const totals = (): Pick<ServerStatusParams, 'apps' | 'routes' | 'problems'> => {
@@ -212,13 +234,37 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // Only files whose diagnostics changed are sent: at 10,000 routes, a thousand files have some, and an
     // edit changes those of one or two.
     const published = new Map<string, string>();
-    for (const uri of publishedDiagnostics.keys()) if (!byUri.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    for (const uri of publishedDiagnostics.keys()) if (!byUri.has(uri)) diagnosticsOutbox.set(uri, []);
     for (const [uri, made] of byUri) {
       const key = made.map((m) => m.json).join('\n');
-      if (publishedDiagnostics.get(uri) !== key) void connection.sendDiagnostics({ uri, diagnostics: made.map((m) => m.diagnostic) });
+      if (publishedDiagnostics.get(uri) !== key) diagnosticsOutbox.set(uri, made.map((m) => m.diagnostic));
       published.set(uri, key);
     }
     publishedDiagnostics = published;
+    drainDiagnostics();
+  };
+
+  /**
+   * Diagnostics wait here to be sent, a batch per turn of the event loop: after the first scan of a large
+   * app a thousand files have some, and requests must not wait for all of them to go out. A file's entry
+   * is replaced by newer diagnostics before it is sent.
+   */
+  const diagnosticsOutbox = new Map<string, Diagnostic[]>();
+  let draining = false;
+  const drainDiagnostics = () => {
+    if (draining) return;
+    draining = true;
+    const sendBatch = () => {
+      let sent = 0;
+      for (const [uri, diagnostics] of diagnosticsOutbox) {
+        diagnosticsOutbox.delete(uri);
+        void connection.sendDiagnostics({ uri, diagnostics });
+        if (++sent === DIAGNOSTICS_PER_TURN) break;
+      }
+      if (diagnosticsOutbox.size > 0 && !shuttingDown) setImmediate(sendBatch);
+      else draining = false;
+    };
+    sendBatch();
   };
 
   let dependencyWatch: { key: string; registration?: Promise<{ dispose(): void }> } = { key: '' };
@@ -331,6 +377,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return Promise.all(started);
   };
 
+  /** Routes the engine sent ahead of a large manifest, by folder. */
+  const routesAhead = new Map<string, Route[]>();
+  const putRoutesBack = (message: Extract<FromEngine, { type: 'manifest' }>, routes: Route[]) => {
+    const changes = message.answer.changes?.folders.find((folder) => folder.uri === message.uri)?.apps;
+    const apps = message.answer.folders[0].manifest.apps;
+    let next = 0;
+    message.routeParts!.forEach((count, i) => {
+      const list = routes.slice(next, next + count);
+      next += count;
+      if (changes) changes[i].changed = list;
+      else apps[i].routes = list;
+    });
+  };
+
   const onEngineMessage = (message: FromEngine) => {
     switch (message.type) {
       case 'log':
@@ -362,9 +422,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
         return;
       }
+      case 'routes': {
+        let buffer = routesAhead.get(message.uri);
+        if (!buffer) routesAhead.set(message.uri, (buffer = []));
+        for (const route of message.routes) buffer.push(route);
+        return;
+      }
       case 'manifest': {
         const folder = folders.get(message.uri);
+        const ahead = routesAhead.get(message.uri) ?? [];
+        routesAhead.delete(message.uri);
         if (!folder) return;
+        if (message.routeParts) putRoutesBack(message, ahead);
         const held: ManifestResult = { folders: [{ uri: folder.uri, manifest: folder.manifest }], version: folder.engineVersion };
         const applied = applyManifestChanges(message.answer.changes ? held : undefined, message.answer);
         if (!applied) {
@@ -707,12 +776,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           name,
           kind: SymbolKind.Function,
           containerName: route.appRoot === '.' ? path.basename(folder.root) : route.appRoot,
-          location: { uri: toUri(folder.root, route.file), range: toRange(method.span) },
+          location: { uri: routeUri(folder, route), range: toRange(method.span) },
         });
         if (symbols.length >= 500) return symbols;
       }
       if (route.kind !== 'route' && (!query || fuzzyMatch(route.url.toLowerCase(), query))) {
-        symbols.push({ name: `${route.kind} ${route.url}`, kind: SymbolKind.File, location: { uri: toUri(folder.root, route.file), range: toRange(undefined) } });
+        symbols.push({ name: `${route.kind} ${route.url}`, kind: SymbolKind.File, location: { uri: routeUri(folder, route), range: toRange(undefined) } });
       }
     }
     return symbols.slice(0, 500);
