@@ -1,16 +1,19 @@
 import type { ts } from 'ts-morph';
-import { createSourceFile, flattenDiagnosticMessageText, JSDocParsingMode, ScriptKind, ScriptTarget } from './typescriptBindings';
+import { createSourceFile, flattenDiagnosticMessageText, JSDocParsingMode, loadTypeScript, ScriptKind, ScriptTarget } from './typescriptBindings';
 import { checkDepth, isStackOverflow, MAX_SYNTAX_DEPTH } from './limits';
 import type { Problem } from './model';
 import { spanOfRange } from './spans';
 
-const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ScriptTarget.Latest, jsDocParsingMode: JSDocParsingMode.ParseNone };
+let parseOptions: ts.CreateSourceFileOptions | undefined;
 
 /**
  * Parses one file syntactically: no program, no binder, no type checker, and no JSDoc (nothing reads it).
  * Syntax nested deeper than the parser's recursion survives throws the analysis's own 'too-deep' error.
  */
 export function parseSource(path: string, text: string): ts.SourceFile {
+  loadTypeScript();
+  parseOptions ??= { languageVersion: ScriptTarget.Latest, jsDocParsingMode: JSDocParsingMode.ParseNone };
+  const PARSE_OPTIONS = parseOptions;
   try {
     return createSourceFile(path, text, PARSE_OPTIONS, false, scriptKindOf(path));
   } catch (error) {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { parseConfigFileTextToJson } from './typescriptBindings';
+import { parseJsonc } from './jsonc';
+import { loadTypeScript, parseConfigFileTextToJson } from './typescriptBindings';
 import type { DirEntry, FileHost } from './host';
 import { readTextOrUndefined } from './host';
 import { isStackOverflow, limitProblem } from './limits';
@@ -334,9 +335,13 @@ export class ModuleResolver {
   private readPathsConfigOnce(file: string, chain: string[]): PathsConfig | undefined {
     const text = readTextOrUndefined(this.host, file);
     if (text === undefined) return undefined;
-    let parsed: unknown;
+    let parsed: unknown = parseJsonc(text);
     try {
-      parsed = parseConfigFileTextToJson(file, text).config;
+      if (parsed === undefined) {
+        // Not plain JSON with comments: TypeScript's reader makes the most of it, as tsc would.
+        loadTypeScript();
+        parsed = parseConfigFileTextToJson(file, text).config;
+      }
     } catch (error) {
       // TypeScript's JSON reader recurses per bracket; a generated file can overflow it.
       if (!isStackOverflow(error)) throw error;

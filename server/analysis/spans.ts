@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import type { Span } from './model';
 
 /** The span of a node, trivia excluded. */

@@ -10,7 +10,7 @@ import { ModuleResolver } from '../../server/analysis/resolver';
 import { scanWorkspace } from '../../server/analysis/scan';
 import { toPosix } from '../../server/analysis/spans';
 import { publicPathOf } from '../../server/analysis/urls';
-import { makeTree, nextApp, removeTree } from './tempTree';
+import { makeTree, nextApp, removeTree, writeFiles } from './tempTree';
 
 // Each case generates a workspace file written to hurt (a catastrophic pattern, a cycle, megabytes of
 // nesting) and checks that the analysis answers with a problem instead of a crash or a freeze. A freeze
@@ -239,9 +239,15 @@ describe('hostile workspace input', function () {
       );
     });
 
-    it('reports a tsconfig too deeply nested to read', () => {
-      root = makeTree({ 'tsconfig.json': `{"compilerOptions": {"x": ${'['.repeat(50_000)}${']'.repeat(50_000)}}}`, 'src/a.ts': '' });
-      const resolver = new ModuleResolver(nodeFileHost, root, (abs) => toPosix(path.relative(root!, abs)));
+    it('reads a deeply nested tsconfig that is JSON with comments, and reports one only TypeScript could read as too deep', () => {
+      const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+      root = makeTree({ 'tsconfig.json': `{"compilerOptions": {"x": ${deep}, "paths": {"@/*": ["./src/*"]}}} // read without the compiler`, 'src/a.ts': '' });
+      let resolver = new ModuleResolver(nodeFileHost, root, (abs) => toPosix(path.relative(root!, abs)));
+      assert.equal(resolver.resolve('@/a', path.join(root, 'app/route.ts')), path.join(root, 'src/a.ts'));
+      assert.deepEqual(resolver.configProblems(), []);
+      // `,,` is not JSON with comments: TypeScript's own reader gets it, and overflows on the nesting.
+      writeFiles(root, { 'tsconfig.json': `{"compilerOptions": {"x": ${deep},, "paths": {"@/*": ["./src/*"]}}}` });
+      resolver = new ModuleResolver(nodeFileHost, root, (abs) => toPosix(path.relative(root!, abs)));
       assert.equal(resolver.resolve('@/a', path.join(root, 'app/route.ts')), undefined);
       assert.deepEqual(
         resolver.configProblems().map((p) => [p.id, p.file]),

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +19,9 @@ function app(): Record<string, string> {
     'app/api/users/route.ts': GET_ROUTE,
     'app/api/health/route.ts': 'export const revalidate = 60;\nexport function GET() { return Response.json({ ok: true }); }\n',
     'app/api/broken/route.ts': 'export function GET( {\n',
+    'tsconfig.json': '{\n  // paths as create-next-app writes them\n  "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./*"], }, },\n}\n',
+    'app/api/alias/route.ts': "export { GET } from '@/lib/handlers';\n",
+    'lib/handlers.ts': 'export async function GET() { return new Response(null); }\n',
     'lib/users.ts': "import { cookies } from 'next/headers';\nexport async function loadUser() { return (await cookies()).get('u'); }\n",
   }, '14.2.35') as Record<string, string>;
 }
@@ -49,6 +53,25 @@ describe('the parse cache', () => {
     assert.deepEqual(second, scanWorkspace(root));
   });
 
+  it('does not load the TypeScript compiler when every file comes from the cache', () => {
+    const cache = open();
+    scanWorkspace(root, { cache });
+    cache.save();
+    // A process of its own: this one has loaded the compiler long ago.
+    const out = path.resolve(__dirname, '../../server/analysis');
+    const script = `
+      const { ParseCache } = require(${JSON.stringify(path.join(out, 'parseCache.js'))});
+      const { scanWorkspace } = require(${JSON.stringify(path.join(out, 'scan.js'))});
+      const bindings = require(${JSON.stringify(path.join(out, 'typescriptBindings.js'))});
+      const cache = ParseCache.open(ParseCache.fileFor(${JSON.stringify(cacheDir)}, ${JSON.stringify(root)}), ${JSON.stringify(root)});
+      const manifest = scanWorkspace(${JSON.stringify(root)}, { cache });
+      const alias = manifest.apps[0].routes.find((r) => r.url === '/api/alias');
+      console.log(JSON.stringify({ loaded: bindings.isTypeScriptLoaded(), misses: cache.stats.misses, alias: alias.methods.map((m) => m.name) }));`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), { loaded: false, misses: 0, alias: ['GET', 'HEAD', 'OPTIONS'] });
+  });
+
   it('sees a file changed to the same size within the same mtime: entries are keyed by content', () => {
     const file = path.join(root, 'app/api/users/route.ts');
     // Whole seconds, so that the file's times can be set back exactly.
@@ -74,7 +97,7 @@ describe('the parse cache', () => {
     cache.save();
     writeFiles(root, { 'lib/users.ts': 'export async function loadUser() { return null; }\n', 'next.config.js': "module.exports = { basePath: '/store' };\n" });
     const manifest = scanWorkspace(root, { cache: open() });
-    assert.deepEqual(manifest.apps[0].routes.map((r) => r.publicPath).filter((p) => p.startsWith('/store')).length, 3);
+    assert.deepEqual(manifest.apps[0].routes.map((r) => r.publicPath).filter((p) => p.startsWith('/store')).length, 4);
     const users = manifest.apps[0].routes.find((r) => r.url === '/api/users')!;
     assert.equal(users.caching?.kind, 'static', 'cookies() is gone from the module');
     assert.deepEqual(manifest, scanWorkspace(root));
