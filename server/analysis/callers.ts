@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { SKIPPED_DIRS } from './discover';
-import { bestRoute, type EndpointCall, extractEndpointCalls } from './endpointCalls';
+import { bestRoute, type EndpointCall, extractEndpointCalls, mayCallEndpoints } from './endpointCalls';
 import type { FileHost } from './host';
+import type { ParseCache } from './parseCache';
 import type { AppManifest, HttpMethod, Problem, Span } from './model';
 import { SOURCE_FILE } from './sourceFiles';
 
@@ -39,7 +40,12 @@ export class CallerIndex {
   private readonly byFile = new Map<string, FileCalls>();
   private files: string[] | undefined;
 
-  constructor(private readonly host: FileHost, private readonly relative: (abs: string) => string) {}
+  constructor(
+    private readonly host: FileHost,
+    private readonly relative: (abs: string) => string,
+    /** Calls found in earlier runs, by file text: a warm start parses only the files that changed. */
+    private readonly cache?: ParseCache,
+  ) {}
 
   /** A file changed: its calls are re-read next time. Creations and deletions also re-walk the tree. */
   invalidate(abs: string, membership: boolean): void {
@@ -99,7 +105,14 @@ export class CallerIndex {
       } catch {
         // Unreadable files simply have no calls.
       }
-      cached = { calls: extractEndpointCalls(abs, text), clientComponent: /^\s*(['"])use client\1/.test(text) };
+      // Only files that must be parsed go through the cache: the others are told apart without the parser.
+      const parsed = mayCallEndpoints(text);
+      let calls = parsed ? this.cache?.get<EndpointCall[]>('calls', abs, text) : undefined;
+      if (!calls) {
+        calls = extractEndpointCalls(abs, text);
+        if (parsed) this.cache?.set('calls', abs, text, calls);
+      }
+      cached = { calls, clientComponent: /^\s*(['"])use client\1/.test(text) };
       this.byFile.set(abs, cached);
     }
     return cached;

@@ -36,12 +36,17 @@ export interface EndpointCall {
 const HTTP_CLIENTS = /^(axios|ky|api|http|client|request|ofetch|\$fetch|got|superagent)$/;
 const QUICK_FILTER = /fetch\(|axios|useSWR|useQuery|ky[.(]|\$fetch|ofetch/;
 
+/** False for a text that cannot call an endpoint: no fetch, axios, SWR... or no `/` at all. */
+export function mayCallEndpoints(text: string): boolean {
+  return QUICK_FILTER.test(text) && text.includes('/');
+}
+
 /**
  * Calls to endpoints in one module. Files that cannot contain any are skipped without parsing, and so
  * are files beyond the analysis's bounds (nested too deeply to parse, say): they have none.
  */
 export function extractEndpointCalls(absPath: string, text: string): EndpointCall[] {
-  if (!QUICK_FILTER.test(text) || !text.includes('/')) return [];
+  if (!mayCallEndpoints(text)) return [];
   try {
     return endpointCallsIn(parseSource(absPath, text));
   } catch (error) {

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 
@@ -26,6 +27,49 @@ interface CacheFile {
   entries: Map<string, Entry>;
 }
 
+const MAC_BYTES = 32;
+
+/**
+ * The key that signs cache files. A cache in a repository's node_modules is in reach of whoever can change
+ * the repository: a pull request could plant entries that hide an endpoint from a CI check. Entries are
+ * trusted only when signed with a key that lives outside every workspace (in the user's cache folder, or
+ * ROUTE_ATLAS_CACHE_KEY for a CI job that restores its cache); undefined when there is none to be had.
+ */
+let cachedKey: Buffer | null | undefined;
+export function cacheKey(): Buffer | undefined {
+  if (cachedKey !== undefined) return cachedKey ?? undefined;
+  const fromEnvironment = process.env.ROUTE_ATLAS_CACHE_KEY;
+  if (fromEnvironment) return (cachedKey = createHash('sha256').update(fromEnvironment).digest());
+  const home = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  const file = path.join(home, 'route-atlas', 'cache-key');
+  try {
+    const existing = fs.readFileSync(file);
+    if (existing.length === MAC_BYTES) return (cachedKey = existing);
+  } catch {
+    // None yet: make one.
+  }
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const key = randomBytes(MAC_BYTES);
+    // `wx`: of two processes making a key at once, one wins and the other reads it.
+    fs.writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
+    return (cachedKey = key);
+  } catch {
+    try {
+      const written = fs.readFileSync(file);
+      if (written.length === MAC_BYTES) return (cachedKey = written);
+    } catch {
+      // No key can be had: the cache is not used.
+    }
+  }
+  cachedKey = null;
+  return undefined;
+}
+
+function mac(key: Buffer, payload: Buffer): Buffer {
+  return createHmac('sha256', key).update(payload).digest();
+}
+
 /**
  * Results of parsing files, kept across runs: a warm start reads each file and hashes it, but parses only
  * what changed, so the TypeScript compiler is not even loaded when nothing did. An entry is found by
@@ -46,14 +90,22 @@ export class ParseCache {
     /** The cache file; undefined for a cache that lives in memory only. */
     readonly file: string | undefined,
     private readonly root: string,
+    private readonly key: Buffer | undefined,
   ) {}
 
-  /** Opens the cache file for a workspace root: an unreadable, foreign or corrupt file counts as empty. */
+  /**
+   * Opens the cache file for a workspace root: an unreadable, foreign, corrupt or unsigned file counts as
+   * empty. Without a signing key (see cacheKey) the cache lives in memory only.
+   */
   static open(file: string | undefined, root: string): ParseCache {
-    const cache = new ParseCache(file, root);
-    if (!file) return cache;
+    const key = file ? cacheKey() : undefined;
+    const cache = new ParseCache(key ? file : undefined, root, key);
+    if (!file || !key) return cache;
     try {
-      const data = deserialize(fs.readFileSync(file)) as Partial<CacheFile>;
+      const signed = fs.readFileSync(file);
+      const payload = signed.subarray(MAC_BYTES);
+      if (signed.length < MAC_BYTES || !timingSafeEqual(signed.subarray(0, MAC_BYTES), mac(key, payload))) return cache;
+      const data = deserialize(payload) as Partial<CacheFile>;
       if (data.format === FORMAT && data.build === BUILD_ID && data.root === root && data.entries instanceof Map) {
         cache.entries = data.entries;
         cache.stats.loaded = data.entries.size;
@@ -91,7 +143,7 @@ export class ParseCache {
 
   /** Writes the entries used since the cache was opened, when anything changed; atomically (write, then rename). */
   save(): boolean {
-    if (!this.file || (!this.dirty && this.used.size === this.entries.size)) return false;
+    if (!this.file || !this.key || (!this.dirty && this.used.size === this.entries.size)) return false;
     const kept = new Map<string, Entry>();
     for (const key of this.used) {
       const entry = this.entries.get(key);
@@ -101,7 +153,8 @@ export class ParseCache {
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const temporary = `${this.file}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, serialize(data));
+      const payload = serialize(data);
+      fs.writeFileSync(temporary, Buffer.concat([mac(this.key, payload), payload]));
       fs.renameSync(temporary, this.file);
     } catch {
       // A cache that cannot be written costs the next start its speed, nothing else.

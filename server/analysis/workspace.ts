@@ -169,7 +169,7 @@ export class Workspace {
     };
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.resolver = new ModuleResolver(this.host, path.parse(this.root).root, this.relative);
-    this.callerIndex = new CallerIndex(this.host, this.relative);
+    this.callerIndex = new CallerIndex(this.host, this.relative, options.cache);
   }
 
   /**

@@ -374,6 +374,8 @@ export class Engine {
       const started = performance.now();
       const report = entry.workspace!.callerReport();
       entry.callersDueAt = 0;
+      // The calls found are parse results too: the next start finds them in the cache.
+      if (entry.cacheDueAt === 0) entry.cacheDueAt = performance.now();
       this.post({ type: 'callers', uri: entry.spec.uri, report });
       this.log('info', `Callers indexed in ${(performance.now() - started).toFixed(0)} ms`);
     } catch (error) {

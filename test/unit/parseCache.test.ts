@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { deserialize, serialize } from 'node:v8';
 import { main } from '../../server/cli';
 import { ParseCache } from '../../server/analysis/parseCache';
 import { scanWorkspace } from '../../server/analysis/scan';
@@ -113,6 +114,29 @@ describe('the parse cache', () => {
     assert.ok(ParseCache.open(file, root).stats.loaded > 0);
     // A cache is for one root only: another root's file of the same name is not read.
     assert.equal(ParseCache.open(file, root + '-other').stats.loaded, 0);
+  });
+
+  it('ignores entries planted by anyone without the signing key: a cache in the repository cannot hide an endpoint', () => {
+    const cache = open();
+    scanWorkspace(root, { cache });
+    cache.save();
+    const file = ParseCache.fileFor(cacheDir, root);
+    const signed = fs.readFileSync(file);
+    // What a pull request could commit: the same entries, with the users route's summary emptied.
+    const data = deserialize(signed.subarray(32)) as { entries: Map<string, { value: { exports: Map<string, unknown> } }> };
+    const users = [...data.entries].find(([key]) => key.startsWith('route\0') && key.endsWith(path.join('api', 'users', 'route.ts')))!;
+    users[1].value.exports.clear();
+    fs.writeFileSync(file, Buffer.concat([Buffer.alloc(32), serialize(data)]));
+    const planted = open();
+    assert.equal(planted.stats.loaded, 0, 'an unsigned file is not read');
+    const manifest = scanWorkspace(root, { cache: planted });
+    assert.deepEqual(manifest.apps[0].routes.find((r) => r.url === '/api/users')!.methods.filter((m) => !m.implicit).map((m) => m.name), ['GET']);
+    // A single byte changed after signing is refused too.
+    planted.save();
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 10] ^= 1;
+    fs.writeFileSync(file, bytes);
+    assert.equal(open().stats.loaded, 0);
   });
 
   it('drops the entries of files that are gone when it saves', () => {
