@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { AppManifest, Problem, Route, RouteManifest } from './analysis/model';
 import { ParseCache } from './analysis/parseCache';
 import { scanWorkspace } from './analysis/scan';
+import { saveTypeScriptCodeCache } from './analysis/typescriptBindings';
 import { SUPPORTED_MAJORS } from './analysis/nextVersion';
 import { setSummaryWorkerEntry } from './analysis/parallelSummaries';
 // In a worker thread this module does the work of the cold scan's second thread.
@@ -165,6 +166,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   const cacheNote = cache?.file ? `; ${cache.stats.hits} of ${cache.stats.hits + cache.stats.misses} files from the parse cache` : '';
   err.write(`route-atlas: ${manifest.apps.length} app(s), ${routeCount} routes in ${elapsed.toFixed(0)} ms${cacheNote}\n`);
   cache?.save();
+  saveTypeScriptCodeCache();
   const allProblems = [...manifest.problems, ...manifest.apps.flatMap((a) => a.problems)];
   if (options.json) out.write(JSON.stringify(manifest, null, 2) + '\n');
   else if (options.check) for (const problem of allProblems) out.write(formatProblem(problem) + '\n');

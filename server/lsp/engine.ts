@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { isMainThread, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { Route, RouteManifest } from '../analysis/model';
 import { ParseCache } from '../analysis/parseCache';
+import { saveTypeScriptCodeCache } from '../analysis/typescriptBindings';
 import { setSummaryWorkerEntry } from '../analysis/parallelSummaries';
 // When this script runs as the cold scan's second thread (on 4+ cores), this module does that work.
 import '../analysis/summaryWorker';
@@ -178,6 +179,7 @@ export class Engine {
     Atomics.store(this.shared, SHARED.busy, -1);
     try {
       if (entry.cache.save()) this.log('info', `Saved ${entry.cache.stats.saved} parse results of ${entry.spec.root} in ${(performance.now() - started).toFixed(0)} ms`);
+      saveTypeScriptCodeCache();
     } finally {
       Atomics.store(this.shared, SHARED.busy, 0);
     }
