@@ -1,17 +1,21 @@
 import * as os from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { DEFAULT_MAX_FILE_BYTES } from './sourceFiles';
 
 // The reading thread is a few lines of plain Node, evaluated from this string: it loads no parser and no
 // bundle, so it starts in about 50 ms, well before the walk that asks for the files is over.
 const READER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { readFileSync } = require('node:fs');
-const { port, delivered } = workerData;
+const { closeSync, fstatSync, openSync, readFileSync } = require('node:fs');
+const { port, delivered, maxBytes } = workerData;
 port.on('message', (paths) => {
   const results = [];
   for (const path of paths) {
+    // A file over the limit is left to the caller, which reports it without reading it either.
     let text = null;
-    try { text = readFileSync(path, 'utf8'); } catch {}
+    let fd;
+    try { fd = openSync(path, 'r'); if (fstatSync(fd).size <= maxBytes) text = readFileSync(fd, 'utf8'); } catch {}
+    if (fd !== undefined) try { closeSync(fd); } catch {}
     results.push(path, text);
   }
   port.postMessage(results);
@@ -44,7 +48,7 @@ export class FileReadAhead {
   private constructor() {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(READER_SOURCE, { eval: true, workerData: { port: port2, delivered: this.delivered }, transferList: [port2] });
+    this.worker = new Worker(READER_SOURCE, { eval: true, workerData: { port: port2, delivered: this.delivered, maxBytes: DEFAULT_MAX_FILE_BYTES }, transferList: [port2] });
     // A reader that fails costs nothing but its reads: `take` then answers undefined and the caller reads.
     this.worker.on('error', () => {
       this.failed = true;

@@ -11,6 +11,9 @@ export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 /** Reads a source file as text, or says why it is not parsed: unreadable, too large, or binary. */
 export function readSourceText(host: FileHost, abs: string, file: string, maxBytes: number): string | Problem {
+  // The size first: a 256 MB file named route.ts must not be read to learn that it is too large.
+  const size = host.stat(abs)?.size;
+  if (size !== undefined && size > maxBytes) return tooLargeProblem(file, size, maxBytes);
   let buffer: Buffer;
   try {
     buffer = host.readFile(abs);
@@ -28,10 +31,17 @@ export function readSourceText(host: FileHost, abs: string, file: string, maxByt
  */
 export function readSourceTextFromDisk(abs: string, file: string, maxBytes: number): string | Problem {
   let text: string;
+  let fd: number | undefined;
   try {
-    text = fs.readFileSync(abs, 'utf8');
+    // Opened first, so that the size comes from the file that is then read (and a huge one is not).
+    fd = fs.openSync(abs, 'r');
+    const size = fs.fstatSync(fd).size;
+    if (size > maxBytes) return tooLargeProblem(file, size, maxBytes);
+    text = fs.readFileSync(fd, 'utf8');
   } catch (error) {
     return unreadableProblem(file, error);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
   return checkSourceText(text, file, maxBytes);
 }

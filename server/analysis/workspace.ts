@@ -530,7 +530,9 @@ export class Workspace {
 
   /** Reads a source file, or says why it is not parsed. */
   private readSource(abs: string): string | Problem {
-    if (this.options.quarantined?.has(abs) && !this.overlays.has(abs)) return readSourceText(this.host, abs, this.relative(abs), this.maxFileBytes);
+    const overlay = this.overlays.get(abs);
+    if (overlay !== undefined) return checkSourceText(overlay, this.relative(abs), this.maxFileBytes);
+    if (this.options.quarantined?.has(abs)) return readSourceText(this.host, abs, this.relative(abs), this.maxFileBytes);
     // Editor text and test hosts go through the host; the disk is read in one native call (a cold scan
     // reads hundreds of imported modules here, at a quarter of the cost of a Buffer read).
     if (this.options.host || this.overlays.has(abs)) return readSourceText(this.host, abs, this.relative(abs), this.maxFileBytes);

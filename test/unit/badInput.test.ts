@@ -37,6 +37,25 @@ describe('bad input never empties the manifest', () => {
     assert.ok(problem.span && problem.span.line >= 3);
   });
 
+  it('tells a huge route file is too large from its size, without reading it (a 1 GB sparse file)', () => {
+    root = makeTree(nextApp({ 'app/good/route.ts': GOOD_ROUTE, 'app/huge/route.ts': '', 'app/many/route.ts': GOOD_ROUTE }));
+    fs.truncateSync(path.join(root, 'app/huge/route.ts'), 1024 ** 3);
+    // Enough route files that a reader thread reads ahead too: neither it nor the parser may read the file.
+    for (let i = 0; i < 250; i++) {
+      fs.mkdirSync(path.join(root, 'app', 'many', `r${i}`));
+      fs.writeFileSync(path.join(root, 'app', 'many', `r${i}`, 'route.ts'), GOOD_ROUTE);
+    }
+    const before = process.memoryUsage().rss;
+    const manifest = scanWorkspace(root);
+    const grown = (process.memoryUsage().rss - before) / 1024 ** 2;
+    assert.ok(grown < 256, `memory grew by ${grown.toFixed(0)} MB`);
+    assert.deepEqual(routeUrls(manifest).filter((url) => !url.startsWith('/many/')), ['/good', '/huge', '/many']);
+    assert.equal(routeUrls(manifest).length, 253);
+    const problem = allProblems(manifest).find((p) => p.id === 'file-too-large');
+    assert.equal(problem?.file, 'app/huge/route.ts');
+    assert.match(problem!.message, /1024\.0 MB/);
+  });
+
   it('lists an empty route file with a no-methods problem', () => {
     root = makeTree(nextApp({ 'app/empty/route.ts': '', 'app/good/route.ts': GOOD_ROUTE }));
     const manifest = scanWorkspace(root);
