@@ -10,7 +10,7 @@ import { makeTree, nextApp, removeTree } from './tempTree';
 
 // The modules themselves, not the namespace copies an import makes: the tests swap two of their functions.
 const nodeOs = require('node:os') as { availableParallelism: () => number };
-const nodeFs = require('node:fs') as { readFileSync: unknown };
+const nodeFs = require('node:fs') as { readFileSync: unknown; openSync: unknown };
 
 const MAX_FILE_BYTES = 4096;
 
@@ -49,18 +49,19 @@ function problemCounts(manifest: RouteManifest): Record<string, number> {
 /** Scans with `os.availableParallelism()` answering `cores`, and counts the route files this thread read. */
 function scanWithCores(root: string, cores: number): { manifest: RouteManifest; routeReadsHere: number } {
   const realCores = nodeOs.availableParallelism;
-  const realRead = fs.readFileSync;
+  const realOpen = fs.openSync;
   let routeReadsHere = 0;
   nodeOs.availableParallelism = () => cores;
-  nodeFs.readFileSync = (...args: Parameters<typeof fs.readFileSync>) => {
+  // A route file is opened to be read (its size is checked on the open file first).
+  nodeFs.openSync = (...args: Parameters<typeof fs.openSync>) => {
     if (String(args[0]).endsWith(`${path.sep}route.ts`)) routeReadsHere++;
-    return realRead(...args);
+    return realOpen(...args);
   };
   try {
     return { manifest: scanWorkspace(root, { maxFileBytes: MAX_FILE_BYTES }), routeReadsHere };
   } finally {
     nodeOs.availableParallelism = realCores;
-    nodeFs.readFileSync = realRead;
+    nodeFs.openSync = realOpen;
   }
 }
 
