@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppManifest, Problem, Route, RouteManifest } from './analysis/model';
 import { ParseCache } from './analysis/parseCache';
-import { scanWorkspace } from './analysis/scan';
+import { Workspace } from './analysis/scan';
 import { saveTypeScriptCodeCache } from './analysis/typescriptBindings';
 import { SUPPORTED_MAJORS } from './analysis/nextVersion';
 import { setSummaryWorkerEntry } from './analysis/parallelSummaries';
@@ -160,10 +160,12 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   }
   const started = performance.now();
   const cache = options.cache ? ParseCache.open(cacheFileFor(dir), dir) : undefined;
-  const manifest = scanWorkspace(dir, { nextVersion: options.nextVersion, cacheComponents: options.cacheComponents, cache });
+  const workspace = new Workspace(dir, { nextVersion: options.nextVersion, cacheComponents: options.cacheComponents, cache });
+  const manifest = workspace.scan();
   const elapsed = performance.now() - started;
   const routeCount = manifest.apps.reduce((sum, app) => sum + app.routes.length, 0);
-  const cacheNote = cache?.file ? `; ${cache.stats.hits} of ${cache.stats.hits + cache.stats.misses} files from the parse cache` : '';
+  const { fromCache, linked } = workspace.linkStats;
+  const cacheNote = cache?.file ? `; ${fromCache} of ${fromCache + linked} from the parse cache, ${cache.stats.misses} files parsed` : '';
   err.write(`route-atlas: ${manifest.apps.length} app(s), ${routeCount} routes in ${elapsed.toFixed(0)} ms${cacheNote}\n`);
   cache?.save();
   saveTypeScriptCodeCache();

@@ -8,23 +8,31 @@ import { deserialize, serialize } from 'node:v8';
 // another build of Route Atlas (whose summaries may mean something else) is never read.
 declare const ROUTE_ATLAS_BUILD_ID: string | undefined;
 const BUILD_ID = typeof ROUTE_ATLAS_BUILD_ID === 'string' ? ROUTE_ATLAS_BUILD_ID : 'unbundled';
-const FORMAT = 'route-atlas-parse-cache/1';
+const FORMAT = 'route-atlas-parse-cache/2';
 
 /** What is cached per file: a module's summary (route files and others differ), a next.config, a file's endpoint calls. */
-export type CacheKind = 'route' | 'module' | 'config' | 'calls';
+export type CacheKind = 'route' | 'module' | 'config' | 'calls' | 'linked';
 
 interface Entry {
   /** Content hash (SHA-1 of the UTF-8 text, base64) and length: a file whose text changed never matches. */
   hash: string;
   length: number;
-  value: unknown;
+  /** The value, once read; until then it is `size` serialized bytes at `offset` in the file's blob. */
+  value?: unknown;
+  offset: number;
+  size: number;
 }
 
-interface CacheFile {
+/**
+ * The file's payload. Values are serialized one by one into a blob and read only when asked for: a warm
+ * start that takes every route linked from the cache never reads the summaries behind them.
+ */
+export interface CacheFile {
   format: string;
   build: string;
   root: string;
-  entries: Map<string, Entry>;
+  entries: Map<string, { hash: string; length: number; offset: number; size: number }>;
+  blob: Uint8Array;
 }
 
 const MAC_BYTES = 32;
@@ -79,6 +87,7 @@ function mac(key: Buffer, payload: Buffer): Buffer {
  */
 export class ParseCache {
   private entries = new Map<string, Entry>();
+  private blob: Uint8Array = new Uint8Array(0);
   private readonly used = new Set<string>();
   private dirty = false;
   private lastText: string | undefined;
@@ -106,8 +115,9 @@ export class ParseCache {
       const payload = signed.subarray(MAC_BYTES);
       if (signed.length < MAC_BYTES || !timingSafeEqual(signed.subarray(0, MAC_BYTES), mac(key, payload))) return cache;
       const data = deserialize(payload) as Partial<CacheFile>;
-      if (data.format === FORMAT && data.build === BUILD_ID && data.root === root && data.entries instanceof Map) {
+      if (data.format === FORMAT && data.build === BUILD_ID && data.root === root && data.entries instanceof Map && data.blob instanceof Uint8Array) {
         cache.entries = data.entries;
+        cache.blob = data.blob;
         cache.stats.loaded = data.entries.size;
       }
     } catch {
@@ -128,7 +138,7 @@ export class ParseCache {
     if (entry && entry.length === text.length && entry.hash === this.hashOf(text)) {
       this.used.add(key);
       this.stats.hits++;
-      return entry.value as T;
+      return this.valueOf(entry) as T;
     }
     this.stats.misses++;
     return undefined;
@@ -136,20 +146,70 @@ export class ParseCache {
 
   set(kind: CacheKind, abs: string, text: string, value: unknown): void {
     const key = `${kind}\0${abs}`;
-    this.entries.set(key, { hash: this.hashOf(text), length: text.length, value });
+    this.entries.set(key, { hash: this.hashOf(text), length: text.length, value, offset: 0, size: 0 });
     this.used.add(key);
     this.dirty = true;
+  }
+
+  /**
+   * An entry that validates itself (a linked route: it knows the files and resolutions it came from), for
+   * the caller to check; undefined when there is none.
+   */
+  getEntry<T>(kind: CacheKind, abs: string): T | undefined {
+    const key = `${kind}\0${abs}`;
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.used.add(key);
+    return this.valueOf(entry) as T;
+  }
+
+  setEntry(kind: CacheKind, abs: string, value: unknown): void {
+    const key = `${kind}\0${abs}`;
+    this.entries.set(key, { hash: '', length: 0, value, offset: 0, size: 0 });
+    this.used.add(key);
+    this.dirty = true;
+  }
+
+  /** True when there is an entry of this kind for the file (its value is not read). */
+  has(kind: CacheKind, abs: string): boolean {
+    return this.entries.has(`${kind}\0${abs}`);
+  }
+
+  /** Marks an entry as used without reading it: it is still valid for a later run (the summary behind a linked route). */
+  keep(kind: CacheKind, abs: string): void {
+    const key = `${kind}\0${abs}`;
+    if (this.entries.has(key)) this.used.add(key);
+  }
+
+  /** Forgets an entry that turned out stale, so that it is not written back. */
+  drop(kind: CacheKind, abs: string): void {
+    this.used.delete(`${kind}\0${abs}`);
+  }
+
+  /** The content hash entries are keyed by, for callers that validate entries of their own. */
+  hashText(text: string): string {
+    return this.hashOf(text);
   }
 
   /** Writes the entries used since the cache was opened, when anything changed; atomically (write, then rename). */
   save(): boolean {
     if (!this.file || !this.key || (!this.dirty && this.used.size === this.entries.size)) return false;
     const kept = new Map<string, Entry>();
+    const index: CacheFile['entries'] = new Map();
+    const parts: Uint8Array[] = [];
+    let offset = 0;
     for (const key of this.used) {
       const entry = this.entries.get(key);
-      if (entry) kept.set(key, entry);
+      if (!entry) continue;
+      // A value never read is written back as the bytes it came as.
+      const bytes = entry.value === undefined ? this.blob.subarray(entry.offset, entry.offset + entry.size) : serialize(entry.value);
+      parts.push(bytes);
+      index.set(key, { hash: entry.hash, length: entry.length, offset, size: bytes.length });
+      kept.set(key, { hash: entry.hash, length: entry.length, value: entry.value, offset, size: bytes.length });
+      offset += bytes.length;
     }
-    const data: CacheFile = { format: FORMAT, build: BUILD_ID, root: this.root, entries: kept };
+    const blob = Buffer.concat(parts);
+    const data: CacheFile = { format: FORMAT, build: BUILD_ID, root: this.root, entries: index, blob };
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const temporary = `${this.file}.${process.pid}.tmp`;
@@ -161,9 +221,15 @@ export class ParseCache {
       return false;
     }
     this.entries = kept;
+    this.blob = blob;
     this.dirty = false;
     this.stats.saved = kept.size;
     return true;
+  }
+
+  private valueOf(entry: Entry): unknown {
+    if (entry.value === undefined) entry.value = deserialize(this.blob.subarray(entry.offset, entry.offset + entry.size));
+    return entry.value;
   }
 
   /** Hashes a text once even when get and set ask for it in a row. */

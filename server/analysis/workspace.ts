@@ -92,6 +92,8 @@ interface AppState {
   order?: string[];
   /** Every linked file, sorted: the order their problems are listed in. */
   linkedFiles?: string[];
+  /** What every linked route of the app depends on besides its files (see Workspace.appKey), made once. */
+  linkKey?: string;
   sortedPages?: PageEntry[];
   /** The route files and pages of each conflict group (see `conflictGroupOf`). */
   groups: Map<string, { routes: Set<string>; pages: Set<PageEntry> }>;
@@ -228,6 +230,7 @@ export class Workspace {
     // Threads a scan that threw midway left behind.
     this.disposeThreads();
     this.apps = [];
+    this.fileHashes.clear();
     const rootStat = this.host.stat(this.root);
     if (!rootStat?.isDirectory) {
       this.discoveryProblems = [missingFolderProblem(this.root, rootStat?.error)];
@@ -238,9 +241,10 @@ export class Workspace {
     for (const candidate of discovery.apps) {
       this.checkpoint(candidate.root);
       const app = this.loadApp(candidate);
+      // Listed before it is linked: linking asks whether a file is some app's route file.
+      this.apps.push(app);
       this.summarizeRouteFiles(app);
       for (const file of app.routeFiles.keys()) this.linkRoute(app, file);
-      this.apps.push(app);
       onApp?.();
     }
     return this.manifest();
@@ -290,6 +294,12 @@ export class Workspace {
           this.checkpoint(job.abs);
           const read = readAhead?.take(job.abs);
           const text = read === undefined ? readSourceTextFromDisk(job.abs, job.file, this.maxFileBytes) : checkSourceText(read, job.file, this.maxFileBytes);
+          if (typeof text === 'string' && this.options.cache.has('linked', job.abs)) {
+            // The route may come linked from the cache, which needs only the text's hash; its summary is
+            // read from the cache only if it does not.
+            this.fileHashes.set(job.abs, this.options.cache.hashText(text));
+            continue;
+          }
           this.summaries.set(job.abs, typeof text === 'string' ? this.summarizeText(job.abs, job.file, text, true) : text);
         }
       } else {
@@ -325,6 +335,7 @@ export class Workspace {
       if (type === 'changed' && this.isUnreadableFolder(abs)) type = 'created';
       if (!rediscover && (CONFIG_BASENAMES.test(path.basename(abs)) || this.changesAppSet(abs, type) || this.isUnreadableDiscoveryFolder(abs))) rediscover = true;
       this.summaries.delete(abs);
+      this.fileHashes.delete(abs);
       this.callerIndex.invalidate(abs, type !== 'changed');
       touched.push(abs);
       if (type === 'created') created.push(abs);
@@ -333,6 +344,7 @@ export class Workspace {
     }
     if (folders.size > 0) {
       for (const key of this.summaries.keys()) if (hasAncestorIn(key, folders)) this.summaries.delete(key);
+      for (const key of this.fileHashes.keys()) if (hasAncestorIn(key, folders)) this.fileHashes.delete(key);
     }
     if (rediscover) {
       this.resolver.clear();
@@ -505,6 +517,8 @@ export class Workspace {
   private summarizeText(abs: string, file: string, text: string, routeFile: boolean): ModuleSummary | Problem {
     const kind = routeFile ? 'route' : 'module';
     const cached = this.options.cache?.get<ModuleSummary | Problem>(kind, abs, text);
+    // The cache has just hashed this text: keep the hash for validating linked routes.
+    if (this.options.cache) this.fileHashes.set(abs, this.options.cache.hashText(text));
     if (cached) return cached;
     let parsed: ModuleSummary | Problem;
     try {
@@ -687,9 +701,10 @@ export class Workspace {
       if (stem === 'route') {
         app.routeFiles.set(abs, { abs, segments, name, kind: 'route' });
         if (++app.routeFilesSeen === WARM_WORKER_AFTER && !this.options.host && !this.warmWorker && !this.readAhead) {
-          // With a parse cache the files are read and hashed here, so a reader helps more than a parser.
+          // With a parse cache the files are read and hashed here, so a reader helps more than a parser;
+          // with a warm one, reads are most of the work and a reader thread would be waited for.
           if (!this.options.cache) this.warmWorker = SummaryWorker.start();
-          if (!this.warmWorker) this.readAhead = FileReadAhead.start();
+          if (!this.warmWorker && !this.options.cache?.stats.loaded) this.readAhead = FileReadAhead.start();
         }
         this.readAhead?.request(abs);
       }
@@ -765,10 +780,93 @@ export class Workspace {
   }
 
   private readonly graph: ModuleGraph = {
-    summaryOf: (abs) => this.summaryOf(abs),
-    resolve: (specifier, from) => this.resolver.resolve(specifier, from),
+    summaryOf: (abs) => {
+      this.recording?.files.add(abs);
+      return this.summaryOf(abs);
+    },
+    resolve: (specifier, from) => {
+      const resolved = this.resolver.resolve(specifier, from);
+      this.recording?.resolutions.push([specifier, from, resolved ?? null]);
+      return resolved;
+    },
     relative: (abs) => this.relative(abs),
   };
+
+  /** Routes linked, and routes taken linked from the parse cache (logs and tests read them). */
+  readonly linkStats = { linked: 0, fromCache: 0 };
+
+  /** What the route being linked reads, while a parse cache is there to keep its result. */
+  private recording: { files: Set<string>; resolutions: Array<[string, string, string | null]> } | undefined;
+
+  /** Content hashes of the files read in this scan and since, for validating linked routes. */
+  private readonly fileHashes = new Map<string, string>();
+
+  /** A file's content hash as the analysis reads it (editor text over the disk); a file it cannot read hashes as its problem. */
+  private fileHash(abs: string): string {
+    let hash = this.fileHashes.get(abs);
+    if (hash === undefined) {
+      const text = this.readSource(abs);
+      hash = typeof text === 'string' ? this.options.cache!.hashText(text) : `problem:${text.id}:${text.message}`;
+      this.fileHashes.set(abs, hash);
+    }
+    return hash;
+  }
+
+  /** What every linked route of an app depends on besides its files: a change of any of it re-links them all. */
+  private appKey(app: AppState): string {
+    return (app.linkKey ??= JSON.stringify({
+      root: app.rel,
+      context: this.buildContext(app),
+      config: app.config,
+      nextVersion: app.nextVersion,
+      pageExtensions: app.pageExtensions,
+      basePath: app.basePath,
+      trailingSlash: app.trailingSlash,
+    }));
+  }
+
+  /**
+   * Takes a route's linked result from the parse cache when everything it was made from is as it was: the
+   * app's settings, the text of every file the linker read, and the target of every module specifier it
+   * resolved (a new file can change where an import goes). A warm start then links nothing.
+   */
+  private linkFromCache(app: AppState, abs: string): boolean {
+    const cache = this.options.cache;
+    if (!cache) return false;
+    const entry = cache.getEntry<CachedLink>('linked', abs);
+    if (!entry) return false;
+    const valid =
+      entry.appKey === this.appKey(app) &&
+      entry.files.every(([file, hash]) => this.fileHash(file) === hash) &&
+      entry.resolutions.every(([specifier, from, target]) => (this.resolver.resolve(specifier, from) ?? null) === target);
+    if (!valid) {
+      cache.drop('linked', abs);
+      return false;
+    }
+    // The summaries behind it stay in the cache: an edit later links the route again from them.
+    for (const [file] of entry.files) {
+      cache.keep('route', file);
+      cache.keep('module', file);
+    }
+    const { linked } = entry;
+    this.setLinked(app, abs, { route: linked.route, problems: linked.problems, dependencies: new Set(linked.dependencies), hasUnresolved: false });
+    this.linkStats.fromCache++;
+    return true;
+  }
+
+  /** Keeps a route's linked result with what it was made from (see linkFromCache). */
+  private keepLinked(app: AppState, abs: string, linked: LinkedRoute, recording: NonNullable<Workspace['recording']>): void {
+    const cache = this.options.cache;
+    // An import that resolves nowhere may resolve to a file created later: such a route is linked again.
+    if (!cache || linked.hasUnresolved) return;
+    const entry: CachedLink = {
+      appKey: this.appKey(app),
+      files: [...recording.files].map((file) => [file, this.fileHash(file)]),
+      resolutions: recording.resolutions,
+      linked: { route: linked.route, problems: linked.problems, dependencies: [...linked.dependencies] },
+    };
+    cache.setEntry('linked', abs, entry);
+  }
 
   /**
    * Links one route. Whatever goes wrong while linking it (a limit reached, or a bug) stays with this
@@ -776,6 +874,7 @@ export class Workspace {
    */
   private linkRoute(app: AppState, abs: string): void {
     this.checkpoint(abs);
+    if (this.linkFromCache(app, abs)) return;
     try {
       this.linkRouteUnguarded(app, abs);
     } catch (error) {
@@ -806,8 +905,22 @@ export class Workspace {
   }
 
   private linkRouteUnguarded(app: AppState, abs: string): void {
+    if (!this.options.cache) return this.linkRouteNow(app, abs);
+    const recording = { files: new Set<string>([abs]), resolutions: [] as Array<[string, string, string | null]> };
+    this.recording = recording;
+    try {
+      this.linkRouteNow(app, abs);
+    } finally {
+      this.recording = undefined;
+    }
+    const linked = app.linked.get(abs);
+    if (linked) this.keepLinked(app, abs, linked, recording);
+  }
+
+  private linkRouteNow(app: AppState, abs: string): void {
     const routeFile = app.routeFiles.get(abs);
     if (!routeFile) return;
+    this.linkStats.linked++;
     const location = urlOfSegments(routeFile.segments);
     const file = this.relative(abs);
     const problems: Problem[] = [];
@@ -1129,6 +1242,14 @@ function missingFolderProblem(root: string, error: string | undefined): Problem 
     severity: 'warning',
     message: error ? `The folder ${root} cannot be read (${error}); nothing was scanned.` : `The folder ${root} does not exist or is not a folder; nothing was scanned.`,
   };
+}
+
+/** A linked route as the parse cache keeps it, with what it was made from. */
+interface CachedLink {
+  appKey: string;
+  files: Array<[string, string]>;
+  resolutions: Array<[string, string, string | null]>;
+  linked: { route?: Route; problems: Problem[]; dependencies: string[] };
 }
 
 /** A route whose own problems fail `next build` gets the `error` verdict, with those problems as reasons. */

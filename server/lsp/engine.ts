@@ -277,8 +277,9 @@ export class Engine {
     entry.cacheDueAt = performance.now();
     this.postManifest(entry, workspace, manifest, true, []);
     const routes = manifest.apps.reduce((sum, app) => sum + app.routes.length, 0);
-    const { hits, misses } = entry.cache.stats;
-    const cached = entry.cache.file ? `; ${hits} parse results from the cache, ${misses} files parsed` : '';
+    const { misses } = entry.cache.stats;
+    const { fromCache, linked } = workspace.linkStats;
+    const cached = entry.cache.file ? `; ${fromCache} routes from the cache, ${linked} linked, ${misses} files parsed` : '';
     this.log('info', `Scanned ${spec.root}: ${manifest.apps.length} app(s), ${routes} routes in ${(performance.now() - started).toFixed(0)} ms${cached}`);
     entry.cache.stats.hits = entry.cache.stats.misses = 0;
   }

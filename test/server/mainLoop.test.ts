@@ -194,7 +194,7 @@ describe('the language server main loop (in process)', function () {
     ({ session } = await start([root], { debounceMs: 0 }, true, {}, cacheDir));
     const second = session;
     await eventually(second, () => logs(second).some((m) => m.startsWith('Scanned ')), 'the scan logged');
-    assert.ok(logs(second).some((m) => /2 parse results from the cache, 0 files parsed/.test(m)), logs(second).join('\n'));
+    assert.ok(logs(second).some((m) => /2 routes from the cache, 0 linked, 0 files parsed/.test(m)), logs(second).join('\n'));
     assert.deepEqual((await manifestOf(second)).folders[0].manifest, cold.folders[0].manifest);
   });
 

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { deserialize, serialize } from 'node:v8';
 import { main } from '../../server/cli';
-import { ParseCache } from '../../server/analysis/parseCache';
-import { scanWorkspace } from '../../server/analysis/scan';
+import { type CacheFile, ParseCache } from '../../server/analysis/parseCache';
+import { scanWorkspace, Workspace } from '../../server/analysis/scan';
 import { makeTree, nextApp, removeTree, writeFiles } from './tempTree';
 
 const GET_ROUTE = "import { loadUser } from '../../../lib/users';\nexport async function GET() {\n  return Response.json(await loadUser());\n}\n";
@@ -49,9 +49,31 @@ describe('the parse cache', () => {
     assert.ok(warm.stats.loaded >= 5, `loaded ${warm.stats.loaded}`);
     const second = scanWorkspace(root, { cache: warm });
     assert.equal(warm.stats.misses, 0);
-    assert.ok(warm.stats.hits >= 5);
     assert.deepEqual(second, first);
     assert.deepEqual(second, scanWorkspace(root));
+  });
+
+  it('links nothing on a warm start, and links again what a change reaches: a file, a new file that moves an import, the app', () => {
+    writeFiles(root, {
+      'lib/helper/index.ts': 'export async function GET() { return new Response(); }\n',
+      'app/api/helped/route.ts': "export * from '../../../lib/helper';\n",
+    });
+    const first = new Workspace(root, { cache: open() });
+    const cold = first.scan();
+    (first as unknown as { options: { cache: ParseCache } }).options.cache.save();
+    const warm = new Workspace(root, { cache: open() });
+    assert.deepEqual(warm.scan(), cold);
+    assert.deepEqual(warm.linkStats, { linked: 0, fromCache: cold.apps[0].routes.length });
+    warm.applyChanges([]);
+    (warm as unknown as { options: { cache: ParseCache } }).options.cache.save();
+    // lib/helper.ts now wins over lib/helper/index.ts for '../../../lib/helper': the import moves.
+    writeFiles(root, { 'lib/helper.ts': 'export async function GET() { return new Response(); }\nexport const DELETE = GET;\n' });
+    const moved = new Workspace(root, { cache: open() });
+    const manifest = moved.scan();
+    const helped = manifest.apps[0].routes.find((r) => r.url === '/api/helped')!;
+    assert.deepEqual(helped.methods.filter((m) => !m.implicit).map((m) => m.name), ['GET', 'DELETE']);
+    assert.equal(moved.linkStats.linked, 1, 'only the route whose import moved is linked again');
+    assert.deepEqual(manifest, scanWorkspace(root));
   });
 
   it('does not load the TypeScript compiler when every file comes from the cache', () => {
@@ -121,11 +143,15 @@ describe('the parse cache', () => {
     scanWorkspace(root, { cache });
     cache.save();
     const file = ParseCache.fileFor(cacheDir, root);
-    const signed = fs.readFileSync(file);
-    // What a pull request could commit: the same entries, with the users route's summary emptied.
-    const data = deserialize(signed.subarray(32)) as { entries: Map<string, { value: { exports: Map<string, unknown> } }> };
-    const users = [...data.entries].find(([key]) => key.startsWith('route\0') && key.endsWith(path.join('api', 'users', 'route.ts')))!;
-    users[1].value.exports.clear();
+    // What a pull request could commit: the same entries, the users route's linked result without its methods.
+    const data = deserialize(fs.readFileSync(file).subarray(32)) as CacheFile;
+    const key = [...data.entries.keys()].find((k) => k.startsWith('linked\0') && k.endsWith(path.join('api', 'users', 'route.ts')))!;
+    const { offset, size } = data.entries.get(key)!;
+    const linked = deserialize(data.blob.subarray(offset, offset + size)) as { linked: { route: { methods: unknown[] } } };
+    linked.linked.route.methods = [];
+    const forged = serialize(linked);
+    data.entries.set(key, { ...data.entries.get(key)!, offset: data.blob.length, size: forged.length });
+    data.blob = Buffer.concat([data.blob, forged]);
     fs.writeFileSync(file, Buffer.concat([Buffer.alloc(32), serialize(data)]));
     const planted = open();
     assert.equal(planted.stats.loaded, 0, 'an unsigned file is not read');
@@ -148,7 +174,8 @@ describe('the parse cache', () => {
     const next = open();
     scanWorkspace(root, { cache: next });
     next.save();
-    assert.equal(open().stats.loaded, before - 1);
+    // Its summary and its linked route.
+    assert.equal(open().stats.loaded, before - 2);
   });
 
   describe('in the CLI', () => {
@@ -166,10 +193,10 @@ describe('the parse cache', () => {
     it('keeps the cache in node_modules/.cache/route-atlas, and says how much came from it', () => {
       const first = run([root, '--json']);
       assert.equal(first.code, 0);
-      assert.match(first.stderr, /0 of \d+ files from the parse cache/);
+      assert.match(first.stderr, /; 0 of \d+ from the parse cache, [1-9]\d* files parsed/);
       assert.equal(fs.readdirSync(defaultDir()).length, 1);
       const second = run([root, '--json']);
-      assert.match(second.stderr, /(\d+) of \1 files from the parse cache/);
+      assert.match(second.stderr, /; (\d+) of \1 from the parse cache, 0 files parsed/);
     });
 
     it('neither reads nor writes a cache with --no-cache', () => {
