@@ -146,11 +146,12 @@ describe('the parse cache', () => {
     // What a pull request could commit: the same entries, the users route's linked result without its methods.
     const data = deserialize(fs.readFileSync(file).subarray(32)) as CacheFile;
     const key = [...data.entries.keys()].find((k) => k.startsWith('linked\0') && k.endsWith(path.join('api', 'users', 'route.ts')))!;
-    const { offset, size } = data.entries.get(key)!;
-    const linked = deserialize(data.blob.subarray(offset, offset + size)) as { linked: { route: { methods: unknown[] } } };
-    linked.linked.route.methods = [];
-    const forged = serialize(linked);
-    data.entries.set(key, { ...data.entries.get(key)!, offset: data.blob.length, size: forged.length });
+    const { chunk, index } = data.entries.get(key)!;
+    const { offset, size, count } = data.chunks[chunk];
+    const values = deserialize(data.blob.subarray(offset, offset + size)) as Array<{ linked: { route: { methods: unknown[] } } }>;
+    values[index].linked.route.methods = [];
+    const forged = serialize(values);
+    data.chunks[chunk] = { offset: data.blob.length, size: forged.length, count };
     data.blob = Buffer.concat([data.blob, forged]);
     fs.writeFileSync(file, Buffer.concat([Buffer.alloc(32), serialize(data)]));
     const planted = open();
