@@ -34,6 +34,8 @@ export interface RouteAtlasApi {
 /** When activation began, the server answered, the view first had endpoints, and the view was complete. */
 export interface StartTimings {
   activatedAt: number;
+  /** When the last session's endpoints were shown (before the server's own, when there were any). */
+  restoredAt?: number;
   serverStartedAt?: number;
   firstEndpointsAt?: number;
   completeAt?: number;
@@ -45,7 +47,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<RouteA
   context.subscriptions.push(outputChannel);
 
   server = new RouteAtlasServer(context, outputChannel, IMPLEMENTED_CLIENT_COMMANDS);
-  const tree = new RoutesTree(server, outputChannel);
+  const storage = context.storageUri;
+  const snapshotFile = storage?.scheme === 'file' ? vscode.Uri.joinPath(storage, 'endpoints.json').fsPath : undefined;
+  const tree = new RoutesTree(server, outputChannel, snapshotFile);
+  // The last session's endpoints show while the server starts and scans; its own replace them.
+  void tree.restoreSnapshot().then(() => {
+    if (tree.restoredAt !== undefined) timings.restoredAt = tree.restoredAt;
+  });
   const activeServer = server;
   context.subscriptions.push(
     server,

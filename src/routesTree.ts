@@ -18,10 +18,17 @@ import {
   worstSeverity,
 } from './endpointTree';
 import { isSameFile, manifestFileUri } from './locations';
+import { readTreeSnapshot, writeTreeSnapshot } from './treeSnapshot';
 import { applyManifestChanges, type ManifestResult } from '../server/protocol';
 
 export const VIEW_ID = 'routeAtlas.routes';
 const REFRESH_DELAY_MS = 100;
+/** The tree is kept for the next session once it has not changed for this long. */
+const SNAPSHOT_DELAY_MS = 5000;
+
+function workspaceFolderUris(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.toString());
+}
 
 const CACHING_ICONS: Record<string, string> = {
   static: 'lock',
@@ -83,6 +90,8 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
   constructor(
     private readonly server: RouteAtlasServer,
     private readonly log: vscode.LogOutputChannel,
+    /** Where the last complete tree is kept between sessions (see treeSnapshot.ts); none without storage. */
+    private readonly snapshotFile?: string,
   ) {
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
@@ -150,9 +159,42 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
     this.held = result;
     this.tree = buildEndpointTree(result.folders);
     this.loaded = true;
+    this.restoredAt = undefined;
     void vscode.commands.executeCommand('setContext', 'routeAtlas.noApps', this.tree.appCount === 0);
     this.applyFilter(this.filter?.text ?? '');
     this.loadedEmitter.fire();
+    this.scheduleSnapshot();
+  }
+
+  /** When the tree shown is the last session's (until the server's first manifest replaces it). */
+  restoredAt: number | undefined;
+
+  /**
+   * Shows the last session's endpoints at once, marked as restored, unless the server was quicker: a large
+   * app's first scan takes seconds, and its endpoints rarely change between two sessions.
+   */
+  async restoreSnapshot(): Promise<void> {
+    if (!this.snapshotFile) return;
+    const snapshot = await readTreeSnapshot(this.snapshotFile, workspaceFolderUris());
+    if (!snapshot || this.loaded) return;
+    this.tree = buildEndpointTree(snapshot.manifests);
+    this.restoredAt = Date.now();
+    this.applyFilter(this.filter?.text ?? '');
+  }
+
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  /** Keeps the tree for the next session once the server is done and the tree has been quiet for a while. */
+  private scheduleSnapshot(): void {
+    if (!this.snapshotFile) return;
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = undefined;
+      const held = this.held;
+      if (!held || this.server.currentStatus.state !== 'ready') return;
+      void writeTreeSnapshot(this.snapshotFile!, workspaceFolderUris(), held.folders).catch((error) =>
+        this.log.warn(`Keeping the endpoints for the next session failed: ${errorMessage(error)}`),
+      );
+    }, SNAPSHOT_DELAY_MS);
   }
 
   /** Resolves once a manifest has arrived, or after `timeoutMs`; tells whether one has. */
@@ -323,6 +365,7 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
   }
 
   private viewMessage(): string | undefined {
+    if (this.restoredAt !== undefined) return 'Endpoints of the last session: checking for changes…';
     // Apps appear as each is scanned; until the scan is over, the view says the list is not complete yet.
     if (this.server.currentStatus.state === 'scanning') {
       const count = this.tree.endpoints.length;
@@ -338,6 +381,7 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
 
   dispose(): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     for (const disposable of this.disposables) disposable.dispose();
   }
 }
