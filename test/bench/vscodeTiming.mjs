@@ -5,10 +5,13 @@
 // workspace's storage). Timings come from the extension itself (RouteAtlasApi.timings), read by the runner
 // test/vscode/timing/index.ts; they count from activation, not from the page load.
 //
-//   node test/bench/vscodeTiming.mjs <folder>... [--runs 1] [--json out/bench-vscode.json]
+//   node test/bench/vscodeTiming.mjs [<folder>...] [--runs 1] [--json out/bench-vscode.json]
 //
-// Prints one line per open and a JSON summary. The folders are opened as they are (not copied).
+// Without folders, the benchmark's own fixtures (the 500-route monorepo and the 10,000-route app that
+// bench.js and editor.js generate under os.tmpdir()/route-atlas-bench). Prints one line per open and a JSON
+// summary. The folders are opened as they are (not copied).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ensureInstalled, isInstalled } from '../vscode/install.mjs';
 import { REPO_ROOT, launchChromium, log, makeRunDir, startCodeServer, stopGroup, workbenchUrl } from '../vscode/lib.mjs';
@@ -22,7 +25,12 @@ function parseArgs(argv) {
     else if (argv[i] === '--json') options.json = resolve(argv[++i]);
     else options.folders.push(resolve(argv[i]));
   }
-  if (options.folders.length === 0) throw new Error('usage: node test/bench/vscodeTiming.mjs <folder>... [--runs N] [--json file]');
+  if (options.folders.length === 0) {
+    const fixtures = ['monorepo-500', '10000'].map((name) => join(tmpdir(), 'route-atlas-bench', name));
+    const missing = fixtures.filter((folder) => !existsSync(folder));
+    if (missing.length > 0) throw new Error(`${missing.join(', ')} missing: run node out/test/bench/bench.js and editor.js first, or name folders`);
+    options.folders = fixtures;
+  }
   return options;
 }
 
