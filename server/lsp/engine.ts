@@ -79,7 +79,7 @@ export class Engine {
   constructor(
     private readonly shared: Int32Array,
     private readonly subject: Uint8Array,
-    private readonly post: (message: FromEngine) => void,
+    private readonly send: (message: FromEngine) => void,
     /** Messages that arrived while a job ran, taken synchronously at a checkpoint. */
     private readonly takeMessage: () => ToEngine | undefined,
     private readonly stallOn?: string,
@@ -130,6 +130,10 @@ export class Engine {
         this.queue.push({ ...message, changes: [...message.changes] });
         return;
       }
+      case 'ack':
+        this.awaitingAck = false;
+        this.flushOutbox();
+        return;
       case 'resend':
         this.resend(message.uri);
         return;
@@ -141,6 +145,28 @@ export class Engine {
     }
   }
 
+  /**
+   * Messages wait here while the main thread takes in a part of a large manifest: it takes each message in
+   * one piece, and twenty parts posted at once would hold it for a fifth of a second. It acknowledges each
+   * part (an `ack`), and the next message goes then.
+   */
+  private readonly outbox: FromEngine[] = [];
+  private awaitingAck = false;
+
+  private post(message: FromEngine): void {
+    if (this.awaitingAck || this.outbox.length > 0) this.outbox.push(message);
+    else this.sendNow(message);
+  }
+
+  private sendNow(message: FromEngine): void {
+    this.send(message);
+    if (message.type === 'routes') this.awaitingAck = true;
+  }
+
+  private flushOutbox(): void {
+    while (!this.awaitingAck && this.outbox.length > 0) this.sendNow(this.outbox.shift()!);
+  }
+
   /** Runs the next job, or background work when there is none; false when there was nothing to do. */
   runNext(): boolean {
     const job = this.queue.shift();
@@ -148,6 +174,8 @@ export class Engine {
       this.runJob(job);
       return true;
     }
+    // Background work waits until what the main thread has to take in is out.
+    if (this.outbox.length > 0) return false;
     // The cache first: it is quick to write, and a window closed right after the scan still leaves it.
     for (const entry of this.folders.values()) {
       if (entry.cacheDueAt !== 0 && entry.cacheDueAt <= performance.now()) {

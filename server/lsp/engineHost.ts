@@ -66,6 +66,11 @@ export class EngineHost {
     this.worker.postMessage(message);
   }
 
+  /** Acknowledges a part of a large manifest; unlike other messages, it does not make background work give way. */
+  acknowledge(): void {
+    if (!this.disposed) this.worker.postMessage({ type: 'ack' } satisfies ToEngine);
+  }
+
   /** Cancels a job: dropped if still queued, ended at its next checkpoint if running. */
   cancel(job: number): void {
     Atomics.store(this.shared, SHARED.cancel, job);

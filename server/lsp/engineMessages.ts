@@ -38,6 +38,8 @@ export type ToEngine =
   /** Go to handler: the route a URL string at this 1-based position reaches. */
   | { type: 'routeAt'; job: number; uri: string; file: string; text: string; line: number; column: number }
   | { type: 'cancel'; job: number }
+  /** A `routes` part was taken in: the engine sends what follows it. */
+  | { type: 'ack' }
   /** Post the folder's whole manifest again: the main thread lost track of the versions. */
   | { type: 'resend'; uri: string };
 

@@ -426,6 +426,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         let buffer = routesAhead.get(message.uri);
         if (!buffer) routesAhead.set(message.uri, (buffer = []));
         for (const route of message.routes) buffer.push(route);
+        engine.acknowledge();
         return;
       }
       case 'manifest': {
@@ -483,6 +484,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       resolve(undefined);
       routeAtWaiters.delete(job);
     }
+    routesAhead.clear();
     const waiting = [...jobWaiters];
     jobWaiters.clear();
     for (const folder of folders.values()) {

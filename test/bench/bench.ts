@@ -283,9 +283,11 @@ function runScanChild(root: string): ScanRun {
   const t0 = performance.now();
   let Workspace: WorkspaceCtor;
   try {
-    const mod = require(ANALYZER_BUNDLE) as { Workspace?: WorkspaceCtor };
+    const mod = require(ANALYZER_BUNDLE) as { Workspace?: WorkspaceCtor; loadTypeScript?: () => void };
     if (typeof mod.Workspace !== 'function') return { mode: 'scan', available: false, error: `${ANALYZER_BUNDLE} has no Workspace export` };
     Workspace = mod.Workspace;
+    // Module loading, which the floor does not count either: the compiler loads on the first parse otherwise.
+    mod.loadTypeScript?.();
   } catch (error) {
     return { mode: 'scan', available: false, error: errorText(error) };
   }
