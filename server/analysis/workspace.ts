@@ -889,18 +889,7 @@ export class Workspace {
         this.setLinked(app, abs, { problems, dependencies: new Set(), hasUnresolved: false });
         return;
       }
-      const route: Route = {
-        url: location.url,
-        publicPath: publicPathOf(location.url, app.basePath, app.trailingSlash),
-        file: this.relative(abs),
-        appRoot: app.rel,
-        kind: 'route',
-        methods: [],
-        params: location.params,
-        segmentConfig: {},
-        otherExports: [],
-      };
-      this.setLinked(app, abs, { route, problems, dependencies: new Set(), hasUnresolved: false });
+      this.setLinked(app, abs, { route: bareRoute(app, location, this.relative(abs)), problems, dependencies: new Set(), hasUnresolved: false });
     }
   }
 
@@ -936,18 +925,7 @@ export class Workspace {
       this.setLinked(app, abs, { problems, dependencies: new Set(), hasUnresolved: false });
       return;
     }
-    const route: Route = {
-      url: location.url,
-      publicPath: publicPathOf(location.url, app.basePath, app.trailingSlash),
-      file,
-      appRoot: app.rel,
-      kind: 'route',
-      methods: [],
-      params: location.params,
-      segmentConfig: {},
-      otherExports: [],
-    };
-    if (location.intercepting) route.intercepting = true;
+    const route = bareRoute(app, location, file);
     let dependencies = new Set<string>();
     let hasUnresolved = false;
 
@@ -1242,6 +1220,23 @@ function missingFolderProblem(root: string, error: string | undefined): Problem 
     severity: 'warning',
     message: error ? `The folder ${root} cannot be read (${error}); nothing was scanned.` : `The folder ${root} does not exist or is not a folder; nothing was scanned.`,
   };
+}
+
+/** A route at its URL with nothing known of its code yet: what linking starts from, and what a route that failed to link stays. */
+function bareRoute(app: AppState, location: ReturnType<typeof urlOfSegments>, file: string): Route {
+  const route: Route = {
+    url: location.url,
+    publicPath: publicPathOf(location.url, app.basePath, app.trailingSlash),
+    file,
+    appRoot: app.rel,
+    kind: 'route',
+    methods: [],
+    params: location.params,
+    segmentConfig: {},
+    otherExports: [],
+  };
+  if (location.intercepting) route.intercepting = true;
+  return route;
 }
 
 /** A linked route as the parse cache keeps it, with what it was made from. */

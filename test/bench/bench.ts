@@ -15,6 +15,7 @@ import { fork } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { commonOptions, optionValue } from './benchArgs';
 import { ensureApp, GENERATOR_VERSION, type GeneratedMeta, readMeta } from './generate';
 
 const BENCH_ROOT = join(os.tmpdir(), 'route-atlas-bench');
@@ -421,23 +422,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const value = (name: string): string | undefined => {
-    const i = argv.findIndex((a) => a === name || a.startsWith(name + '='));
-    if (i < 0) return undefined;
-    return argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
-  };
-  const sizes = value('--sizes')
-    ?.split(',')
-    .map((s) => Number(s.trim().replace(/_/g, '')))
-    .filter((n) => Number.isInteger(n) && n > 0);
-  return {
-    sizes: sizes && sizes.length > 0 ? sizes : DEFAULT_SIZES,
-    runs: Math.max(1, Number(value('--runs') ?? 3) || 3),
-    seed: Number(value('--seed') ?? 1) || 1,
-    strict: argv.includes('--strict'),
-    regenerate: argv.includes('--regenerate'),
-    timeoutMs: (Number(value('--timeout') ?? 900) || 900) * 1000,
-  };
+  return { ...commonOptions(argv, DEFAULT_SIZES), timeoutMs: (Number(optionValue(argv, '--timeout') ?? 900) || 900) * 1000 };
 }
 
 async function measureSize(size: number, opts: Options): Promise<SizeResult> {

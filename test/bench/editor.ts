@@ -34,6 +34,7 @@ import {
   ServerStatusNotification,
   type ServerStatusParams,
 } from '../../server/protocol';
+import { commonOptions, optionValue } from './benchArgs';
 import { ensureApp, type GeneratedMeta, Rng } from './generate';
 
 const BENCH_ROOT = join(os.tmpdir(), 'route-atlas-bench');
@@ -1215,23 +1216,11 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const value = (name: string): string | undefined => {
-    const i = argv.findIndex((a) => a === name || a.startsWith(name + '='));
-    if (i < 0) return undefined;
-    return argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
-  };
-  const sizes = value('--sizes')
-    ?.split(',')
-    .map((s) => Number(s.trim().replace(/_/g, '')))
-    .filter((n) => Number.isInteger(n) && n > 0);
+  const value = (name: string) => optionValue(argv, name);
   return {
-    sizes: sizes && sizes.length > 0 ? sizes : [MONOREPO_SIZE, 10000],
-    runs: Math.max(1, Number(value('--runs') ?? 3) || 3),
-    seed: Number(value('--seed') ?? 1) || 1,
+    ...commonOptions(argv, [MONOREPO_SIZE, 10000]),
     stormSeconds: Math.max(1, Number(value('--storm') ?? 10) || 10),
     repos: (value('--repos') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    strict: argv.includes('--strict'),
-    regenerate: argv.includes('--regenerate'),
     profileDir: value('--profile'),
   };
 }
