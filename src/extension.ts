@@ -63,6 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RouteA
     server.onDidChangeStatus((status) => {
       void vscode.commands.executeCommand('setContext', 'routeAtlas.serverReady', activeServer.isReady);
       void vscode.commands.executeCommand('setContext', 'routeAtlas.serverStopped', status.state === 'stopped');
+      void vscode.commands.executeCommand('setContext', 'routeAtlas.serverState', status.state);
     }),
   );
   void vscode.commands.executeCommand('setContext', 'routeAtlas.serverReady', false);
