@@ -20,7 +20,8 @@ export interface ServerStatusParams {
 
 /** The manifest of every workspace folder (one RouteManifest per folder that holds an app). */
 export interface ManifestResult {
-  folders: Array<{ uri: string; manifest: RouteManifest }>;
+  /** `scanning` is set while a folder's first scan runs: its manifest holds the apps found so far. */
+  folders: Array<{ uri: string; manifest: RouteManifest; scanning?: true }>;
   /** Increments on every change, so a client can drop stale responses. */
   version: number;
   /**
@@ -86,7 +87,7 @@ export function applyManifestChanges(held: ManifestResult | undefined, answer: M
       if (!routes || !problems || !pages) return undefined;
       apps.push({ ...app, routes, problems, pages });
     }
-    folders.push({ uri: folder.uri, manifest: { ...folder.manifest, apps } });
+    folders.push({ ...folder, manifest: { ...folder.manifest, apps } });
   }
   return { ...whole, folders };
 }

@@ -23,6 +23,8 @@ import { applyManifestChanges, type ManifestResult } from '../server/protocol';
 
 export const VIEW_ID = 'routeAtlas.routes';
 const REFRESH_DELAY_MS = 100;
+/** Above this many endpoints, URL segments start collapsed. */
+const LARGE_TREE_ENDPOINTS = 300;
 /** The tree is kept for the next session once it has not changed for this long. */
 const SNAPSHOT_DELAY_MS = 5000;
 
@@ -102,6 +104,7 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
         if (status.state === 'starting') this.held = undefined;
         if (status.state === 'ready' && !this.held) this.scheduleRefresh();
         this.view.message = this.viewMessage();
+        this.updateNoApps();
       }),
     );
     void vscode.commands.executeCommand('setContext', 'routeAtlas.filterActive', false);
@@ -160,10 +163,16 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
     this.tree = buildEndpointTree(result.folders);
     this.loaded = true;
     this.restoredAt = undefined;
-    void vscode.commands.executeCommand('setContext', 'routeAtlas.noApps', this.tree.appCount === 0);
+    this.updateNoApps();
     this.applyFilter(this.filter?.text ?? '');
     this.loadedEmitter.fire();
     this.scheduleSnapshot();
+  }
+
+  /** "No Next.js app" is shown only once the server has looked everywhere: an app may still come while it scans. */
+  private updateNoApps(): void {
+    const noApps = this.loaded && this.tree.appCount === 0 && !this.held?.folders.some((folder) => folder.scanning) && this.server.currentStatus.state === 'ready';
+    void vscode.commands.executeCommand('setContext', 'routeAtlas.noApps', noApps);
   }
 
   /** When the tree shown is the last session's (until the server's first manifest replaces it). */
@@ -215,6 +224,8 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
 
   getTreeItem(node: EndpointTreeNode): vscode.TreeItem {
     const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
+    // A large tree starts folded: VS Code builds every expanded row up front, and 29,000 rows took seconds.
+    const open = this.tree.endpoints.length > LARGE_TREE_ENDPOINTS ? Collapsed : Expanded;
     switch (node.type) {
       case 'app': {
         const item = new vscode.TreeItem(node.label, Expanded);
@@ -226,7 +237,7 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
         return item;
       }
       case 'segment': {
-        const item = new vscode.TreeItem(node.label, Expanded);
+        const item = new vscode.TreeItem(node.label, open);
         item.id = node.id;
         item.iconPath = new vscode.ThemeIcon('folder');
         item.tooltip = node.path;
@@ -235,7 +246,7 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
       }
       case 'endpoint': {
         // Sub-URLs stay in sight; an endpoint with only its methods below it starts collapsed.
-        const state = node.children.length > 0 ? Expanded : node.methods.length > 0 ? Collapsed : None;
+        const state = node.children.length > 0 ? open : node.methods.length > 0 ? Collapsed : None;
         const item = new vscode.TreeItem(node.label, state);
         item.id = node.id;
         item.description = endpointDescription(node.route);
@@ -371,7 +382,7 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
       const count = this.tree.endpoints.length;
       return count > 0 ? `Scanning… ${count} endpoint${count === 1 ? '' : 's'} so far.` : 'Scanning for Next.js routes…';
     }
-    if (!this.loaded) return undefined;
+    if (!this.loaded) return this.server.currentStatus.state === 'ready' ? 'Loading the endpoints…' : undefined;
     if (this.filter && this.visible?.size === 0) return `No endpoint matches “${this.filter.text}”.`;
     if (this.tree.appCount > 0 && this.tree.endpoints.length === 0) {
       return 'No route handlers yet: add a route.ts under the app directory.';

@@ -238,14 +238,15 @@ export class Workspace {
     }
     const discovery = discoverApps(this.host, this.root, this.relative, { excluded: this.excludedDirs, onFolder: this.checkpoint });
     this.discoveryProblems = [...discovery.problems, ...this.quarantineProblems()];
-    for (const candidate of discovery.apps) {
+    for (const [index, candidate] of discovery.apps.entries()) {
       this.checkpoint(candidate.root);
       const app = this.loadApp(candidate);
       // Listed before it is linked: linking asks whether a file is some app's route file.
       this.apps.push(app);
       this.summarizeRouteFiles(app);
       for (const file of app.routeFiles.keys()) this.linkRoute(app, file);
-      onApp?.();
+      // After the last app the whole manifest follows at once.
+      if (index < discovery.apps.length - 1) onApp?.();
     }
     return this.manifest();
   }

@@ -17,7 +17,7 @@ export function manifestAnswer(current: ManifestResult, lastAnswer: ManifestResu
       folders.push(folder);
       continue;
     }
-    folders.push({ uri: folder.uri, manifest: { ...folder.manifest, apps: folder.manifest.apps.map((app) => ({ ...app, routes: [], problems: [], pages: [] })) } });
+    folders.push({ ...folder, manifest: { ...folder.manifest, apps: folder.manifest.apps.map((app) => ({ ...app, routes: [], problems: [], pages: [] })) } });
     changedFolders.push({ uri: folder.uri, apps });
   }
   return { ...current, folders, changes: { since, folders: changedFolders } };

@@ -601,7 +601,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (previous.nextVersion !== settings.nextVersion || previous.cacheComponents !== settings.cacheComponents) {
       engine.post({ type: 'configure', options: engineOptions() });
       void scanAll([...folders.values()]);
-    } else afterManifestChange([]);
+    } else {
+      // New severities or lens settings change diagnostics and lenses, not the manifest.
+      publishDiagnostics();
+      if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
+    }
   });
 
   documents.onDidOpen((event) => {
@@ -635,7 +639,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** The manifests of the last answer, so that the next request can get only what changed since. */
   let lastAnswer: ManifestResult | undefined;
   const manifestResult = (since?: number): ManifestResult => {
-    const current: ManifestResult = { folders: [...folders.values()].map((f) => ({ uri: f.uri, manifest: f.manifest })), version: manifestVersion };
+    const current: ManifestResult = {
+      folders: [...folders.values()].map((f) => (f.complete ? { uri: f.uri, manifest: f.manifest } : { uri: f.uri, manifest: f.manifest, scanning: true })),
+      version: manifestVersion,
+    };
     const answer = manifestAnswer(current, lastAnswer, since);
     lastAnswer = current;
     return answer;

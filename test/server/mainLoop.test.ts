@@ -90,6 +90,8 @@ describe('the language server main loop (in process)', function () {
       if (!ready) {
         answeredWhileScanning++;
         partialAppCounts.add(manifest.folders[0].manifest.apps.length);
+        // Until its first scan is over a folder says so: the view must not say "no app" for an app still to come.
+        if (!ready) assert.equal(manifest.folders[0].scanning, true);
       }
     }
     assert.ok(answeredWhileScanning >= 5, `only ${answeredWhileScanning} requests were answered during the scan`);
@@ -97,6 +99,7 @@ describe('the language server main loop (in process)', function () {
     assert.ok([...partialAppCounts].some((n) => n > 0 && n < 4), `apps seen during the scan: ${[...partialAppCounts].join(', ')}`);
     const result = await manifestOf(session);
     assert.equal(result.folders[0].manifest.apps.length, 4);
+    assert.equal(result.folders[0].scanning, undefined);
   });
 
   it('answers cancelled requests with RequestCancelled instead of the manifest, and the next one at once', async () => {
