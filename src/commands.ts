@@ -246,7 +246,8 @@ export function registerCommands(context: vscode.ExtensionContext, server: Route
 
   return [
     vscode.commands.registerCommand('routeAtlas.refresh', refresh),
-    vscode.commands.registerCommand('routeAtlas.filterEndpoints', () => tree.promptFilter()),
+    // With a text (from a keybinding's `args`, or another extension), the filter applies without the box.
+    vscode.commands.registerCommand('routeAtlas.filterEndpoints', (text?: unknown) => (typeof text === 'string' ? tree.applyFilter(text) : tree.promptFilter())),
     vscode.commands.registerCommand('routeAtlas.clearFilter', () => tree.applyFilter('')),
     vscode.commands.registerCommand('routeAtlas.revealEndpoint', revealEndpoint),
     vscode.commands.registerCommand('routeAtlas.openHandler', openHandler),

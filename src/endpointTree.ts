@@ -202,20 +202,39 @@ export function buildEndpointTree(folders: ReadonlyArray<{ uri: string; manifest
   return { roots, endpoints, appCount: apps.length };
 }
 
-/**
- * The nodes that stay visible when only endpoints passing `keep` are wanted: those endpoints and every node
- * on the way to them. Method nodes are not listed; they show whenever their endpoint does.
- */
-export function visibleNodes(tree: EndpointTree, keep: (endpoint: EndpointNode) => boolean): Set<EndpointTreeNode> {
+/** What a filter leaves of the tree: the endpoints it matches, and every node on the way to one of them. */
+export interface FilteredTree {
+  /** Matched endpoints and their ancestors. */
+  visible: Set<EndpointTreeNode>;
+  /** The endpoints the filter matches; the other visible endpoints only lead to them. */
+  matched: Set<EndpointNode>;
+}
+
+/** The matched endpoints and their ancestors (a segment or endpoint that only leads to matches is kept for the path). */
+export function filterTree(tree: EndpointTree, keep: (endpoint: EndpointNode) => boolean): FilteredTree {
   const visible = new Set<EndpointTreeNode>();
+  const matched = new Set<EndpointNode>();
   const visit = (node: AppNode | PathNode): boolean => {
     let shown = node.type === 'endpoint' && keep(node);
+    if (shown) matched.add(node as EndpointNode);
     for (const child of node.children) shown = visit(child) || shown;
     if (shown) visible.add(node);
     return shown;
   };
   for (const root of tree.roots) visit(root);
-  return visible;
+  return { visible, matched };
+}
+
+/**
+ * The children a filtered view shows: only visible nodes, and a method only under a matched endpoint and,
+ * with `method:` in the filter, only the methods it names.
+ */
+export function filteredChildren(children: readonly EndpointTreeNode[], filtered: FilteredTree, methods: readonly string[]): EndpointTreeNode[] {
+  return children.filter((child) => {
+    if (child.type !== 'method') return filtered.visible.has(child);
+    if (!filtered.matched.has(child.parent)) return false;
+    return methods.length === 0 || methods.includes(child.method.name);
+  });
 }
 
 /** The children `getChildren` shows for a node. */

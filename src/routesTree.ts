@@ -14,7 +14,9 @@ import {
   childrenOf,
   endpointDescription,
   methodDescription,
-  visibleNodes,
+  filteredChildren,
+  type FilteredTree,
+  filterTree,
   worstSeverity,
 } from './endpointTree';
 import { isSameFile, manifestFileUri } from './locations';
@@ -23,6 +25,8 @@ import { applyManifestChanges, type ManifestResult } from '../server/protocol';
 
 export const VIEW_ID = 'routeAtlas.routes';
 const REFRESH_DELAY_MS = 100;
+/** Tree items of this scheme are drawn greyed out (endpoints shown only on the way to the filter's matches). */
+const DEEMPHASIZED_SCHEME = 'route-atlas-context';
 /** Above this many endpoints, URL segments start collapsed. */
 const LARGE_TREE_ENDPOINTS = 300;
 /** The tree is kept for the next session once it has not changed for this long. */
@@ -71,7 +75,7 @@ interface FilterPickItem extends vscode.QuickPickItem {
 export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vscode.Disposable {
   private tree: EndpointTree = EMPTY_TREE;
   private filter: EndpointFilter | undefined;
-  private visible: Set<EndpointTreeNode> | undefined;
+  private filtered: FilteredTree | undefined;
   private loaded = false;
   /** The whole manifests shown, which answers that hold only changes apply to. */
   private held: ManifestResult | undefined;
@@ -98,6 +102,9 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
       this.view,
+      vscode.window.registerFileDecorationProvider({
+        provideFileDecoration: (uri) => (uri.scheme === DEEMPHASIZED_SCHEME ? { color: new vscode.ThemeColor('list.deemphasizedForeground') } : undefined),
+      }),
       server.onDidChangeManifest((change) => this.scheduleRefresh(change.version)),
       server.onDidChangeStatus((status) => {
         // A restarted server counts versions from scratch; its first ready state brings a manifest to fetch.
@@ -245,6 +252,18 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
         return item;
       }
       case 'endpoint': {
+        if (this.filtered && !this.filtered.matched.has(node)) {
+          // Under a filter, an endpoint that does not match is shown only for the path to those that do:
+          // no methods, no verdict, and its label greyed out.
+          const item = new vscode.TreeItem(node.label, Expanded);
+          item.id = node.id;
+          item.iconPath = new vscode.ThemeIcon('folder');
+          item.resourceUri = vscode.Uri.from({ scheme: DEEMPHASIZED_SCHEME, path: '/' + encodeURIComponent(node.id) });
+          item.tooltip = `${node.route.publicPath} does not match the filter; endpoints below it do.`;
+          item.contextValue = node.route.kind === 'route' ? 'endpoint' : 'endpoint.metadata';
+          item.command = openCommand(node);
+          return item;
+        }
         // Sub-URLs stay in sight; an endpoint with only its methods below it starts collapsed.
         const state = node.children.length > 0 ? open : node.methods.length > 0 ? Collapsed : None;
         const item = new vscode.TreeItem(node.label, state);
@@ -271,9 +290,8 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
 
   getChildren(node?: EndpointTreeNode): EndpointTreeNode[] {
     const children = node ? childrenOf(node) : this.tree.roots;
-    const visible = this.visible;
-    if (!visible) return children;
-    return children.filter((child) => child.type === 'method' || visible.has(child));
+    if (!this.filtered || !this.filter) return children;
+    return filteredChildren(children, this.filtered, this.filter.methods);
   }
 
   getParent(node: EndpointTreeNode): EndpointTreeNode | undefined {
@@ -290,7 +308,7 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
   /** Selects a node, first clearing a filter that hides it. */
   async reveal(node: EndpointTreeNode): Promise<void> {
     const endpoint = node.type === 'method' ? node.parent : node;
-    if (this.visible && !this.visible.has(endpoint)) this.applyFilter('');
+    if (this.filtered && !this.filtered.visible.has(endpoint)) this.applyFilter('');
     await this.view.reveal(node, { select: true, focus: true, expand: false });
   }
 
@@ -304,7 +322,7 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
   applyFilter(text: string): void {
     const filter = parseEndpointFilter(text);
     this.filter = filter;
-    this.visible = filter ? visibleNodes(this.tree, (endpoint) => matchesEndpointFilter(filter, endpoint)) : undefined;
+    this.filtered = filter ? filterTree(this.tree, (endpoint) => matchesEndpointFilter(filter, endpoint)) : undefined;
     this.view.description = filter ? `Filter: ${filter.text}` : undefined;
     this.view.message = this.viewMessage();
     void vscode.commands.executeCommand('setContext', 'routeAtlas.filterActive', filter !== undefined);
@@ -383,7 +401,9 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
       return count > 0 ? `Scanning… ${count} endpoint${count === 1 ? '' : 's'} so far.` : 'Scanning for Next.js routes…';
     }
     if (!this.loaded) return this.server.currentStatus.state === 'ready' ? 'Loading the endpoints…' : undefined;
-    if (this.filter && this.visible?.size === 0) return `No endpoint matches “${this.filter.text}”.`;
+    if (this.filter && this.filtered?.matched.size === 0) return `No endpoint matches “${this.filter.text}”.`;
+    // The view's title has little room: the filter and what it leaves are said where they cannot be cut off.
+    if (this.filter && this.filtered) return `Filter “${this.filter.text}”: ${this.filtered.matched.size} of ${this.tree.endpoints.length} endpoints.`;
     if (this.tree.appCount > 0 && this.tree.endpoints.length === 0) {
       return 'No route handlers yet: add a route.ts under the app directory.';
     }

@@ -1,0 +1,46 @@
+import * as assert from 'node:assert/strict';
+import { pathToFileURL } from 'node:url';
+import { scanWorkspace } from '../../server/analysis/scan';
+import { matchesEndpointFilter, parseEndpointFilter } from '../../src/endpointFilter';
+import { buildEndpointTree, childrenOf, type EndpointTreeNode, filteredChildren, filterTree } from '../../src/endpointTree';
+import { makeTree, nextApp, removeTree } from './tempTree';
+
+const handler = (methods: string[]) => methods.map((m) => `export async function ${m}() { return new Response(null); }`).join('\n') + '\n';
+
+describe('the Endpoints view filter', () => {
+  let root: string;
+  afterEach(() => removeTree(root));
+
+  /** The rows the view shows under a filter, depth first, as `depth label`. */
+  function rowsUnder(text: string): string[] {
+    const manifest = scanWorkspace(root);
+    const tree = buildEndpointTree([{ uri: pathToFileURL(root).toString(), manifest }]);
+    const filter = parseEndpointFilter(text)!;
+    const filtered = filterTree(tree, (endpoint) => matchesEndpointFilter(filter, endpoint));
+    const rows: string[] = [];
+    const walk = (nodes: readonly EndpointTreeNode[], depth: number) => {
+      for (const node of filteredChildren(nodes, filtered, filter.methods)) {
+        const label = node.type === 'method' ? node.method.name : node.label;
+        const role = node.type === 'endpoint' ? (filtered.matched.has(node) ? ' (match)' : ' (path)') : '';
+        rows.push(`${depth} ${label}${role}`);
+        walk(childrenOf(node), depth + 1);
+      }
+    };
+    walk(tree.roots, 0);
+    return rows;
+  }
+
+  it('shows only the matches and the path to them, and only the methods a method filter names', () => {
+    root = makeTree(
+      nextApp({
+        'app/api/users/route.ts': handler(['GET', 'POST']),
+        'app/api/users/[id]/route.ts': handler(['GET', 'DELETE']),
+        'app/api/posts/route.ts': handler(['GET']),
+        'app/api/posts/[id]/route.ts': handler(['GET', 'PATCH']),
+      }),
+    );
+    assert.deepEqual(rowsUnder('method:DELETE'), ['0 api', '1 users (path)', '2 [id] (match)', '3 DELETE']);
+    assert.deepEqual(rowsUnder('posts'), ['0 api', '1 posts (match)', '2 GET', '2 [id] (match)', '3 GET', '3 PATCH']);
+    assert.deepEqual(rowsUnder('method:delete nothing-here'), []);
+  });
+});
