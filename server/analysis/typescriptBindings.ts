@@ -187,10 +187,13 @@ export function saveTypeScriptCodeCache(): void {
   const { script, file } = codeCache;
   codeCache.had = true;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const dir = path.dirname(file);
+    fs.mkdirSync(dir, { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, script.createCachedData());
     fs.renameSync(temporary, file);
+    // One cache per build and Node version would pile up (2.7 MB each): only the newest is kept.
+    for (const name of fs.readdirSync(dir)) if (name.startsWith('typescript-') && path.join(dir, name) !== file) fs.rmSync(path.join(dir, name), { force: true });
   } catch {
     // Only the next start's speed is lost.
   }

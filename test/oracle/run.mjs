@@ -131,7 +131,7 @@ function ensureInstall(version) {
     path.join(tmp, 'package.json'),
     JSON.stringify({ name: `route-atlas-oracle-next-${version}`, private: true, dependencies }, null, 2) + '\n',
   );
-  log(`installing next@${version} into ${dir} (once; later runs reuse it)`);
+  log(`installing next@${version} into ${dir} (about 360 MB; once, later runs reuse it)`);
   const started = Date.now();
   const npm = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: tmp,

