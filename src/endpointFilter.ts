@@ -3,7 +3,8 @@ import type { CachingKind, HttpMethod, Problem, Route, RouteKind } from '../serv
 
 // A copy of model.ts's HTTP_METHODS: the extension imports only types from the analysis core.
 const HTTP_METHOD_NAMES = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const satisfies readonly HttpMethod[];
-const CACHE_VALUES = ['static', 'isr', 'ssg', 'ssg-isr', 'dynamic', 'error', 'unknown', 'none'] as const satisfies readonly (CachingKind | 'none')[];
+// `default`: dynamic only because nothing opted the GET in (Next.js 15 and 16), apart from `dynamic`, which is all of them.
+const CACHE_VALUES = ['static', 'isr', 'ssg', 'ssg-isr', 'dynamic', 'default', 'error', 'unknown', 'none'] as const satisfies readonly (CachingKind | 'default' | 'none')[];
 const KIND_VALUES = [
   'route',
   'metadata',
@@ -111,7 +112,10 @@ export function matchesEndpointFilter(filter: EndpointFilter, subject: FilterSub
     const explicit = route.methods.filter((m) => !m.implicit).map((m) => m.name as string);
     if (!filter.methods.some((method) => explicit.includes(method))) return false;
   }
-  if (filter.caching.length > 0 && !filter.caching.includes(route.caching?.kind ?? 'none')) return false;
+  if (filter.caching.length > 0) {
+    const byDefault = route.caching?.kind === 'dynamic' && route.caching.because === 'default';
+    if (!filter.caching.includes(route.caching?.kind ?? 'none') && !(byDefault && filter.caching.includes('default'))) return false;
+  }
   if (filter.kinds.length > 0) {
     const kindMatches = filter.kinds.some((kind) => kind === route.kind || (kind === 'metadata' && route.kind !== 'route'));
     if (!kindMatches) return false;

@@ -284,13 +284,27 @@ export function cachingBadge(caching: CachingVerdict | undefined): string {
     case 'ssg-isr':
       return `SSG + ISR${every}`;
     case 'dynamic':
-      return 'dynamic';
+      return dynamicBadge(caching.because);
     case 'error':
       return 'build error';
     case 'unknown':
       return 'caching unknown';
   }
 }
+
+/**
+ * Most GETs of a Next.js 15 or 16 app are dynamic because nothing opted them in: that is said as the default,
+ * apart from a GET made dynamic by something in its code (`dynamic: cookies()`), which is worth a look.
+ */
+function dynamicBadge(because: string | undefined): string {
+  if (because === undefined) return 'dynamic';
+  if (because === 'default') return 'dynamic (default)';
+  const method = /^also exports (\w+)$/.exec(because);
+  if (method) return `dynamic (has ${method[1]})`;
+  return `dynamic: ${because.length > BADGE_REASON_LENGTH ? because.slice(0, BADGE_REASON_LENGTH - 1) + '…' : because}`;
+}
+
+const BADGE_REASON_LENGTH = 24;
 
 /** An endpoint's description: `GET POST · dynamic`, or a metadata route's kind. */
 export function endpointDescription(route: Route): string {

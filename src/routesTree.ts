@@ -45,6 +45,13 @@ const CACHING_ICONS: Record<string, string> = {
   error: 'error',
   unknown: 'question',
 };
+const CACHING_COLORS: Record<string, string | undefined> = {
+  static: 'charts.blue',
+  isr: 'charts.purple',
+  'ssg-isr': 'charts.purple',
+  ssg: 'charts.blue',
+  unknown: 'charts.yellow',
+};
 /** Routes without a GET have no caching verdict: a neutral request/response icon. */
 const NO_VERDICT_ICON = 'arrow-swap';
 
@@ -52,9 +59,14 @@ function endpointIcon(node: EndpointNode): vscode.ThemeIcon {
   const severity = worstSeverity(node.problems);
   if (severity) return new vscode.ThemeIcon('warning', new vscode.ThemeColor(severity === 'error' ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'));
   if (node.route.kind !== 'route') return new vscode.ThemeIcon('file-media');
-  const kind = node.route.caching?.kind;
+  const caching = node.route.caching;
+  const kind = caching?.kind;
   if (kind === 'error') return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
-  return new vscode.ThemeIcon(kind ? CACHING_ICONS[kind] : NO_VERDICT_ICON);
+  // The exceptions stand out: a GET prerendered, revalidated or unknown is in color; one dynamic only by
+  // default, which is most of them in Next.js 15 and 16, is greyed.
+  if (kind === 'dynamic' && caching?.because === 'default') return new vscode.ThemeIcon('zap', new vscode.ThemeColor('disabledForeground'));
+  const color = kind ? CACHING_COLORS[kind] : undefined;
+  return new vscode.ThemeIcon(kind ? CACHING_ICONS[kind] : NO_VERDICT_ICON, color ? new vscode.ThemeColor(color) : undefined);
 }
 
 /** Arguments of the command a click runs: open without taking the focus from the tree. */

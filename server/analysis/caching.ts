@@ -27,6 +27,11 @@ function verdict(kind: CachingVerdict['kind'], reasons: CachingReason[], revalid
   return revalidate !== undefined ? { kind, revalidate, reasons } : { kind, reasons };
 }
 
+/** A dynamic verdict, with the few words that say what made it so (CachingVerdict.because). */
+function dynamicVerdict(because: string, reasons: CachingReason[]): CachingVerdict {
+  return { kind: 'dynamic', because, reasons };
+}
+
 function describe(traced: TracedEffect): string {
   const via = traced.through.length > 0 ? ` in ${traced.through.join(' → ')}` : '';
   return `\`${traced.effect.text}\`${via}`;
@@ -90,7 +95,7 @@ export function classifyCaching(route: Route, context: BuildContext, evidence: H
   const dynamicMethod = explicit.find((m) => (context.major >= 15 || context.cacheComponents ? ROUTE_MAKING_DYNAMIC_15 : ROUTE_MAKING_DYNAMIC_14).includes(m));
   if (dynamicMethod) {
     const method = route.methods.find((m) => m.name === dynamicMethod);
-    return verdict('dynamic', [
+    return dynamicVerdict(`also exports ${dynamicMethod}`, [
       {
         message: `Exporting ${dynamicMethod} makes the whole route dynamic in ${label}, so GET runs on every request.`,
         location: method?.span ? { file: route.file, span: method.span } : undefined,
@@ -102,18 +107,18 @@ export function classifyCaching(route: Route, context: BuildContext, evidence: H
 
   // Next.js 14, 15 and 16 without cacheComponents.
   if (runtime === 'edge' || runtime === 'experimental-edge') {
-    return verdict('dynamic', [{ message: `\`runtime = '${runtime}'\` renders the route on every request.`, location: at('runtime') }]);
+    return dynamicVerdict(`runtime = '${runtime}'`, [{ message: `\`runtime = '${runtime}'\` renders the route on every request.`, location: at('runtime') }]);
   }
-  if (dynamic === 'force-dynamic') return verdict('dynamic', [{ message: "`dynamic = 'force-dynamic'` renders the route on every request.", location: at('dynamic') }]);
-  if (revalidate === 0) return verdict('dynamic', [{ message: '`revalidate = 0` renders the route on every request.', location: at('revalidate') }]);
+  if (dynamic === 'force-dynamic') return dynamicVerdict('force-dynamic', [{ message: "`dynamic = 'force-dynamic'` renders the route on every request.", location: at('dynamic') }]);
+  if (revalidate === 0) return dynamicVerdict('revalidate = 0', [{ message: '`revalidate = 0` renders the route on every request.', location: at('revalidate') }]);
   if (isDynamicSegment && !hasStaticParams) {
-    return verdict('dynamic', [
+    return dynamicVerdict(`[${route.params[0].name}] without generateStaticParams`, [
       { message: `The dynamic segment [${route.params[0].name}] has no generateStaticParams, so every path renders on request (even if params are never read).` },
     ]);
   }
   const optedIn = dynamic === 'force-static' || dynamic === 'error' || revalidate === false || (typeof revalidate === 'number' && revalidate > 0) || hasStaticParams || route.kind !== 'route';
   if (context.major >= 15 && !optedIn) {
-    return verdict('dynamic', [
+    return dynamicVerdict('default', [
       {
         message: `${label} does not cache GET handlers unless you opt in: export \`dynamic = 'force-static'\`, a \`revalidate\` > 0 or \`generateStaticParams\` to prerender it.`,
         location: evidence.location,
@@ -141,7 +146,7 @@ export function classifyCaching(route: Route, context: BuildContext, evidence: H
         effectReason(decisive, relative, `fails the build: Route ${route.url} with \`dynamic = "error"\` couldn't be rendered statically because it used ${usedName(decisive, context)}.`),
       ]);
     }
-    return verdict('dynamic', [effectReason(decisive, relative, dynamicWhy(decisive.effect.kind))]);
+    return dynamicVerdict(decisive.effect.text, [effectReason(decisive, relative, dynamicWhy(decisive.effect.kind))]);
   }
   const unknown = unknownEffect(effects);
   if (unknown) return verdict('unknown', [unknownReason(unknown, relative)]);
@@ -210,7 +215,7 @@ function classifyCacheComponents(
   relative: (abs: string) => string,
 ): CachingVerdict {
   if (isDynamicSegment && !hasStaticParams) {
-    return verdict('dynamic', [{ message: `The dynamic segment [${route.params[0].name}] has no generateStaticParams, so every path renders on request.` }]);
+    return dynamicVerdict(`[${route.params[0].name}] without generateStaticParams`, [{ message: `The dynamic segment [${route.params[0].name}] has no generateStaticParams, so every path renders on request.` }]);
   }
   if (!evidence.effects) {
     return verdict('unknown', [{ message: `${evidence.missingReason ?? 'The GET handler’s code could not be found'}, so Route Atlas cannot tell whether it reads request data.`, location: evidence.location }]);
@@ -219,7 +224,7 @@ function classifyCacheComponents(
   const decisive = effects.find((e) => dynamicKinds.includes(e.effect.kind) || (e.effect.kind === 'cacheLife' && SHORT_LIVED_PROFILES.has(e.effect.profile ?? '')));
   if (decisive) {
     const why = decisive.effect.kind === 'cacheLife' ? 'is a short-lived cache, which prerendering leaves out, so the route renders on every request.' : dynamicWhy(decisive.effect.kind);
-    return verdict('dynamic', [effectReason(decisive, relative, why)]);
+    return dynamicVerdict(decisive.effect.text, [effectReason(decisive, relative, why)]);
   }
   const unknown = unknownEffect(effects);
   if (unknown) return verdict('unknown', [unknownReason(unknown, relative)]);

@@ -171,6 +171,11 @@ export interface CachingVerdict {
   kind: CachingKind;
   /** Seconds, for `isr` and `ssg-isr`. */
   revalidate?: number;
+  /**
+   * For `dynamic`: what made it so, in a few words for badges and lenses: `default` (Next.js 15 and 16 cache
+   * no GET without an opt-in), `cookies()`, `also exports POST`, `force-dynamic`, ...
+   */
+  because?: string;
   reasons: CachingReason[];
 }
 

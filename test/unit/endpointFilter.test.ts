@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import { scanWorkspace } from '../../server/analysis/scan';
 import { matchesEndpointFilter, parseEndpointFilter } from '../../src/endpointFilter';
-import { buildEndpointTree, childrenOf, type EndpointTreeNode, filteredChildren, filterTree } from '../../src/endpointTree';
+import { buildEndpointTree, childrenOf, endpointDescription, type EndpointTreeNode, filteredChildren, filterTree } from '../../src/endpointTree';
 import { makeTree, nextApp, removeTree } from './tempTree';
 
 const handler = (methods: string[]) => methods.map((m) => `export async function ${m}() { return new Response(null); }`).join('\n') + '\n';
@@ -42,5 +42,38 @@ describe('the Endpoints view filter', () => {
     assert.deepEqual(rowsUnder('method:DELETE'), ['0 api', '1 users (path)', '2 [id] (match)', '3 DELETE']);
     assert.deepEqual(rowsUnder('posts'), ['0 api', '1 posts (match)', '2 GET', '2 [id] (match)', '3 GET', '3 PATCH']);
     assert.deepEqual(rowsUnder('method:delete nothing-here'), []);
+  });
+});
+
+describe('the caching badge', () => {
+  let root: string;
+  afterEach(() => removeTree(root));
+
+  it('tells a GET dynamic by default from one that something in its code makes dynamic, and filters by it', () => {
+    root = makeTree(
+      nextApp(
+        {
+          'app/plain/route.ts': handler(['GET']),
+          // Opted in (revalidate), so what its code does decides; without an opt-in, Next.js 15 never runs it at build.
+          'app/cookie/route.ts': "import { cookies } from 'next/headers';\nexport const revalidate = 60;\nexport async function GET() { return Response.json((await cookies()).get('a')); }\n",
+          'app/both/route.ts': handler(['GET', 'POST']),
+          'app/static/route.ts': "export const dynamic = 'force-static';\n" + handler(['GET']),
+          'app/isr/route.ts': 'export const revalidate = 3600;\n' + handler(['GET']),
+        },
+        '15.5.0',
+      ),
+    );
+    const manifest = scanWorkspace(root);
+    const tree = buildEndpointTree([{ uri: pathToFileURL(root).toString(), manifest }]);
+    const badge = (url: string) => endpointDescription(tree.endpoints.find((e) => e.route.url === url)!.route);
+    assert.equal(badge('/plain'), 'GET · dynamic (default)');
+    assert.equal(badge('/cookie'), 'GET · dynamic: cookies()');
+    assert.equal(badge('/both'), 'GET POST · dynamic (has POST)');
+    assert.equal(badge('/static'), 'GET · static');
+    assert.equal(badge('/isr'), 'GET · ISR 1h');
+    const urls = (text: string) => tree.endpoints.filter((e) => matchesEndpointFilter(parseEndpointFilter(text)!, e)).map((e) => e.route.url).sort();
+    assert.deepEqual(urls('cache:default'), ['/plain']);
+    assert.deepEqual(urls('cache:dynamic'), ['/both', '/cookie', '/plain']);
+    assert.deepEqual(urls('cache:static,isr'), ['/isr', '/static']);
   });
 });
