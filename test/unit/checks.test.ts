@@ -947,6 +947,31 @@ const TABLES: CheckTable[] = [
         in: ['15'],
       },
       {
+        shows: 'a POST under a versioned public API, called only from client code',
+        files: {
+          'app/api/v1/todos/route.ts': "export async function POST(request: Request) {\n  return Response.json(await request.json(), { status: 201 });\n}\n",
+          'app/todos/add-todo.tsx': "'use client';\n\nexport function AddTodo() {\n  return <button onClick={() => fetch('/api/v1/todos', { method: 'POST', body: '{}' })}>Add</button>;\n}\n",
+        },
+        in: ['15'],
+      },
+      {
+        shows: 'a POST behind a wrapper (auth or API-key middleware), called only from client code',
+        files: {
+          'lib/with-api-key.ts': 'export function withApiKey(handler: (request: Request) => Promise<Response>) {\n  return (request: Request) => handler(request);\n}\n',
+          'app/api/todos/route.ts': "import { withApiKey } from '../../../lib/with-api-key';\n\nexport const POST = withApiKey(async (request: Request) => Response.json(await request.json(), { status: 201 }));\n",
+          'app/todos/add-todo.tsx': "'use client';\n\nexport function AddTodo() {\n  return <button onClick={() => fetch('/api/todos', { method: 'POST', body: '{}' })}>Add</button>;\n}\n",
+        },
+        in: ['15'],
+      },
+      {
+        shows: 'a POST that reads an authorization header, called only from client code',
+        files: {
+          'app/api/todos/route.ts': "export async function POST(request: Request) {\n  const key = request.headers.get('authorization');\n  return Response.json({ key }, { status: 201 });\n}\n",
+          'app/todos/add-todo.tsx': "'use client';\n\nexport function AddTodo() {\n  return <button onClick={() => fetch('/api/todos', { method: 'POST', body: '{}' })}>Add</button>;\n}\n",
+        },
+        in: ['15'],
+      },
+      {
         shows: "a GET called only from a 'use client' component (not a mutation)",
         files: {
           'app/api/todos/route.ts': GET_OK,
