@@ -180,19 +180,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return uri;
   };
 
+  /** The status totals; problems are counted as the Problems panel shows them (see publishDiagnostics). */
   const totals = (): Pick<ServerStatusParams, 'apps' | 'routes' | 'problems'> => {
     let apps = 0;
     let routes = 0;
-    let problems = 0;
     for (const folder of folders.values()) {
       apps += folder.manifest.apps.length;
-      problems += folder.manifest.problems.length;
-      for (const app of folder.manifest.apps) {
-        routes += app.routes.length;
-        problems += app.problems.length;
-      }
+      for (const app of folder.manifest.apps) routes += app.routes.length;
     }
-    return { apps, routes, problems };
+    return { apps, routes, problems: diagnosticCount };
   };
 
   /**
@@ -217,6 +213,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return problems;
   };
 
+  /** How many diagnostics are published: the status bar's problem count, so that it agrees with the Problems panel. */
+  let diagnosticCount = 0;
   const publishDiagnostics = () => {
     const byUri = new Map<string, Array<{ diagnostic: Diagnostic; json: string }>>();
     for (const folder of folders.values()) {
@@ -241,6 +239,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       published.set(uri, key);
     }
     publishedDiagnostics = published;
+    diagnosticCount = 0;
+    for (const made of byUri.values()) diagnosticCount += made.length;
     drainDiagnostics();
   };
 
@@ -419,6 +419,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         if (!folder) return;
         folder.callers = message.report;
         publishDiagnostics();
+        sendReadyOrScanning();
         if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
         return;
       }
@@ -604,6 +605,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     } else {
       // New severities or lens settings change diagnostics and lenses, not the manifest.
       publishDiagnostics();
+      sendReadyOrScanning();
       if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
     }
   });

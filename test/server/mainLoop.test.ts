@@ -201,6 +201,30 @@ describe('the language server main loop (in process)', function () {
     assert.deepEqual((await manifestOf(second)).folders[0].manifest, cold.folders[0].manifest);
   });
 
+  it('counts problems in its status as the Problems panel shows them: after severity settings, caller hints included', async () => {
+    const root = tree(
+      nextApp({
+        'app/about/page.tsx': 'export default function About() { return null; }\n',
+        'app/about/route.ts': GET_ROUTE,
+        'app/api/todos/route.ts': "export async function POST(request: Request) {\n  return Response.json(await request.json(), { status: 201 });\n}\n",
+        'app/todos/add.tsx': "'use client';\nexport function Add() {\n  return <button onClick={() => fetch('/api/todos', { method: 'POST', body: '{}' })}>Add</button>;\n}\n",
+      }),
+    );
+    ({ session } = await start([root]));
+    const published = () => {
+      const latest = new Map<string, number>();
+      for (const n of session!.notifications) if (n.method === 'textDocument/publishDiagnostics') latest.set((n.params as PublishDiagnosticsParams).uri, (n.params as PublishDiagnosticsParams).diagnostics.length);
+      return [...latest.values()].reduce((a, b) => a + b, 0);
+    };
+    const hint = () => session!.notifications.some((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as PublishDiagnosticsParams).diagnostics.some((d) => d.code === 'server-action-candidate'));
+    await eventually(session, () => hint(), 'the server-action hint published');
+    const agreeing = await session.waitFor<ServerStatusParams>(ServerStatusNotification.method, (s) => s.state === 'ready' && s.problems === published() && published() >= 2, 10_000);
+    assert.ok(agreeing.problems! >= 2);
+    // An ignored check leaves both counts together.
+    session.client.sendNotification('workspace/didChangeConfiguration', { settings: { routeAtlas: { lint: { 'server-action-candidate': 'ignore' } } } });
+    await session.waitFor<ServerStatusParams>(ServerStatusNotification.method, (s) => s.state === 'ready' && s.problems === agreeing.problems! - 1, 10_000, false);
+  });
+
   it('refuses a second initialize', async () => {
     const root = tree(nextApp({ 'app/api/a/route.ts': GET_ROUTE }));
     ({ session } = await start([root]));
