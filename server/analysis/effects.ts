@@ -95,8 +95,27 @@ export interface SyncParamsRead {
 /** `Response.json({ error })` with no status: the client sees 200 for an error. */
 export interface ErrorResponse {
   span: Span;
-  /** Where `, { status: 500 }` goes: the end of the first argument. */
+  /** Where `, { status: … }` goes: the end of the first argument. */
   insertAt: Span;
+  /** The status the error's own words suggest (`'Not found'`: 404), else 500. */
+  status: number;
+}
+
+/** Error texts and the status they call for; the first that matches wins. */
+const STATUS_WORDS: ReadonlyArray<[RegExp, number]> = [
+  [/not ?found|no such|does ?n[o']t exist/i, 404],
+  [/unauthori[sz]ed|unauthenticated|not (signed|logged) in|sign ?in required|invalid (token|credentials)/i, 401],
+  [/forbidden|not allowed|permission|access denied/i, 403],
+  [/already exists|conflict|duplicate/i, 409],
+  [/too many|rate ?limit/i, 429],
+  [/invalid|missing|required|malformed|bad request|must be|expected/i, 400],
+];
+
+/** The status an error message asks for, read from at most its first 200 characters. */
+export function statusForError(text: string | undefined): number {
+  const head = (text ?? '').slice(0, 200);
+  for (const [words, status] of STATUS_WORDS) if (words.test(head)) return status;
+  return 500;
 }
 
 export interface FunctionFacts {
@@ -363,8 +382,15 @@ export function collectFacts(
     const callee = unwrapExpression(call.expression);
     if (isPropertyAccessExpression(callee) && callee.name.text === 'json' && call.arguments.length === 1 && isIdentifier(callee.expression) && /^(Response|NextResponse)$/.test(callee.expression.text)) {
       const payload = unwrapExpression(call.arguments[0]);
-      const hasErrorKey = isObjectLiteralExpression(payload) && payload.properties.some((p) => p.name && /^(error|errors)$/.test(propertyNameText(p.name) ?? ''));
-      if (hasErrorKey) facts.errorResponses.push({ span: spanOfNode(call, sourceFile), insertAt: spanOfRange(sourceFile, call.arguments[0].getEnd(), call.arguments[0].getEnd()) });
+      const errorProperty = isObjectLiteralExpression(payload) ? payload.properties.find((p) => p.name && /^(error|errors)$/.test(propertyNameText(p.name) ?? '')) : undefined;
+      if (errorProperty) {
+        const message = isPropertyAssignment(errorProperty) && isStringLiteralLike(errorProperty.initializer) ? errorProperty.initializer.text : undefined;
+        facts.errorResponses.push({
+          span: spanOfNode(call, sourceFile),
+          insertAt: spanOfRange(sourceFile, call.arguments[0].getEnd(), call.arguments[0].getEnd()),
+          status: statusForError(message),
+        });
+      }
     }
     const requestArgsOf = () => {
       const requestArgs: Array<{ arg: number; param: number }> = [];

@@ -138,7 +138,7 @@ describe('language server (in process, over streams)', () => {
     const diagnostics = await waitForDiagnostics(session, uri, (d) => d.some((x) => x.code === 'frozen-time-varying'));
     const trap = diagnostics.find((d) => d.code === 'frozen-time-varying')!;
     const actions = await session.client.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: trap.range, context: { diagnostics: [trap] } });
-    assert.equal(actions[0].title, "Change to `dynamic = 'force-dynamic'`");
+    assert.equal(actions[0].title, "Change to dynamic = 'force-dynamic'");
     assert.equal(actions[0].edit!.changes![uri][0].newText, "'force-dynamic'");
   });
 

@@ -602,7 +602,7 @@ const TABLES: CheckTable[] = [
           '15': /Route \/x with `dynamic = "error"` couldn't be rendered statically because it used `cookies`\./,
           '16': /Route \/x with `dynamic = "error"` couldn't be rendered statically because it used `cookies\(\)`\./,
         },
-        fix: { title: "Change to `dynamic = 'force-dynamic'`", result: COOKIES_UNDER('force-dynamic') },
+        fix: { title: "Change to dynamic = 'force-dynamic'", result: COOKIES_UNDER('force-dynamic') },
       },
       {
         shows: "on request.url under dynamic = 'error'",
@@ -612,7 +612,7 @@ const TABLES: CheckTable[] = [
         related: ['app/x/route.ts'],
         in: { '14': FAILS, '15': FAILS, '16': FAILS },
         message: /couldn't be rendered statically because it used `request\.url`\./,
-        fix: { title: "Change to `dynamic = 'force-dynamic'`", result: "export const dynamic = 'force-dynamic';\n\nexport async function GET(request: Request) {\n  return Response.json({ url: request.url });\n}\n" },
+        fix: { title: "Change to dynamic = 'force-dynamic'", result: "export const dynamic = 'force-dynamic';\n\nexport async function GET(request: Request) {\n  return Response.json({ url: request.url });\n}\n" },
       },
     ],
     quiet: [
@@ -684,7 +684,7 @@ const TABLES: CheckTable[] = [
         at: 'Math.random()',
         in: { '14': WARNS, '15': WARNS, '16': WARNS },
         message: /reads a random value once during next build/,
-        fix: { title: "Change to `dynamic = 'force-dynamic'`", result: "export const dynamic = 'force-dynamic';\n\nexport async function GET() {\n  return Response.json({ n: Math.random() });\n}\n" },
+        fix: { title: "Change to dynamic = 'force-dynamic'", result: "export const dynamic = 'force-dynamic';\n\nexport async function GET() {\n  return Response.json({ n: Math.random() });\n}\n" },
       },
       {
         shows: 'on process.env under cacheComponents (prerendered), without a segment-config fix',
@@ -716,7 +716,7 @@ const TABLES: CheckTable[] = [
         related: ['app/x/route.ts'],
         in: { '14': WARNS, '15': WARNS, '16': WARNS },
         message: /^With `dynamic = 'force-static'`, `cookies\(\)` returns an empty cookie store/,
-        fix: { title: "Change to `dynamic = 'force-dynamic'`", result: COOKIES_UNDER('force-dynamic') },
+        fix: { title: "Change to dynamic = 'force-dynamic'", result: COOKIES_UNDER('force-dynamic') },
       },
       {
         shows: "on nextUrl.searchParams under dynamic = 'force-static' (null at build)",
@@ -730,7 +730,7 @@ const TABLES: CheckTable[] = [
         in: { '15': WARNS },
         message: /returns null for every query parameter/,
         fix: {
-          title: "Change to `dynamic = 'force-dynamic'`",
+          title: "Change to dynamic = 'force-dynamic'",
           result:
             "import type { NextRequest } from 'next/server';\n\nexport const dynamic = 'force-dynamic';\n\nexport async function GET(request: NextRequest) {\n  const q = request.nextUrl.searchParams.get('q');\n  return Response.json({ q });\n}\n",
         },
@@ -768,7 +768,7 @@ const TABLES: CheckTable[] = [
         at: 'params.id',
         in: { '15': WARNS, '16': WARNS },
         message: { '15': /^`params` is a Promise in Next\.js 15: await it/, '16': /^`params` is a Promise in Next\.js 16/ },
-        fix: { title: 'Await `params`', result: 'export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {\n  return Response.json({ id: (await params).id });\n}\n' },
+        fix: { title: 'Await params', result: 'export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {\n  return Response.json({ id: (await params).id });\n}\n' },
       },
       {
         shows: 'on const { id } = params, fixed to await params',
@@ -776,7 +776,7 @@ const TABLES: CheckTable[] = [
         file: 'app/items/[id]/route.ts',
         at: '= params',
         in: { '15': WARNS, '16': WARNS },
-        fix: { title: 'Await `params`', result: 'export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {\n  const { id } = await params;\n  return Response.json({ id });\n}\n' },
+        fix: { title: 'Await params', result: 'export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {\n  const { id } = await params;\n  return Response.json({ id });\n}\n' },
       },
       {
         shows: 'on context.params.id in a DELETE, fixed to (await context.params).id',
@@ -784,7 +784,7 @@ const TABLES: CheckTable[] = [
         file: 'app/items/[id]/route.ts',
         at: 'context.params.id',
         in: { '15': WARNS },
-        fix: { title: 'Await `context.params`', result: 'export async function DELETE(request: Request, context: { params: Promise<{ id: string }> }) {\n  const id = (await context.params).id;\n  return Response.json({ deleted: id });\n}\n' },
+        fix: { title: 'Await context.params', result: 'export async function DELETE(request: Request, context: { params: Promise<{ id: string }> }) {\n  const id = (await context.params).id;\n  return Response.json({ deleted: id });\n}\n' },
       },
       {
         shows: 'on params.id passed straight to a function, fixed to (await params).id',
@@ -796,7 +796,7 @@ const TABLES: CheckTable[] = [
         at: 'findItem(params.id)',
         in: { '15': WARNS, '16': WARNS },
         fix: {
-          title: 'Await `params`',
+          title: 'Await params',
           result: 'export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {\n  return Response.json(await findItem((await params).id));\n}\n\nasync function findItem(id: string) {\n  return { id };\n}\n',
         },
       },
@@ -836,7 +836,7 @@ const TABLES: CheckTable[] = [
         in: { '15': WARNS, '16': WARNS },
         message: /^GET \/x returns an error payload with status 200/,
         fix: {
-          title: 'Add `{ status: 500 }`',
+          title: 'Add { status: 500 }',
           result:
             "export async function GET() {\n  try {\n    const res = await fetch('https://example.com/prices');\n    return Response.json(await res.json());\n  } catch {\n    return Response.json({ error: 'Could not load prices' }, { status: 500 });\n  }\n}\n",
         },
@@ -852,9 +852,25 @@ const TABLES: CheckTable[] = [
         in: { '15': WARNS },
         message: /^POST \/x returns an error payload with status 200/,
         fix: {
-          title: 'Add `{ status: 500 }`',
+          title: 'Add { status: 500 }',
           result:
             "import { NextResponse } from 'next/server';\n\nexport async function POST(request: Request) {\n  try {\n    return NextResponse.json(await save(await request.json()), { status: 201 });\n  } catch (e) {\n    return NextResponse.json({ errors: [String(e)] }, { status: 500 });\n  }\n}\n\nasync function save(body: unknown) {\n  return body;\n}\n",
+        },
+      },
+      {
+        shows: 'on a "not found" error, with a fix that adds { status: 404 }',
+        files: {
+          'app/x/[id]/route.ts':
+            "export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {\n  const { id } = await params;\n  if (id !== 'a') return Response.json({ error: 'Item not found' });\n  return Response.json({ id });\n}\n",
+        },
+        file: 'app/x/[id]/route.ts',
+        at: "{ error: 'Item not found' }",
+        in: { '15': WARNS },
+        message: /^GET \/x\/\[id\] returns an error payload with status 200/,
+        fix: {
+          title: 'Add { status: 404 }',
+          result:
+            "export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {\n  const { id } = await params;\n  if (id !== 'a') return Response.json({ error: 'Item not found' }, { status: 404 });\n  return Response.json({ id });\n}\n",
         },
       },
     ],

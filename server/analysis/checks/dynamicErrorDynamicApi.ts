@@ -19,7 +19,7 @@ export const dynamicErrorDynamicApi: RouteCheck = {
         span: reason.location?.span,
         message: reason.message,
         related: dynamic.span ? [{ file: dynamic.file ?? route.file, span: dynamic.span, message: "`dynamic = 'error'` is set here" }] : undefined,
-        fix: dynamic.span && (dynamic.file ?? route.file) === route.file ? { title: "Change to `dynamic = 'force-dynamic'`", edits: [{ file: route.file, span: dynamic.span, newText: "'force-dynamic'" }] } : undefined,
+        fix: dynamic.span && (dynamic.file ?? route.file) === route.file ? { title: "Change to dynamic = 'force-dynamic'", edits: [{ file: route.file, span: dynamic.span, newText: "'force-dynamic'" }] } : undefined,
       },
     ];
   },

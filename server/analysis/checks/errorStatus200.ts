@@ -19,7 +19,8 @@ export const errorStatus200: RouteCheck = {
           file,
           span: response.span,
           message: `${method} ${route.url} returns an error payload with status 200; clients, fetch's \`ok\` and caches will treat it as a success.`,
-          fix: { title: 'Add `{ status: 500 }`', edits: [{ file, span: response.insertAt, newText: ', { status: 500 }' }] },
+          // Quick fix titles are plain text: no backticks.
+          fix: { title: `Add { status: ${response.status} }`, edits: [{ file, span: response.insertAt, newText: `, { status: ${response.status} }` }] },
         });
       }
     }

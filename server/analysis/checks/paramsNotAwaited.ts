@@ -21,7 +21,7 @@ export const paramsNotAwaited: RouteCheck = {
           file,
           span: read.span,
           message: `\`${read.targetText}\` is a Promise in Next.js ${context.major}: await it before reading it (in ${method} ${route.url}).`,
-          fix: { title: `Await \`${read.targetText}\``, edits: [{ file, span: read.target, newText }] },
+          fix: { title: `Await ${read.targetText}`, edits: [{ file, span: read.target, newText }] },
         });
       }
     }

@@ -7,7 +7,7 @@ export function setDynamicFix(route: Route, summary: ModuleSummary, mode: 'force
   const title = `Add \`export const dynamic = '${mode}'\``;
   if (existing) {
     if ((existing.file ?? route.file) !== route.file || !existing.span) return undefined;
-    return { title: `Change to \`dynamic = '${mode}'\``, edits: [{ file: route.file, span: existing.span, newText: `'${mode}'` }] };
+    return { title: `Change to dynamic = '${mode}'`, edits: [{ file: route.file, span: existing.span, newText: `'${mode}'` }] };
   }
   const line = summary.insertionLine;
   const blankLineBefore = summary.insertionNeedsBlankLine ? '\n' : '';
