@@ -1,6 +1,7 @@
 // A concrete request from a route and the values a person gave: the path with its params filled in, the
 // query string, the JSON body template, and whether the host is this machine. Pure functions over
-// manifest data; nothing here imports vscode, so plain Node tests run them.
+// manifest data, but for one question to the resolver; nothing here imports vscode, so plain Node tests run them.
+import * as dns from 'node:dns/promises';
 import type { ParamKind, RouteParam } from '../../server/analysis/model';
 
 /** The values for a route's dynamic segments: a string for `[id]`, segments for `[...slug]` and `[[...slug]]`. */
@@ -148,32 +149,79 @@ export function checkJsonBody(text: string): { ok: true; value: unknown } | { ok
 }
 
 /**
- * Whether a host is this machine: `localhost` (and `*.localhost`, which resolvers must send to loopback),
- * 127.0.0.0/8 and ::1 (IPv4-mapped `::ffff:127.x` too). Anything else asks before a request goes out.
+ * Whether a host is this machine by its name alone: `localhost`, 127.0.0.0/8 in any form the URL parser reads
+ * (`127.1`, `0x7f.0.0.1`, `2130706433`), `::1` and the IPv4-mapped `::ffff:127.x`. `*.localhost` and
+ * `localhost.` are not: a resolver may send them anywhere (resolvesToLoopback asks it).
  */
 export function isLoopbackHost(host: string): boolean {
-  const name = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-  if (name === 'localhost' || name.endsWith('.localhost')) return true;
-  const ipv4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
-  if (ipv4) return Number(ipv4[1]) === 127 && ipv4.slice(2).every((octet) => Number(octet) <= 255);
-  if (name.includes(':')) {
-    // Expand `::` to compare IPv6 addresses in full: ::1, 0:0:0:0:0:0:0:1, 0::1.
-    const [head, tail = ''] = name.split('::');
-    const headParts = head ? head.split(':') : [];
-    const tailParts = tail ? tail.split(':') : [];
-    if (!name.includes('::') && headParts.length !== 8) return false;
-    const groups = [...headParts, ...Array(8 - headParts.length - tailParts.length).fill('0'), ...tailParts];
-    return groups.length === 8 && groups.slice(0, 7).every((g) => /^0{1,4}$/.test(g)) && /^0{0,3}1$/.test(groups[7]);
+  const bare = host.replace(/^\[|\]$/g, '');
+  let hostname: string;
+  try {
+    // The URL parser turns every spelling of an address into one: 127.1 → 127.0.0.1, [::ffff:127.0.0.1] → [::ffff:7f00:1].
+    hostname = new URL(`http://${bare.includes(':') ? `[${bare}]` : bare}/`).hostname;
+  } catch {
+    return false;
   }
-  return false;
+  return hostname === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(hostname);
 }
 
-/** Whether a URL points at this machine (see isLoopbackHost). */
+/** Whether a URL points at this machine by its host's name alone (see isLoopbackHost). */
 export function isLoopbackUrl(url: string): boolean {
   try {
     return isLoopbackHost(new URL(url).hostname);
   } catch {
     return false;
+  }
+}
+
+/** Every address a host name resolves to, as `dns.lookup(name, { all: true })` gives them. */
+export type LookupAll = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
+
+const lookupAll: LookupAll = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
+
+/** `localhost.` and `*.localhost(.)`: names that usually resolve to this machine, but only a resolver can say. */
+const LOCALHOST_NAMES = /^(?:localhost\.|(?:[a-z0-9-]+\.)+localhost\.?)$/;
+
+/**
+ * Whether a URL points at this machine: a literal loopback host (isLoopbackHost), or a `localhost.` or
+ * `*.localhost` name whose every address is loopback, asked of the resolver with a short deadline. Any other
+ * name is not resolved: it is not this machine, so the request asks first. A resolver that fails or is slow
+ * means "not this machine" too.
+ */
+export async function resolvesToLoopback(url: string, options: { lookup?: LookupAll; timeoutMs?: number } = {}): Promise<boolean> {
+  let hostname: string;
+  try {
+    hostname = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  if (isLoopbackHost(hostname)) return true;
+  if (!LOCALHOST_NAMES.test(hostname)) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), options.timeoutMs ?? 500)));
+  try {
+    const addresses = await Promise.race([(options.lookup ?? lookupAll)(hostname), deadline]);
+    return !!addresses && addresses.length > 0 && addresses.every(({ address }) => isLoopbackHost(address));
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The `Authorization: Basic` value for the user name and password of a base URL (`http://ada:pw@staging`,
+ * as REST Client and JetBrains' HTTP client send them), with the origin it belongs to. The URL of a request
+ * never holds them: fetch refuses such URLs, and they would end up in the history and the response view.
+ */
+export function basicAuthorization(baseUrl: string): { origin: string; value: string } | undefined {
+  try {
+    const url = new URL(baseUrl);
+    if (!url.username && !url.password) return undefined;
+    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    return { origin: url.origin, value: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` };
+  } catch {
+    return undefined;
   }
 }
 

@@ -2,6 +2,11 @@
 // checks trust and the host, sends it with a progress notification that can cancel, and shows the
 // response. Also the token, history, .http export and cookie commands. The request logic itself is in the
 // pure modules beside this one; this file is the VS Code adapter around them.
+//
+// Test hook: in the extension's test mode only (ExtensionMode.Test), ROUTE_ATLAS_TEST_CONFIRM=accept or
+// =decline answers the modal questions asked before a request leaves the machine or follows a redirect to
+// another origin. A test cannot click a modal dialog, and the question itself is still recorded in the
+// last response (`questions`), so the tests check what would have been asked.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HandlerRequestInfo, Route } from '../../server/analysis/model';
@@ -9,24 +14,26 @@ import {
   ParamError,
   type RequestInput,
   type ResolvedRequest,
+  basicAuthorization,
   checkJsonBody,
-  isLoopbackUrl,
   jsonBodyTemplate,
   paramsOfPath,
   queryTemplate,
   resolveRequest,
+  resolvesToLoopback,
   fillPath,
 } from './buildRequest';
 import { DEFAULT_PORT_SOURCE, type DetectedBaseUrl, findRunningNextServer, LIKELY_DEV_PORTS } from './baseUrl';
 import { CookieJar } from './cookieJar';
 import { devCommand, explainFailure, explainStatus } from './explain';
-import { addHistoryEntry, describeHistoryEntry, endpointKey, type HistoryEntry } from './history';
+import { withoutUserinfo } from './credentials';
+import { addHistoryEntry, describeHistoryEntry, endpointKey, type HistoryEntry, queryWithoutCredentials, storableUrl } from './history';
 import { formatHttpFile, httpRequestsForRoute, paramVariables, readEnvironmentFiles, type HttpFileRequest } from './httpFile';
 import { formatCurl } from './requestText';
 import { defaultHeaders, resolveBaseUrl, timeoutMs } from './requestSettings';
-import { DISPLAY_CAP, type ResponseState, headerValue, isTextual, languageOf, mediaType, responseState } from './responseModel';
+import { DISPLAY_CAP, type ResponseState, failedResponseState, headerValue, isTextual, languageOf, mediaType, responseState, shownRequest } from './responseModel';
 import { type RenderedReport, ResponseView } from './responseView';
-import { type HttpResponseData, RequestFailure, sendHttpRequest } from './sendHttp';
+import { type HttpResponseData, type RedirectQuestion, RequestFailure, sendHttpRequest } from './sendHttp';
 
 /** What a request is for: a method of a route, known from the manifest or only from a CodeLens's args. */
 export interface RequestTarget {
@@ -41,11 +48,19 @@ export interface RequestTarget {
   root?: string;
 }
 
+/** A question asked before a request went on (a modal dialog), and the answer it got. */
+export interface AskedQuestion {
+  message: string;
+  detail: string;
+  answer: boolean;
+}
+
 /** The last response as plain data: what `routeAtlas.internal.lastResponse` returns to tests. */
 export interface LastResponse {
   /** The request's number in this window; the response view's reports carry it. */
   id: number;
   method: string;
+  /** The URL as sent; neither it nor `baseUrl` ever holds a user name and password. */
   url: string;
   baseUrl: string;
   baseUrlSource: string;
@@ -71,6 +86,8 @@ export interface LastResponse {
   webviewHtml?: string;
   /** The endpoint's history after this request, newest first. */
   history: HistoryEntry[];
+  /** The questions this request asked before it went on (another machine, a redirect to another origin). */
+  questions: AskedQuestion[];
 }
 
 /** What a person typed last for an endpoint, to pre-fill the prompts next time. */
@@ -90,6 +107,8 @@ interface LastExchange {
 }
 
 const SECRET_PREFIX = 'routeAtlas.authToken:';
+/** See the test hook in the header comment. */
+const TEST_ANSWER_VARIABLE = 'ROUTE_ATLAS_TEST_CONFIRM';
 const HISTORY_PREFIX = 'routeAtlas.request.history:';
 const REMEMBERED_PREFIX = 'routeAtlas.request.last:';
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
@@ -118,6 +137,25 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * `routeAtlas.request.historyBodies`, from the user's settings only: it is application-scoped, so that a
+ * workspace cannot switch storing bodies back on.
+ */
+function historyKeepsBodies(): boolean {
+  return vscode.workspace.getConfiguration('routeAtlas').inspect<boolean>('request.historyBodies')?.globalValue !== false;
+}
+
+/** The modal question for a redirect to another origin: from where, to where, and what would go along. */
+function redirectQuestion(question: RedirectQuestion): { message: string; detail: string; action: string } {
+  const to = new URL(question.to);
+  const lines = [
+    `${question.from} answered ${question.status}. Following it sends ${question.method} to ${to.origin}, ${question.leavesMachine ? 'which is not this machine' : 'another origin on this machine'}.`,
+  ];
+  if (question.bodyBytes > 0) lines.push(`The request body (${question.bodyBytes} bytes) would be sent there too.`);
+  if (question.droppedHeaders.length > 0) lines.push(`These headers stay behind: ${question.droppedHeaders.join(', ')}.`);
+  return { message: `Follow the redirect from ${question.from} to ${question.to}?`, detail: lines.join('\n'), action: 'Follow Redirect' };
+}
+
 export class RequestController implements vscode.Disposable {
   private readonly cookies = new CookieJar();
   private readonly view: ResponseView;
@@ -128,7 +166,7 @@ export class RequestController implements vscode.Disposable {
   private readonly bodyDocuments = new Map<string, vscode.TextDocument>();
 
   constructor(
-    private readonly context: Pick<vscode.ExtensionContext, 'workspaceState' | 'secrets' | 'extensionUri'>,
+    private readonly context: Pick<vscode.ExtensionContext, 'workspaceState' | 'secrets' | 'extensionUri' | 'extensionMode'>,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.view = new ResponseView(context.extensionUri, {
@@ -278,6 +316,7 @@ export class RequestController implements vscode.Disposable {
       if (port !== undefined) base = { baseUrl: `http://localhost:${port}`, source: `a Next.js server answering on localhost:${port}` };
     }
     await this.remember(key, input);
+    const questions: AskedQuestion[] = [];
 
     let resolved: ResolvedRequest;
     try {
@@ -285,28 +324,36 @@ export class RequestController implements vscode.Disposable {
     } catch (error) {
       // The request never left, but what was typed is kept: the history shows it and the prompts offer it again.
       const message = error instanceof ParamError ? error.message : errorMessage(error);
-      void vscode.window.showErrorMessage(message);
-      await this.addHistory(key, { at: new Date().toISOString(), method, url: base.baseUrl + this.publicPathOf(target), input, error: message });
-      return this.finish(target, input, undefined, base, this.failedState(this.nextId++, { method, url: base.baseUrl + this.publicPathOf(target), baseUrlSource: base.source }, 'invalidRequest', message), '', 0);
+      const url = withoutUserinfo(base.baseUrl) + this.publicPathOf(target);
+      void vscode.window.showErrorMessage(withoutUserinfo(message));
+      await this.addHistory(key, { at: new Date().toISOString(), method, url, input, error: message });
+      const state = failedResponseState(this.nextId++, { method, url, baseUrlSource: base.source }, 'invalidRequest', message);
+      return this.finish(target, input, undefined, base, state, '', 0, undefined, questions);
     }
 
-    if (!isLoopbackUrl(resolved.url)) {
+    if (!(await resolvesToLoopback(resolved.url))) {
       const host = new URL(resolved.url).host;
-      const choice = await vscode.window.showWarningMessage(
-        `Send ${method} to ${host}?`,
-        { modal: true, detail: `${host} is not this machine. Route Atlas asks before a request leaves it; the base URL came from ${base.source}.` },
-        'Send',
+      const send = await this.confirm(
+        {
+          message: `Send ${method} to ${host}?`,
+          detail: `${host} is not known to be this machine. Route Atlas asks before a request leaves it; the base URL came from ${base.source}.`,
+          action: 'Send',
+        },
+        questions,
       );
-      if (choice !== 'Send') return undefined;
+      if (!send) return undefined;
     }
 
     const origin = new URL(resolved.url).origin;
+    // The user name and password of a base URL go to its origin as Basic authorization, before a stored token.
+    const basic = basicAuthorization(base.baseUrl);
     const token = await this.context.secrets.get(SECRET_PREFIX + origin);
+    const authorization = basic?.origin === origin ? basic.value : token ? `Bearer ${token}` : undefined;
     const id = this.nextId++;
-    const request = { method, url: resolved.url, baseUrlSource: base.source };
+    const request = shownRequest({ method, url: resolved.url, baseUrlSource: base.source });
     const timeout = timeoutMs(target.root);
     this.view.show({ id, request, phase: 'sending', headers: [], redirects: [], bytes: 0, body: { kind: 'empty' }, cut: false });
-    this.log.info(`${method} ${resolved.url} (base URL from ${base.source})`);
+    this.log.info(`${method} ${storableUrl(resolved.url)} (base URL from ${base.source})`);
 
     // A new request replaces one still streaming in.
     this.running?.abort();
@@ -335,7 +382,8 @@ export class RequestController implements vscode.Disposable {
             timeoutMs: timeout,
             signal: abort.signal,
             cookies: this.cookies,
-            tokenFor: (o) => (o === origin ? token : undefined),
+            authorizationFor: (o) => (o === origin ? authorization : undefined),
+            confirmRedirect: (question) => this.confirm(redirectQuestion(question), questions),
             onHeaders: (head) => {
               const contentType = headerValue(head.headers, 'content-type');
               streamText = isTextual(mediaType(contentType));
@@ -373,27 +421,40 @@ export class RequestController implements vscode.Disposable {
       const appDir = target.root ? path.join(target.root, target.route?.appRoot ?? target.appRoot) : undefined;
       const command = appDir ? devCommand(appDir, target.root) : 'npm run dev';
       const message = explainFailure(failure, { devCommand: command, timeoutMs: timeout });
-      this.log.warn(`${method} ${resolved.url}: ${failure.kind}: ${failure.message}`);
+      this.log.warn(`${method} ${storableUrl(resolved.url)}: ${failure.kind}: ${failure.message}`);
       await this.addHistory(key, { at: new Date().toISOString(), method, url: resolved.url, input, error: message, timeMs: failure.timeMs });
-      const state = this.failedState(id, request, failure.kind, message);
+      const state = failedResponseState(id, request, failure.kind, message);
       state.redirects = failure.redirects;
       state.timeMs = failure.timeMs;
       if (failure.kind !== 'cancelled') this.showFailure(failure, message, appDir, command);
-      return this.finish(target, input, resolved, base, state, '', streamUpdates);
+      return this.finish(target, input, resolved, base, state, '', streamUpdates, undefined, questions);
     }
 
     const { response } = outcome;
     const contentType = headerValue(response.headers, 'content-type');
     const facts = target.route ? { methods: target.route.methods.filter((m) => !m.implicit).map((m) => m.name as string), statuses: this.requestInfo(target)?.statuses } : undefined;
-    const explanation = explainStatus(response.status, method, contentType, facts);
+    // A redirect that was not followed is the response shown; the banner says where it pointed and why.
+    const explanation = response.notFollowed ? `${response.notFollowed.reason} It pointed to ${response.notFollowed.location}.` : explainStatus(response.status, method, contentType, facts);
     const { state, text } = responseState(id, request, response, explanation);
-    this.log.info(`${method} ${response.url}: ${response.status} in ${response.timeMs} ms, ${response.bytes} bytes${response.redirects.length ? `, ${response.redirects.length} redirects` : ''}`);
+    this.log.info(
+      `${method} ${storableUrl(response.url)}: ${response.status} in ${response.timeMs} ms, ${response.bytes} bytes${response.redirects.length ? `, ${response.redirects.length} redirects` : ''}${response.notFollowed ? `; ${response.notFollowed.reason}` : ''}`,
+    );
     await this.addHistory(key, { at: new Date().toISOString(), method, url: resolved.url, input, status: response.status, timeMs: response.timeMs });
-    return this.finish(target, input, resolved, base, state, text, streamUpdates, response);
+    return this.finish(target, input, resolved, base, state, text, streamUpdates, response, questions);
   }
 
-  private failedState(id: number, request: ResponseState['request'], kind: string, message: string): ResponseState {
-    return { id, request, phase: 'failed', headers: [], redirects: [], bytes: 0, body: { kind: 'empty' }, cut: false, error: { kind, message } };
+  /**
+   * Asks a question before a request goes on, as a modal warning with one action, and records it with its
+   * answer. In test mode ROUTE_ATLAS_TEST_CONFIRM answers instead (see the header comment).
+   */
+  private async confirm(question: { message: string; detail: string; action: string }, asked: AskedQuestion[]): Promise<boolean> {
+    const scripted = this.context.extensionMode === vscode.ExtensionMode.Test ? process.env[TEST_ANSWER_VARIABLE] : undefined;
+    const answer =
+      scripted === 'accept' || scripted === 'decline'
+        ? scripted === 'accept'
+        : (await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, question.action)) === question.action;
+    asked.push({ message: question.message, detail: question.detail, answer });
+    return answer;
   }
 
   private finish(
@@ -404,7 +465,8 @@ export class RequestController implements vscode.Disposable {
     state: ResponseState,
     text: string,
     streamUpdates: number,
-    response?: HttpResponseData,
+    response: HttpResponseData | undefined,
+    questions: AskedQuestion[],
   ): LastResponse {
     // A request that a newer one replaced (and so cancelled) must not paint over the newer one.
     if (state.id === this.nextId - 1) this.view.show(state);
@@ -412,7 +474,7 @@ export class RequestController implements vscode.Disposable {
       id: state.id,
       method: state.request.method,
       url: state.request.url,
-      baseUrl: base.baseUrl,
+      baseUrl: withoutUserinfo(base.baseUrl),
       baseUrlSource: base.source,
       status: state.status,
       statusText: state.statusText,
@@ -430,6 +492,7 @@ export class RequestController implements vscode.Disposable {
       chunks: response?.chunks ?? 0,
       webviewHtml: this.view.lastHtml,
       history: this.history(target),
+      questions,
     };
     this.last = { target, input, resolved, response, text, result };
     return result;
@@ -452,18 +515,19 @@ export class RequestController implements vscode.Disposable {
 
   // ---- state
 
+  /** What the prompts offer next time; it lives in workspace state, so it keeps what the history keeps. */
   private async remember(key: string, input: RequestInput): Promise<void> {
     const params: Record<string, string> = {};
     for (const [name, value] of Object.entries(input.params ?? {})) if (value !== undefined) params[name] = Array.isArray(value) ? value.join('/') : value;
     const remembered: RememberedInput = { params };
-    if (typeof input.query === 'string') remembered.query = input.query;
-    if (typeof input.body === 'string' && input.body.length <= 64 * 1024) remembered.body = input.body;
+    if (typeof input.query === 'string') remembered.query = queryWithoutCredentials(input.query);
+    if (typeof input.body === 'string' && input.body.length <= 64 * 1024 && historyKeepsBodies()) remembered.body = input.body;
     await this.context.workspaceState.update(REMEMBERED_PREFIX + key, remembered);
   }
 
   private async addHistory(key: string, entry: HistoryEntry): Promise<void> {
     const entries = this.context.workspaceState.get<HistoryEntry[]>(HISTORY_PREFIX + key);
-    await this.context.workspaceState.update(HISTORY_PREFIX + key, addHistoryEntry(entries, entry));
+    await this.context.workspaceState.update(HISTORY_PREFIX + key, addHistoryEntry(entries, entry, { keepBodies: historyKeepsBodies() }));
   }
 
   /** The history of an endpoint, newest first. */
@@ -563,7 +627,8 @@ export class RequestController implements vscode.Disposable {
     const appDir = context.root ? path.join(context.root, context.appRoot) : undefined;
     const environments = appDir && context.root ? readEnvironmentFiles(appDir === context.root ? [appDir] : [appDir, context.root]) : undefined;
     const variables: Record<string, string> = {};
-    if (!environments) variables.baseUrl = resolveBaseUrl(context.appRoot, context.root).baseUrl;
+    // A user name and password in the base URL stay out of a file that may be committed.
+    if (!environments) variables.baseUrl = withoutUserinfo(resolveBaseUrl(context.appRoot, context.root).baseUrl);
     for (const name of paramVariables(routes)) {
       const value = routes
         .map((route) => this.context.workspaceState.get<RememberedInput>(REMEMBERED_PREFIX + endpointKey(route.appRoot, route.url))?.params?.[name])

@@ -1,6 +1,7 @@
 // What the response view shows, computed from a response: the body decoded by its charset, JSON
 // pretty-printed, text capped for display, images as base64 for a preview, anything else as a hex summary.
 // Plain data that crosses into the webview by postMessage. No vscode here: plain Node tests run it.
+import { withoutUserinfo } from './credentials';
 import type { HttpResponseData, RedirectHop } from './sendHttp';
 
 /** Text longer than this (in characters) is cut for display; "Open body in editor" has all of it. */
@@ -143,13 +144,18 @@ export interface ResponseState {
   explanation?: string;
 }
 
+/** The request as the view shows it: its URL without a user name and password, which the view never gets. */
+export function shownRequest(request: ResponseState['request']): ResponseState['request'] {
+  return { ...request, url: withoutUserinfo(request.url) };
+}
+
 /** The finished state for a response. */
 export function responseState(id: number, request: ResponseState['request'], response: HttpResponseData, explanation?: string): { state: ResponseState; text: string } {
   const contentType = headerValue(response.headers, 'content-type');
   const body = viewBody(response.body, contentType);
   const state: ResponseState = {
     id,
-    request,
+    request: shownRequest(request),
     phase: 'done',
     status: response.status,
     statusText: response.statusText,
@@ -163,4 +169,9 @@ export function responseState(id: number, request: ResponseState['request'], res
     explanation,
   };
   return { state, text: body.text };
+}
+
+/** The state for a request that got no response (or was never sent): the failure's kind and sentence. */
+export function failedResponseState(id: number, request: ResponseState['request'], kind: string, message: string): ResponseState {
+  return { id, request: shownRequest(request), phase: 'failed', headers: [], redirects: [], bytes: 0, body: { kind: 'empty' }, cut: false, error: { kind, message: withoutUserinfo(message) } };
 }

@@ -12,7 +12,9 @@ import {
   parseQueryInput,
   queryString,
   queryTemplate,
+  basicAuthorization,
   resolveRequest,
+  resolvesToLoopback,
 } from '../../src/requests/buildRequest';
 
 describe('requests: building a request', () => {
@@ -131,20 +133,62 @@ describe('requests: building a request', () => {
     });
   });
 
+  describe('a base URL with a user name and password', () => {
+    it('sends them as Basic authorization to that origin, never in the URL', () => {
+      const request = resolveRequest({}, { method: 'GET', publicPath: '/api/x', baseUrl: 'http://ada:s%40cret@localhost:3000/prefix' });
+      assert.equal(request.url, 'http://localhost:3000/prefix/api/x');
+      assert.deepEqual(request.headers, []);
+      assert.deepEqual(basicAuthorization('http://ada:s%40cret@localhost:3000/prefix'), {
+        origin: 'http://localhost:3000',
+        value: `Basic ${Buffer.from('ada:s@cret').toString('base64')}`,
+      });
+      assert.equal(basicAuthorization('http://localhost:3000'), undefined);
+      assert.equal(basicAuthorization('not a url'), undefined);
+    });
+  });
+
   describe('loopback', () => {
-    it('knows localhost, 127.0.0.0/8 and ::1 as this machine', () => {
-      for (const host of ['localhost', 'LOCALHOST', 'app.localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1']) {
+    it('knows localhost, 127.0.0.0/8 in every form the URL parser reads, ::1 and ::ffff:127.x as this machine', () => {
+      for (const host of ['localhost', 'LOCALHOST', '127.0.0.1', '127.1.2.3', '127.1', '0x7f.0.0.1', '2130706433', '127.0.0.1.', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '[::ffff:7f00:1]']) {
         assert.equal(isLoopbackHost(host), true, host);
       }
+      assert.equal(isLoopbackUrl('http://[::ffff:127.0.0.1]:3000/x'), true);
+      assert.equal(isLoopbackUrl('http://127.1:3000/x'), true);
     });
 
-    it('asks for everything else', () => {
-      for (const host of ['example.com', '10.0.0.1', '128.0.0.1', '127.0.0.256', 'localhost.example.com', '::2', '::', '192.168.1.2', '0.0.0.0']) {
+    it('asks for everything else, *.localhost and localhost. included until they are resolved', () => {
+      for (const host of ['example.com', '10.0.0.1', '128.0.0.1', '127.0.0.256', 'localhost.example.com', '::2', '::', '192.168.1.2', '0.0.0.0', 'app.localhost', 'localhost.', 'foo.localhost.', '::ffff:10.0.0.1']) {
         assert.equal(isLoopbackHost(host), false, host);
       }
       assert.equal(isLoopbackUrl('http://[::1]:3000/x'), true);
       assert.equal(isLoopbackUrl('https://api.example.com'), false);
+      assert.equal(isLoopbackUrl('http://foo.localhost:3000/'), false);
       assert.equal(isLoopbackUrl('not a url'), false);
+    });
+
+    it('takes *.localhost and localhost. as this machine only when every address they resolve to is loopback', async () => {
+      const asked: string[] = [];
+      const resolvingTo = (...addresses: string[]) => async (hostname: string) => {
+        asked.push(hostname);
+        return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+      };
+      assert.equal(await resolvesToLoopback('http://foo.localhost:3000/', { lookup: resolvingTo('127.0.0.1', '::1') }), true);
+      assert.equal(await resolvesToLoopback('http://localhost.:3000/', { lookup: resolvingTo('127.0.0.1') }), true);
+      assert.equal(await resolvesToLoopback('http://foo.localhost:3000/', { lookup: resolvingTo('127.0.0.1', '10.0.0.5') }), false);
+      assert.equal(await resolvesToLoopback('http://foo.localhost:3000/', { lookup: resolvingTo() }), false);
+      assert.deepEqual(asked, ['foo.localhost', 'localhost.', 'foo.localhost', 'foo.localhost']);
+      const failing = async () => {
+        throw Object.assign(new Error('getaddrinfo ENOTFOUND foo.localhost'), { code: 'ENOTFOUND' });
+      };
+      assert.equal(await resolvesToLoopback('http://foo.localhost:3000/', { lookup: failing }), false);
+      const started = Date.now();
+      assert.equal(await resolvesToLoopback('http://slow.localhost/', { lookup: () => new Promise(() => undefined), timeoutMs: 50 }), false);
+      assert.ok(Date.now() - started < 1000, `gave up after ${Date.now() - started} ms`);
+      // Literal addresses need no resolver, and other names are not resolved at all: they ask.
+      asked.length = 0;
+      assert.equal(await resolvesToLoopback('http://127.0.0.1:3000/', { lookup: resolvingTo('10.0.0.1') }), true);
+      assert.equal(await resolvesToLoopback('http://dev.example.com/', { lookup: resolvingTo('127.0.0.1') }), false);
+      assert.deepEqual(asked, []);
     });
   });
 });

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CookieJar, parseSetCookie } from '../../src/requests/cookieJar';
-import { RequestFailure, sendHttpRequest } from '../../src/requests/sendHttp';
+import { type RedirectQuestion, RequestFailure, sendHttpRequest } from '../../src/requests/sendHttp';
 
 type Handler = (request: http.IncomingMessage, response: http.ServerResponse, body: string) => void;
 
@@ -125,12 +125,13 @@ describe('requests: sending', () => {
       if (request.url === '/away') response.writeHead(302, { Location: `${elsewhere.origin}/landing` }).end();
       else response.end();
     });
-    const tokenFor = (origin: string) => (origin === home.origin ? 't0ken' : undefined);
-    await sendHttpRequest({ method: 'GET', url: `${home.origin}/away`, headers: [] }, { timeoutMs: 5000, tokenFor });
+    const authorizationFor = (origin: string) => (origin === home.origin ? 'Bearer t0ken' : undefined);
+    const confirmRedirect = async () => true;
+    await sendHttpRequest({ method: 'GET', url: `${home.origin}/away`, headers: [] }, { timeoutMs: 5000, authorizationFor, confirmRedirect });
     assert.equal(home.seen[0].headers.authorization, 'Bearer t0ken');
     assert.equal(elsewhere.seen[0].headers.authorization, undefined);
     // A header typed by hand does not follow a redirect to another origin either.
-    await sendHttpRequest({ method: 'GET', url: `${home.origin}/away`, headers: [['Authorization', 'Basic eA==']] }, { timeoutMs: 5000 });
+    await sendHttpRequest({ method: 'GET', url: `${home.origin}/away`, headers: [['Authorization', 'Basic eA==']] }, { timeoutMs: 5000, confirmRedirect });
     assert.equal(home.seen[1].headers.authorization, 'Basic eA==');
     assert.equal(elsewhere.seen[1].headers.authorization, undefined);
   });
@@ -208,6 +209,118 @@ describe('requests: sending', () => {
     const result = await sendHttpRequest({ method: 'GET', url: `${server.origin}/`, headers: [] }, { timeoutMs: 5000, maxStoredBytes: 1000 });
     assert.equal(result.body.byteLength, 1000);
     assert.equal(result.bodyCut, true);
+  });
+});
+
+describe('requests: redirects to another origin', () => {
+  const servers: TestServer[] = [];
+  const start = async (handler: Handler) => {
+    const server = await serve(handler);
+    servers.push(server);
+    return server;
+  };
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  /** A confirmation that gives one answer and keeps every question it was asked. */
+  const answering = (answer: boolean) => {
+    const questions: RedirectQuestion[] = [];
+    return { questions, confirmRedirect: async (question: RedirectQuestion) => (questions.push(question), answer) };
+  };
+  const login = (url: string) => ({ method: 'POST', url, headers: [['Content-Type', 'application/json']] as Array<[string, string]>, body: '{"password":"hunter2"}' });
+
+  it('asks before a 307 to another loopback port, naming both URLs, and sends nothing there when declined', async () => {
+    const second = await start((_request, response) => response.end('second'));
+    const first = await start((_request, response) => response.writeHead(307, { Location: `${second.origin}/login` }).end('moved'));
+    const { questions, confirmRedirect } = answering(false);
+    const result = await sendHttpRequest(login(`${first.origin}/api/login`), { timeoutMs: 5000, confirmRedirect });
+    assert.deepEqual(
+      questions.map((q) => [q.status, q.from, q.to, q.method, q.bodyBytes, q.leavesMachine]),
+      [[307, `${first.origin}/api/login`, `${second.origin}/login`, 'POST', 22, false]],
+    );
+    assert.deepEqual(second.seen, []);
+    // What is shown is the redirect itself, with the reason it went no further.
+    assert.deepEqual([result.status, text(result.body), result.redirects], [307, 'moved', []]);
+    assert.equal(result.notFollowed?.location, `${second.origin}/login`);
+    assert.match(result.notFollowed?.reason ?? '', /chose not to/);
+
+    // Without anyone to ask, a redirect to another origin is not followed either.
+    const unasked = await sendHttpRequest(login(`${first.origin}/api/login`), { timeoutMs: 5000 });
+    assert.equal(unasked.status, 307);
+    assert.deepEqual(second.seen, []);
+  });
+
+  it('replays a body on a 307 to another origin only after a yes', async () => {
+    const second = await start((_request, response) => response.end('second'));
+    const first = await start((_request, response) => response.writeHead(307, { Location: `${second.origin}/login` }).end());
+    const { questions, confirmRedirect } = answering(true);
+    const result = await sendHttpRequest(login(`${first.origin}/api/login`), { timeoutMs: 5000, confirmRedirect });
+    assert.equal(questions.length, 1);
+    assert.deepEqual([result.status, text(result.body)], [200, 'second']);
+    assert.deepEqual(
+      second.seen.map((s) => [s.method, s.url, s.body, s.headers['content-type']]),
+      [['POST', '/login', '{"password":"hunter2"}', 'application/json']],
+    );
+  });
+
+  it('asks before a redirect leaves the machine', async () => {
+    const first = await start((_request, response) => response.writeHead(307, { Location: 'https://elsewhere.example/login' }).end());
+    const { questions, confirmRedirect } = answering(false);
+    const result = await sendHttpRequest(login(`${first.origin}/api/login`), { timeoutMs: 5000, confirmRedirect });
+    assert.deepEqual(
+      questions.map((q) => [q.from, q.to, q.leavesMachine]),
+      [[`${first.origin}/api/login`, 'https://elsewhere.example/login', true]],
+    );
+    assert.equal(result.status, 307);
+    assert.equal(result.notFollowed?.location, 'https://elsewhere.example/login');
+  });
+
+  it('refuses a redirect to data:, file: or javascript:, and one that carries a password, and says why', async () => {
+    const locations = ['data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'javascript:alert(1)'];
+    const server = await start((request, response) => {
+      const index = Number(request.url?.slice(1));
+      response.writeHead(302, { Location: index < locations.length ? locations[index] : `http://ada:s3cret@127.0.0.1:1/x` }).end('see elsewhere');
+    });
+    for (const [index, location] of [...locations, 'http://127.0.0.1:1/x'].entries()) {
+      const { questions, confirmRedirect } = answering(true);
+      const result = await sendHttpRequest({ method: 'GET', url: `${server.origin}/${index}`, headers: [] }, { timeoutMs: 5000, confirmRedirect });
+      assert.deepEqual([result.status, text(result.body), result.redirects, questions], [302, 'see elsewhere', [], []], location);
+      assert.equal(result.notFollowed?.location, location);
+      assert.match(result.notFollowed?.reason ?? '', index < locations.length ? /only http and https/ : /user name and password/, location);
+    }
+  });
+
+  it('carries only harmless headers to another origin, and every header within one', async () => {
+    const second = await start((_request, response) => response.end());
+    const first = await start((request, response) => {
+      if (request.url === '/same') response.writeHead(302, { Location: '/next' }).end();
+      else if (request.url === '/next') response.end();
+      else response.writeHead(302, { Location: `${second.origin}/landing` }).end();
+    });
+    const sent: Array<[string, string]> = [
+      ['Accept', 'application/json'],
+      ['User-Agent', 'atlas-test'],
+      ['X-Api-Key', 'k1'],
+      ['Proxy-Authorization', 'Basic cHJveHk6cA=='],
+      ['X-Auth-Token', 't1'],
+      ['X-Tenant-Secret', 's1'],
+      ['X-Trace', 'on'],
+      ['Authorization', 'Bearer a1'],
+    ];
+    const names = sent.map(([name]) => name.toLowerCase());
+    await sendHttpRequest({ method: 'GET', url: `${first.origin}/same`, headers: sent }, { timeoutMs: 5000 });
+    assert.equal(first.seen[1].url, '/next');
+    assert.deepEqual(
+      names.map((name) => first.seen[1].headers[name]),
+      sent.map(([, value]) => value),
+      'a redirect within the origin keeps every header',
+    );
+    await sendHttpRequest({ method: 'GET', url: `${first.origin}/away`, headers: sent }, { timeoutMs: 5000, confirmRedirect: async () => true });
+    assert.deepEqual(
+      names.map((name) => [name, second.seen[0].headers[name]]),
+      names.map((name) => [name, name === 'accept' ? 'application/json' : name === 'user-agent' ? 'atlas-test' : undefined]),
+    );
   });
 });
 

@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import { type ChildProcess, spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -63,6 +64,36 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** A plain HTTP server on 127.0.0.1 that records every request it gets. */
+async function listen(handler: (request: http.IncomingMessage, response: http.ServerResponse) => void) {
+  const seen: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      seen.push({ method: request.method, url: request.url, headers: request.headers, body });
+      handler(request, response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  const close = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+  return { origin, seen, close };
+}
+
+/**
+ * Answers the modal questions of the requests `run` sends: the extension reads this variable in its test
+ * mode only (see requestController.ts), since a test cannot click a modal dialog.
+ */
+async function answeringQuestions<T>(answer: 'accept' | 'decline', run: () => Promise<T>): Promise<T> {
+  process.env.ROUTE_ATLAS_TEST_CONFIRM = answer;
+  try {
+    return await run();
+  } finally {
+    delete process.env.ROUTE_ATLAS_TEST_CONFIRM;
+  }
 }
 
 function nextEnv(): NodeJS.ProcessEnv {
@@ -301,6 +332,63 @@ describe('send request against a real Next.js server', function () {
       ],
     );
     assert.deepStrictEqual(json(response).query, { from: 'redirect' });
+  });
+
+  it('asks before a redirect to another port, and sends nothing there when declined', async () => {
+    const second = await listen((_request, response) => response.end('{"landed":true}'));
+    const first = await listen((_request, response) => response.writeHead(307, { Location: `${second.origin}/login` }).end());
+    try {
+      const login = () =>
+        withSetting('request.baseUrls', { [APP_ROOT]: first.origin }, () =>
+          withSetting('request.headers', { 'X-Api-Key': 'k-123', Accept: 'application/json' }, () => send('api/login', 'POST', { body: { user: 'ada', password: 'hunter2' } })),
+        );
+      const declined = await answeringQuestions('decline', login);
+      assert.strictEqual(second.seen.length, 0, 'nothing reached the second port');
+      assert.deepStrictEqual(
+        declined.questions.map((q) => [q.message, q.answer]),
+        [[`Follow the redirect from ${first.origin}/api/login to ${second.origin}/login?`, false]],
+      );
+      assert.match(declined.questions[0].detail, /request body \(35 bytes\) would be sent there too/);
+      assert.match(declined.questions[0].detail, /These headers stay behind: X-Api-Key\./);
+      assert.strictEqual(declined.status, 307);
+      assert.deepStrictEqual(declined.redirects, []);
+      assert.strictEqual(declined.explanation, `Not followed: you chose not to send POST on to ${second.origin}. It pointed to ${second.origin}/login.`);
+
+      const accepted = await answeringQuestions('accept', login);
+      assert.deepStrictEqual([accepted.status, json(accepted), accepted.questions.map((q) => q.answer)], [200, { landed: true }, [true]]);
+      assert.deepStrictEqual(
+        second.seen.map((r) => [r.method, r.url, r.body, r.headers['x-api-key'], r.headers.accept]),
+        [['POST', '/login', '{"user":"ada","password":"hunter2"}', undefined, 'application/json']],
+      );
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+
+  it('sends the user name and password of a base URL as Basic authorization, and never shows or stores them', async () => {
+    const base = `http://ada:s3cret@localhost:${port}`;
+    const sent = await withSetting('request.baseUrls', { [APP_ROOT]: base }, () => send('api/echo', 'GET', { query: { q: 'basic' } }));
+    assert.strictEqual(json(sent).authorization, `Basic ${Buffer.from('ada:s3cret').toString('base64')}`);
+    const broken = await withSetting('request.baseUrls', { [APP_ROOT]: base }, () => send('api/echo', 'POST', { body: '{ "name": ' }));
+    assert.strictEqual(broken.error?.kind, 'invalidRequest');
+    for (const response of [sent, broken]) {
+      assert.strictEqual(response.baseUrl, `http://localhost:${port}`);
+      assert.ok(!JSON.stringify(response).includes('s3cret'), JSON.stringify(response));
+    }
+    assert.strictEqual(broken.url, `http://localhost:${port}/api/echo`);
+  });
+
+  it('keeps no request body in the history when routeAtlas.request.historyBodies is off', async () => {
+    const config = vscode.workspace.getConfiguration('routeAtlas');
+    await config.update('request.historyBodies', false, vscode.ConfigurationTarget.Global);
+    try {
+      const response = await send('api/echo', 'POST', { body: { password: 'hunter2' } });
+      assert.deepStrictEqual(json(response).body, { password: 'hunter2' });
+      assert.strictEqual(response.history[0].status, 200);
+      assert.ok(!JSON.stringify(response.history).includes('hunter2'), JSON.stringify(response.history[0]));
+    } finally {
+      await config.update('request.historyBodies', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('shows a streamed response as it arrives', async () => {
