@@ -17,6 +17,20 @@ export interface TreeRow {
   label: string;
   description?: string;
   contextValue?: string;
+  /** The tooltip: plain text, or markdown with what it may run and render. */
+  tooltip?: string | TooltipMarkdown;
+}
+
+export interface TooltipMarkdown {
+  markdown: string;
+  isTrusted: boolean | { readonly enabledCommands: readonly string[] };
+  supportHtml: boolean;
+}
+
+function tooltipOf(item: vscode.TreeItem): TreeRow['tooltip'] {
+  const tooltip = item.tooltip;
+  if (!(tooltip instanceof vscode.MarkdownString)) return tooltip;
+  return { markdown: tooltip.value, isTrusted: tooltip.isTrusted ?? false, supportHtml: tooltip.supportHtml ?? false };
 }
 
 /** What `activate` returns: a read-only view of the extension's state, used by the real-VS-Code tests. */
@@ -99,7 +113,7 @@ function treeRows(tree: RoutesTree): TreeRow[] {
     for (const node of nodes) {
       const item = tree.getTreeItem(node);
       const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-      rows.push({ depth, label, description: typeof item.description === 'string' ? item.description : undefined, contextValue: item.contextValue });
+      rows.push({ depth, label, description: typeof item.description === 'string' ? item.description : undefined, contextValue: item.contextValue, tooltip: tooltipOf(item) });
       walk(tree.getChildren(node), depth + 1);
     }
   };

@@ -1,5 +1,6 @@
 // Words for people: CodeLens titles and hover text built from manifest data.
 import type { CachingVerdict, Route, RouteMethod } from '../analysis/model';
+import { markdownCode as code, markdownMessage, markdownText as text } from '../markdownText';
 
 const KIND_LABEL: Record<CachingVerdict['kind'], string> = {
   static: 'Static',
@@ -41,22 +42,25 @@ export function describeVerdict(verdict: CachingVerdict, _root: string): string 
   }
 }
 
-/** Hover on a method name: URL, params, verdict and its reasons. */
+/**
+ * Hover on a method name: URL, params, verdict and its reasons. Every piece of workspace text (paths, names,
+ * the code that messages quote) goes through server/markdownText.ts, so that it cannot add a link or an image.
+ */
 export function hoverMarkdown(route: Route, method: RouteMethod): string {
-  const lines = [`**${method.name}** \`${route.publicPath}\``];
-  if (route.publicPath !== route.url) lines.push(`Route pattern: \`${route.url}\``);
-  if (route.params.length > 0) lines.push(`Params: ${route.params.map((p) => `\`${p.name}\` (${p.kind})`).join(', ')}`);
+  const lines = [`**${method.name}** ${code(route.publicPath)}`];
+  if (route.publicPath !== route.url) lines.push(`Route pattern: ${code(route.url)}`);
+  if (route.params.length > 0) lines.push(`Params: ${route.params.map((p) => `${code(p.name)} (${p.kind})`).join(', ')}`);
   const request = method.request;
-  if (request?.query.length) lines.push(`Query: ${request.query.map((q) => `\`${q}\``).join(', ')}`);
-  if (request?.body) lines.push(`Body (${request.body.kind}): ${request.body.fields.map((f) => `\`${f}\``).join(', ') || 'fields not known'}${request.body.schema ? ` — validated by \`${request.body.schema}\`` : ''}`);
+  if (request?.query.length) lines.push(`Query: ${request.query.map(code).join(', ')}`);
+  if (request?.body) lines.push(`Body (${request.body.kind}): ${request.body.fields.map(code).join(', ') || 'fields not known'}${request.body.schema ? ` — validated by ${code(request.body.schema)}` : ''}`);
   if (request?.statuses.length) lines.push(`Statuses: ${request.statuses.join(', ')}`);
-  if (method.wrappers?.length) lines.push(`Wrapped by: ${method.wrappers.map((w) => `\`${w}\``).join(' → ')}`);
+  if (method.wrappers?.length) lines.push(`Wrapped by: ${method.wrappers.map(code).join(' → ')}`);
   if (route.caching && method.name === 'GET') {
     lines.push('', `**Caching: ${KIND_LABEL[route.caching.kind]}${route.caching.revalidate ? ` (${route.caching.revalidate} s)` : ''}**`);
     for (const reason of route.caching.reasons) {
-      const where = reason.location ? ` (${reason.location.file}:${reason.location.span.line})` : '';
-      const chain = reason.chain?.length ? ` — via ${reason.chain.map((c) => `${c.file}:${c.span.line}`).join(' → ')}` : '';
-      lines.push(`- ${reason.message}${where}${chain}`);
+      const where = reason.location ? ` (${text(`${reason.location.file}:${reason.location.span.line}`)})` : '';
+      const chain = reason.chain?.length ? ` — via ${text(reason.chain.map((c) => `${c.file}:${c.span.line}`).join(' → '))}` : '';
+      lines.push(`- ${markdownMessage(reason.message)}${where}${chain}`);
     }
   }
   return lines.join('  \n');

@@ -4,6 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { commandArguments, findMarkup } from '../../unit/markdownMarkup';
 import { until } from './poll';
 
 const EXTENSION_ID = 'route-atlas.route-atlas';
@@ -27,7 +28,11 @@ interface TreeRow {
   depth: number;
   label: string;
   description?: string;
+  tooltip?: string | { markdown: string; isTrusted: boolean | { enabledCommands: readonly string[] }; supportHtml: boolean };
 }
+
+/** An import specifier that closes a code span, starts a paragraph, and adds a command link and a beacon image. */
+const HOSTILE_SPECIFIER = 'x`\n\n[open](command:routeAtlas.revealReason?%5B%7B%22uri%22%3A%22file%3A%2F%2F%2Fetc%2Fpasswd%22%2C%22line%22%3A0%2C%22column%22%3A0%7D%5D)![b](https://beacon.example/x.png)';
 
 describe('Route Atlas in a real VS Code', () => {
   let api: { treeRows(): TreeRow[]; manifestVersion(): number; manifestChangesApplied(): number };
@@ -116,6 +121,47 @@ describe('Route Atlas in a real VS Code', () => {
     assert.ok(rows.some((r) => r.label === '[sku]' && /PUT/.test(r.description ?? '')), JSON.stringify(rows));
     fs.rmSync(appDir, { recursive: true, force: true });
     await until('the moved app gone from the tree', () => !api.treeRows().some((r) => r.label === 'inventory'), 30_000);
+  });
+
+  it('renders a hostile import specifier inert, in the tree tooltip and in the hover', async () => {
+    const folder = workspaceUri('app/api/hostile');
+    const file = vscode.Uri.joinPath(folder, 'route.ts');
+    // revalidate makes the verdict depend on the imported GET, so the reason quotes the specifier.
+    const source = `import { GET } from '${JSON.stringify(HOSTILE_SPECIFIER).slice(1, -1)}';\nexport { GET };\nexport const revalidate = 60;\n`;
+    await vscode.workspace.fs.writeFile(file, Buffer.from(source));
+    try {
+      const row = await until('the hostile endpoint with its reason in the tree', () =>
+        api.treeRows().find((r) => r.label === 'hostile' && typeof r.tooltip === 'object' && r.tooltip.markdown.includes('GET comes from')),
+      );
+      const tooltip = row.tooltip as Exclude<TreeRow['tooltip'], string | undefined>;
+      assert.deepStrictEqual(tooltip.isTrusted, { enabledCommands: ['routeAtlas.revealReason'] });
+      assert.strictEqual(tooltip.supportHtml, false);
+      const markup = findMarkup(tooltip.markdown);
+      assert.deepStrictEqual({ images: markup.images, other: markup.other }, { images: [], other: [] }, tooltip.markdown);
+      // The one link is Route Atlas's own, to where GET is exported in the route file.
+      assert.strictEqual(markup.links.length, 1, tooltip.markdown);
+      const args = commandArguments(markup.links[0], 'routeAtlas.revealReason') as Array<{ uri: string }>;
+      assert.strictEqual(vscode.Uri.parse(args[0].uri).fsPath, file.fsPath);
+
+      await vscode.window.showTextDocument(file);
+      const line = source.split('\n').findIndex((l) => l.startsWith('export { GET }'));
+      const position = new vscode.Position(line, source.split('\n')[line].indexOf('GET') + 1);
+      const hovers = await until('a hover with the reason', async () => {
+        const found = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', file, position)) ?? [];
+        return found.some((h) => h.contents.some((c) => c instanceof vscode.MarkdownString && c.value.includes('GET comes from'))) ? found : undefined;
+      });
+      // Only Route Atlas's hover: the TypeScript extension may add its own for the import.
+      const ours = hovers.flatMap((h) => h.contents).filter((c): c is vscode.MarkdownString => c instanceof vscode.MarkdownString && c.value.includes('GET comes from'));
+      for (const content of ours) {
+        const hover = findMarkup(content.value);
+        assert.deepStrictEqual({ links: hover.links, images: hover.images, other: hover.other }, { links: [], images: [], other: [] }, content.value);
+        assert.ok(!content.isTrusted, 'the hover runs no command');
+      }
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(folder, { recursive: true });
+      await until('the hostile endpoint gone from the tree', () => !api.treeRows().some((r) => r.label === 'hostile'));
+    }
   });
 
   it('rescans on Refresh Endpoints and shows the same endpoints once it returns', async () => {
