@@ -59,6 +59,35 @@ export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
   return options;
 }
 
+/**
+ * What a terminal or a CI log acts on instead of showing: C0 controls (a line feed in a folder name starts a
+ * line of its own, where `::error::` is a GitHub Actions command), DEL, C1 (U+009B is a CSI), the line and
+ * paragraph separators, and the bidi overrides and isolates, which reorder the text after them and so can
+ * hide it. Folder names, import specifiers and the messages that quote them carry whatever the workspace holds.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function unicodeEscape(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/** Text as the CLI prints it: each character of UNPRINTABLE written as a visible escape, `\n` or `\u001b`. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => SHORT_ESCAPES[char] ?? unicodeEscape(char));
+}
+
+/** The characters of UNPRINTABLE that JSON.stringify leaves raw (it escapes the C0 controls). */
+const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The manifest as JSON for stdout, with RAW_IN_JSON as `\u` escapes: outside strings JSON text is ASCII, so
+ * they stand only inside strings, where the escape is the same value.
+ */
+export function manifestJson(manifest: RouteManifest): string {
+  return JSON.stringify(manifest, null, 2).replace(RAW_IN_JSON, unicodeEscape);
+}
+
 /** The sample app shipped with the repository, scanned when no folder is given. */
 function defaultDir(): string {
   return path.resolve(__dirname, '..', 'test', 'sample-app');
@@ -67,13 +96,13 @@ function defaultDir(): string {
 export function formatTable(manifest: RouteManifest): string {
   const lines: string[] = [];
   for (const app of manifest.apps) {
-    lines.push(appHeading(app));
-    const rows = app.routes.map((route) => [route.url, methodsLabel(route), paramsLabel(route), cachingLabel(route), `${route.file}:${firstLine(route)}`]);
+    lines.push(printable(appHeading(app)));
+    const rows = app.routes.map((route) => [route.url, methodsLabel(route), paramsLabel(route), cachingLabel(route), `${route.file}:${firstLine(route)}`].map(printable));
     lines.push(...alignColumns([['URL', 'METHODS', 'PARAMS', 'GET CACHING', 'FILE'], ...rows]).map((line) => '  ' + line));
     const counts = countProblems(app.problems);
     lines.push(`  ${app.routes.length} routes${counts ? `, ${counts}` : ''}`, '');
   }
-  if (manifest.apps.length === 0) lines.push(`No Next.js app with an app/ or src/app/ folder found under ${manifest.root}.`, '');
+  if (manifest.apps.length === 0) lines.push(`No Next.js app with an app/ or src/app/ folder found under ${printable(manifest.root)}.`, '');
   const problems = [...manifest.problems, ...manifest.apps.flatMap((a) => a.problems)];
   if (problems.length > 0) {
     lines.push('Problems:');
@@ -127,9 +156,10 @@ function countProblems(problems: Problem[]): string {
   return parts.join(', ');
 }
 
+/** One problem on one line, `file:line:col severity id message`, as --check and the table print it. */
 export function formatProblem(problem: Problem): string {
   const where = problem.file ? `${problem.file}:${problem.span?.line ?? 1}:${problem.span?.column ?? 1}` : '-';
-  return `${where} ${problem.severity} ${problem.id} ${problem.message}`;
+  return printable(`${where} ${problem.severity} ${problem.id} ${problem.message}`);
 }
 
 export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
@@ -138,7 +168,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     options = parseArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    err.write(`route-atlas: ${error.message}\n\n${USAGE}`);
+    err.write(`route-atlas: ${printable(error.message)}\n\n${USAGE}`);
     return 2;
   }
   if (options === 'help') {
@@ -151,11 +181,11 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   }
   const dir = path.resolve(options.dir ?? defaultDir());
   if (!fs.existsSync(dir)) {
-    err.write(`route-atlas: ${dir} does not exist\n`);
+    err.write(`route-atlas: ${printable(dir)} does not exist\n`);
     return 2;
   }
   if (!fs.statSync(dir).isDirectory()) {
-    err.write(`route-atlas: ${dir} is not a folder\n`);
+    err.write(`route-atlas: ${printable(dir)} is not a folder\n`);
     return 2;
   }
   const started = performance.now();
@@ -170,7 +200,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   cache?.save();
   saveTypeScriptCodeCache();
   const allProblems = [...manifest.problems, ...manifest.apps.flatMap((a) => a.problems)];
-  if (options.json) out.write(JSON.stringify(manifest, null, 2) + '\n');
+  if (options.json) out.write(manifestJson(manifest) + '\n');
   else if (options.check) for (const problem of allProblems) out.write(formatProblem(problem) + '\n');
   else out.write(formatTable(manifest));
   if (options.check && allProblems.some((p) => p.severity === 'error')) return 1;
@@ -206,7 +236,7 @@ export function runCli(argv: string[], out: NodeJS.WritableStream = process.stdo
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EPIPE') return closedOutput(err);
     const message = error instanceof Error ? error.message : String(error);
-    err.write(`route-atlas: internal error: ${message.split('\n')[0]} (this is a bug in Route Atlas; ROUTE_ATLAS_DEBUG=1 shows where)\n`);
+    err.write(`route-atlas: internal error: ${printable(message.split('\n')[0])} (this is a bug in Route Atlas; ROUTE_ATLAS_DEBUG=1 shows where)\n`);
     if (process.env.ROUTE_ATLAS_DEBUG) err.write(`${error instanceof Error ? error.stack : ''}\n`);
     return 2;
   }
