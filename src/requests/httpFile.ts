@@ -1,10 +1,16 @@
 // `.http` files, the plain-text request format that REST Client, httpYac and the JetBrains HTTP client all
 // read, and their environment files `http-client.env.json` / `http-client.private.env.json`. Exporting to
 // this format keeps a person's requests usable without Route Atlas. Pure functions; no vscode.
+//
+// Folder, param, query and field names come from the workspace, and the three clients evaluate what they read:
+// a line break starts a header or a request, `{{$processEnv NAME}}` reads the user's environment in REST
+// Client, and httpYac runs `{{ … }}` as JavaScript. None of them has an escape for a literal `{{`, so names are
+// written where braces are data: percent-encoded in URLs (as Copy as cURL does), `\u007b` in JSON strings.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HandlerRequestInfo, Route } from '../../server/analysis/model';
 import { jsonBodyTemplate, paramsOfPath } from './buildRequest';
+import { encodePathSegment } from './requestText';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -19,19 +25,37 @@ export interface HttpFileRequest {
   body?: string;
 }
 
+const DYNAMIC_SEGMENT = /^\[\[?(?:\.\.\.)?([^\]]+)\]?\]$/;
+
 /**
- * A route's path with `{{name}}` variables for its params: `/api/users/[id]` → `/api/users/{{id}}`.
- * An optional catch-all keeps its slash, so its variable may be empty only when the URL allows a
- * trailing slash; that is rare enough to leave to the person who fills it in.
+ * A route's path with `{{name}}` variables for its params: `/api/users/[id]` → `/api/users/{{id}}`; the
+ * other segments percent-encoded. An optional catch-all keeps its slash, so its variable may be empty only
+ * when the URL allows a trailing slash; that is rare enough to leave to the person who fills it in.
  */
 export function pathWithVariables(publicPath: string): string {
   return publicPath
     .split('/')
     .map((segment) => {
-      const match = /^\[\[?(?:\.\.\.)?([^\]]+)\]?\]$/.exec(segment);
-      return match ? `{{${variableName(match[1])}}}` : segment;
+      const match = DYNAMIC_SEGMENT.exec(segment);
+      return match ? `{{${variableName(match[1])}}}` : encodePathSegment(segment);
     })
     .join('/');
+}
+
+/** A route's path as a request name shows it: params in brackets as in the folder names, the rest as in the URL. */
+function readablePath(publicPath: string): string {
+  return publicPath
+    .split('/')
+    .map((segment) => {
+      const brackets = /^(\[\[?(?:\.\.\.)?)(.+?)(\]\]?)$/.exec(segment);
+      return brackets ? brackets[1] + encodePathSegment(brackets[2]) + brackets[3] : encodePathSegment(segment);
+    })
+    .join('/');
+}
+
+/** JSON text with every `{` that starts a `{{` written `\u007b`: in JSON that pair can only be inside a string. */
+function withoutTemplates(json: string): string {
+  return json.replace(/\{(?=\{)/g, '\\u007b');
 }
 
 /** A param name as a variable name all three clients accept (letters, digits, `_`, `-`, `.`). */
@@ -52,7 +76,7 @@ export function httpRequestsForRoute(route: Pick<Route, 'publicPath' | 'methods'
     const info: HandlerRequestInfo | undefined = method.request;
     const query = info?.query.length ? `?${info.query.map((q) => `${encodeURIComponent(q)}=`).join('&')}` : '';
     const request: HttpFileRequest = {
-      name: `${method.name} ${route.publicPath}`,
+      name: `${method.name} ${readablePath(route.publicPath)}`,
       method: method.name,
       url: `{{baseUrl}}${pathWithVariables(route.publicPath)}${query}`,
       headers: [],
@@ -61,7 +85,7 @@ export function httpRequestsForRoute(route: Pick<Route, 'publicPath' | 'methods'
     if (info?.body && METHODS_WITH_BODY.has(method.name)) {
       if (info.body.kind === 'json') {
         request.headers.push(['Content-Type', 'application/json']);
-        request.body = jsonBodyTemplate(info.body.fields);
+        request.body = withoutTemplates(jsonBodyTemplate(info.body.fields));
       } else if (info.body.kind === 'formData') {
         request.headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
         request.body = info.body.fields.map((f) => `${encodeURIComponent(f)}=`).join('&');
@@ -86,21 +110,44 @@ export function variablesOf(requests: readonly HttpFileRequest[]): string[] {
   return [...names];
 }
 
+/** What the clients may read as the end of a line, and the other control characters. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Text for one line of the file: control characters (line breaks among them) percent-encoded, as in a URL.
+ * Request lines, names and the values of variables (a base URL, a param) are all URL text.
+ */
+function oneLine(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (char) => encodeURIComponent(char));
+}
+
+/** A variable's value: one line, and braces percent-encoded so that it refers to no other variable. */
+function variableValue(value: string): string {
+  return oneLine(value).replace(/[{}]/g, (char) => encodeURIComponent(char));
+}
+
+/** Comment lines: a `#` before every line the text has, and no `{{` (a client that reads comments sees no template). */
+function commentLines(text: string): string[] {
+  return text
+    .split(/\r\n|[\n\r\u0085\u2028\u2029]/)
+    .map((line) => `# ${line.replace(CONTROL_CHARACTERS, ' ').replace(/\{(?=\{)/g, '{ ')}`.trimEnd());
+}
+
 /**
  * An `.http` file. `variables` are written at the top as `@name = value` (all three clients read these);
  * leave `baseUrl` out of them when an http-client.env.json provides it, because a file variable would hide
- * the environment's value. Requests are separated by `### name` lines.
+ * the environment's value. Requests are separated by `### name` lines. No value adds a line of its own.
  */
 export function formatHttpFile(requests: readonly HttpFileRequest[], variables: Record<string, string> = {}, header?: string): string {
   const lines: string[] = [];
-  if (header) lines.push(...header.split('\n').map((line) => `# ${line}`.trimEnd()), '');
+  if (header) lines.push(...commentLines(header), '');
   const declared = Object.entries(variables);
-  for (const [name, value] of declared) lines.push(`@${name} = ${value}`);
+  for (const [name, value] of declared) lines.push(`@${variableName(name)} = ${variableValue(value)}`);
   if (declared.length > 0) lines.push('');
   requests.forEach((request, index) => {
     if (index > 0) lines.push('');
-    lines.push(`### ${request.name}`, `${request.method} ${request.url}`);
-    for (const [name, value] of request.headers) lines.push(`${name}: ${value}`);
+    lines.push(`### ${oneLine(request.name)}`, `${request.method} ${oneLine(request.url)}`);
+    for (const [name, value] of request.headers) lines.push(`${oneLine(name)}: ${oneLine(value)}`);
     if (request.body !== undefined) lines.push('', request.body);
   });
   return `${lines.join('\n')}\n`;
