@@ -3,6 +3,7 @@
 // basePath, so a base URL is only scheme, host and port. No vscode here: plain Node tests run it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ENV_FILE, environmentBaseUrl, pickEnvironment, readEnvironmentFiles } from './httpFile';
 
 export const DEFAULT_PORT = 3000;
 /** The `source` of a base URL that nothing in the app chose. */
@@ -148,6 +149,59 @@ export function baseUrlFromSetting(baseUrls: Record<string, unknown> | undefined
     if (typeof value === 'string' && /^https?:\/\/[^/]/i.test(value)) return value.replace(/\/+$/, '');
   }
   return undefined;
+}
+
+/** What chooses an app's base URL besides its files. */
+export interface BaseUrlInputs {
+  /** The app's folder relative to `root` (`.`, `apps/web`). */
+  appRoot: string;
+  /** The workspace folder; undefined when not known (then no file is read). */
+  root: string | undefined;
+  /** `vscode.workspace.isTrusted`: false in Restricted Mode. */
+  isTrusted: boolean;
+  /** `routeAtlas.request.baseUrls`, as trustedSettingValue reads it. */
+  baseUrls: Record<string, unknown> | undefined;
+  /** `routeAtlas.request.environment`, as trustedSettingValue reads it. */
+  environment: string | undefined;
+  read?: (file: string) => string | undefined;
+}
+
+export interface ChosenBaseUrl extends DetectedBaseUrl {
+  /** In Restricted Mode: where the workspace's files would have sent requests instead, for telling the user. */
+  ignoredInRestrictedMode?: DetectedBaseUrl;
+}
+
+/**
+ * The base URL of an app's requests, first match wins: `routeAtlas.request.baseUrls` for the app root, the
+ * `baseUrl` of the http-client.env.json environment, the port in the app's `dev` script or .env files,
+ * http://localhost:3000. In Restricted Mode the three files count no more than workspace settings do: they
+ * come with the repository, which could send requests (and the tokens stored for that origin) to its own
+ * server, so only the user's setting or the default remains.
+ */
+export function chooseBaseUrl(inputs: BaseUrlInputs): ChosenBaseUrl {
+  const { appRoot, root, read = readText } = inputs;
+  const fromSetting = baseUrlFromSetting(inputs.baseUrls, appRoot);
+  if (fromSetting) return { baseUrl: fromSetting, source: `routeAtlas.request.baseUrls["${appRoot}"]` };
+  const fromFiles = root ? baseUrlFromFiles(root, appRoot, inputs.environment, read) : undefined;
+  const fallback: DetectedBaseUrl = { baseUrl: `http://localhost:${DEFAULT_PORT}`, source: DEFAULT_PORT_SOURCE };
+  if (!fromFiles) return fallback;
+  if (inputs.isTrusted) return fromFiles;
+  return fromFiles.baseUrl === fallback.baseUrl ? fallback : { ...fallback, ignoredInRestrictedMode: fromFiles };
+}
+
+/** The environment's base URL, else the port of the `dev` script or .env files, else the default. */
+function baseUrlFromFiles(root: string, appRoot: string, environment: string | undefined, read: (file: string) => string | undefined): DetectedBaseUrl {
+  const appDir = path.join(root, appRoot);
+  const environments = readEnvironmentFiles(appDir === root ? [root] : [appDir, root], read);
+  if (environments) {
+    const chosen = pickEnvironment(environments.environments, environment);
+    const fromEnvironment = chosen && environmentBaseUrl(chosen.variables);
+    if (fromEnvironment) {
+      const file = path.relative(root, path.join(environments.dir, ENV_FILE)).split(path.sep).join('/');
+      return { baseUrl: fromEnvironment, source: `the "${chosen.name}" environment of ${file}` };
+    }
+  }
+  return detectBaseUrl(appDir, appRoot, read);
 }
 
 /** Ports a `next dev` usually takes when 3000 is busy: it moves up one at a time. */

@@ -5,8 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Route } from '../../server/analysis/model';
-import { type DetectedBaseUrl, baseUrlFromSetting, detectBaseUrl, trustedSettingValue } from './baseUrl';
-import { ENV_FILE, environmentBaseUrl, pickEnvironment, readEnvironmentFiles } from './httpFile';
+import { type ChosenBaseUrl, type DetectedBaseUrl, chooseBaseUrl, trustedSettingValue } from './baseUrl';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -26,25 +25,34 @@ export function rootOfRoute(route: Pick<Route, 'file'>): string | undefined {
 }
 
 /**
- * Where requests for an app go, first match wins: `routeAtlas.request.baseUrls` for the app root, the
- * `baseUrl` of the http-client.env.json environment, the port in the app's `dev` script or .env files,
- * http://localhost:3000.
+ * Where requests for an app go (the order is chooseBaseUrl's). In Restricted Mode the workspace's files are
+ * ignored like its settings, and a notification says which base URL they would have chosen and how to get it.
  */
 export function resolveBaseUrl(appRoot: string, root: string | undefined): DetectedBaseUrl {
-  const fromSetting = baseUrlFromSetting(trustedValue<Record<string, unknown>>(root, 'request.baseUrls'), appRoot);
-  if (fromSetting) return { baseUrl: fromSetting, source: `routeAtlas.request.baseUrls["${appRoot}"]` };
-  if (!root) return detectBaseUrl(process.cwd(), appRoot, () => undefined);
-  const appDir = path.join(root, appRoot);
-  const environments = readEnvironmentFiles(appDir === root ? [root] : [appDir, root]);
-  if (environments) {
-    const chosen = pickEnvironment(environments.environments, trustedValue<string>(root, 'request.environment') || undefined);
-    const fromEnvironment = chosen && environmentBaseUrl(chosen.variables);
-    if (fromEnvironment) {
-      const file = path.relative(root, path.join(environments.dir, ENV_FILE)).split(path.sep).join('/');
-      return { baseUrl: fromEnvironment, source: `the "${chosen.name}" environment of ${file}` };
-    }
-  }
-  return detectBaseUrl(appDir, appRoot);
+  const chosen = chooseBaseUrl({
+    appRoot,
+    root,
+    isTrusted: vscode.workspace.isTrusted,
+    baseUrls: trustedValue<Record<string, unknown>>(root, 'request.baseUrls'),
+    environment: trustedValue<string>(root, 'request.environment') || undefined,
+  });
+  if (chosen.ignoredInRestrictedMode) explainIgnoredBaseUrl(chosen, chosen.ignoredInRestrictedMode);
+  return { baseUrl: chosen.baseUrl, source: chosen.source };
+}
+
+/** The ignored base URLs already explained in this session: a copy of every request should not say it again. */
+const explained = new Set<string>();
+
+function explainIgnoredBaseUrl(chosen: ChosenBaseUrl, ignored: DetectedBaseUrl): void {
+  const key = `${ignored.baseUrl} ${ignored.source}`;
+  if (explained.has(key)) return;
+  explained.add(key);
+  void vscode.window
+    .showInformationMessage(
+      `Restricted Mode: requests are written for ${chosen.baseUrl}, not ${ignored.baseUrl} from ${ignored.source}, because files of an untrusted workspace do not choose where requests go. Trust the workspace, or set routeAtlas.request.baseUrls in your user settings.`,
+      'Manage Workspace Trust',
+    )
+    .then((choice) => (choice === 'Manage Workspace Trust' ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
 }
 
 /** Headers every request carries (`routeAtlas.request.headers`), string values only. */
