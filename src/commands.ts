@@ -5,6 +5,7 @@ import type { Route, Span } from '../server/analysis/model';
 import type { RouteAtlasServer } from './client';
 import { type EndpointNode, type MethodNode, explicitMethods } from './endpointTree';
 import { type OpenOptions, isSameFile, manifestFileUri, openLocation, spanToRange } from './locations';
+import { withoutUserinfo } from './requests/credentials';
 import type { RequestInput } from './requests/buildRequest';
 import { type LastResponse, RequestController, type RequestTarget } from './requests/requestController';
 import { resolveBaseUrl, rootOfRoute } from './requests/requestSettings';
@@ -75,7 +76,8 @@ export function registerCommands(context: vscode.ExtensionContext, server: Route
     const method = await chooseMethod(target);
     if (!method) return undefined;
     const { route } = endpointOf(target);
-    return draftRequest(route, method, baseUrlFor(route));
+    // Copied text leaves the editor: a user name and password in the base URL stay behind, as tokens do.
+    return draftRequest(route, method, withoutUserinfo(baseUrlFor(route)));
   };
 
   const openHandler = async (arg?: unknown, options?: unknown): Promise<void> => {

@@ -625,7 +625,8 @@ export class RequestController implements vscode.Disposable {
     if (routes.length === 0) return undefined;
     const requests: HttpFileRequest[] = routes.flatMap((route) => httpRequestsForRoute(route, context.method));
     const appDir = context.root ? path.join(context.root, context.appRoot) : undefined;
-    const environments = appDir && context.root ? readEnvironmentFiles(appDir === context.root ? [appDir] : [appDir, context.root]) : undefined;
+    // In Restricted Mode the repository's environment files choose nothing, here as for sending.
+    const environments = appDir && context.root && vscode.workspace.isTrusted ? readEnvironmentFiles(appDir === context.root ? [appDir] : [appDir, context.root]) : undefined;
     const variables: Record<string, string> = {};
     // A user name and password in the base URL stay out of a file that may be committed.
     if (!environments) variables.baseUrl = withoutUserinfo(resolveBaseUrl(context.appRoot, context.root).baseUrl);
