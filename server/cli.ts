@@ -10,6 +10,9 @@ import { setSummaryWorkerEntry } from './analysis/parallelSummaries';
 import './analysis/summaryWorker';
 import { isMainThread } from 'node:worker_threads';
 
+/** What `--cache` takes: the verdict kinds, `default` for GETs dynamic only because nothing opted them in, `none` for routes without a GET. */
+const CACHE_FILTERS = ['static', 'isr', 'ssg', 'ssg-isr', 'dynamic', 'default', 'error', 'unknown', 'none'] as const;
+
 const USAGE = `Usage: route-atlas [dir] [options]
 
 Lists every Next.js App Router route handler under dir (default: the bundled sample app).
@@ -21,6 +24,10 @@ Options:
   --cache-components     analyze with cacheComponents on (--no-cache-components: off)
   --no-cache             parse every file, and neither read nor write the parse cache
                          (node_modules/.cache/route-atlas in dir; ROUTE_ATLAS_CACHE_DIR moves it)
+  --method <M[,M]>       only routes that export one of these methods (the table and --json)
+  --url <glob>           only routes whose URL matches: * within a segment, ** across (/api/users/**)
+  --cache <kind[,kind]>  only GETs with this verdict: ${CACHE_FILTERS.join(', ')}
+  --compact              the table without params and files
   -h, --help             show this help
   -v, --version          show the version
 `;
@@ -32,12 +39,18 @@ interface CliOptions {
   nextVersion?: number;
   cacheComponents?: boolean;
   cache: boolean;
+  compact: boolean;
+  methods: string[];
+  url?: string;
+  caching: string[];
 }
 
 class UsageError extends Error {}
 
+
 export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
-  const options: CliOptions = { json: false, check: false, cache: true };
+  const options: CliOptions = { json: false, check: false, cache: true, compact: false, methods: [], caching: [] };
+  const valueOf = (arg: string, i: number): [string, number] => (arg.includes('=') ? [arg.slice(arg.indexOf('=') + 1), i] : [argv[i + 1] ?? '', i + 1]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') return 'help';
@@ -47,6 +60,20 @@ export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
     else if (arg === '--cache-components') options.cacheComponents = true;
     else if (arg === '--no-cache-components') options.cacheComponents = false;
     else if (arg === '--no-cache') options.cache = false;
+    else if (arg === '--compact') options.compact = true;
+    else if (/^--(method|url|cache)(=|$)/.test(arg)) {
+      const [value, next] = valueOf(arg, i);
+      i = next;
+      if (!value) throw new UsageError(`${arg.split('=')[0]} needs a value`);
+      if (arg.startsWith('--method')) options.methods.push(...value.split(',').map((m) => m.trim().toUpperCase()).filter(Boolean));
+      else if (arg.startsWith('--url')) options.url = value;
+      else {
+        for (const kind of value.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean)) {
+          if (!(CACHE_FILTERS as readonly string[]).includes(kind)) throw new UsageError(`--cache must be one of ${CACHE_FILTERS.join(', ')}, got ${kind}`);
+          options.caching.push(kind);
+        }
+      }
+    }
     else if (arg === '--next-version' || arg.startsWith('--next-version=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
       const major = Number(value);
@@ -93,17 +120,26 @@ function defaultDir(): string {
   return path.resolve(__dirname, '..', 'test', 'sample-app');
 }
 
-export function formatTable(manifest: RouteManifest): string {
+/** How the table is drawn: the terminal's width (none for a pipe), and whether it leaves out params and files. */
+export interface TableOptions {
+  width?: number;
+  compact?: boolean;
+  /** Problems found beside the manifest (the callers index's hints), counted with the app they are in. */
+  extraProblems?: readonly Problem[];
+}
+
+export function formatTable(manifest: RouteManifest, options: TableOptions = {}): string {
   const lines: string[] = [];
+  const extra = options.extraProblems ?? [];
   for (const app of manifest.apps) {
     lines.push(printable(appHeading(app)));
-    const rows = app.routes.map((route) => [route.url, methodsLabel(route), paramsLabel(route), cachingLabel(route), `${route.file}:${firstLine(route)}`].map(printable));
-    lines.push(...alignColumns([['URL', 'METHODS', 'PARAMS', 'GET CACHING', 'FILE'], ...rows]).map((line) => '  ' + line));
-    const counts = countProblems(app.problems);
-    lines.push(`  ${app.routes.length} routes${counts ? `, ${counts}` : ''}`, '');
+    const full = app.routes.map((route) => [route.url, methodsLabel(route), paramsLabel(route), cachingLabel(route), `${route.file}:${firstLine(route)}`].map(printable));
+    lines.push(...fitTable(['URL', 'METHODS', 'PARAMS', 'GET CACHING', 'FILE'], full, options).map((line) => '  ' + line));
+    const counts = countProblems([...app.problems, ...extra.filter((p) => p.file !== undefined && isInApp(p.file, app.root))]);
+    lines.push(`  ${app.routes.length} route${app.routes.length === 1 ? '' : 's'}${counts ? `, ${counts}` : ''}`, '');
   }
   if (manifest.apps.length === 0) lines.push(`No Next.js app with an app/ or src/app/ folder found under ${printable(manifest.root)}.`, '');
-  const problems = [...manifest.problems, ...manifest.apps.flatMap((a) => a.problems)];
+  const problems = [...manifest.problems, ...manifest.apps.flatMap((a) => a.problems), ...extra];
   if (problems.length > 0) {
     lines.push('Problems:');
     for (const problem of problems) lines.push('  ' + formatProblem(problem));
@@ -125,16 +161,56 @@ function methodsLabel(route: Route): string {
   return explicit.length > 0 ? explicit.join(',') : '-';
 }
 
+/** The verdict in the words of the Endpoints view: `dynamic (default)` apart from `dynamic: cookies()`, `isr 60s`. */
 function cachingLabel(route: Route): string {
   const caching = route.caching;
-  if (!caching) return '';
+  // A route without GET answers every request it serves when it comes: there is nothing to prerender.
+  if (!caching) return route.kind === 'route' ? 'per request (no GET)' : '';
   if (caching.kind === 'isr' || caching.kind === 'ssg-isr') return `${caching.kind} ${caching.revalidate}s`;
-  return caching.kind;
+  if (caching.kind !== 'dynamic' || caching.because === undefined) return caching.kind;
+  if (caching.because === 'default') return 'dynamic (default)';
+  const method = /^also exports (\w+)$/.exec(caching.because);
+  return method ? `dynamic (has ${method[1]})` : `dynamic: ${caching.because}`;
 }
 
+/** Params one way: `id`, a catch-all `...path`, an optional catch-all `...slug?`. */
 function paramsLabel(route: Route): string {
   if (route.params.length === 0) return '';
-  return route.params.map((p) => (p.kind === 'dynamic' ? p.name : p.kind === 'catchAll' ? `...${p.name}` : `[...${p.name}]`)).join(', ');
+  return route.params.map((p) => (p.kind === 'dynamic' ? p.name : p.kind === 'catchAll' ? `...${p.name}` : `...${p.name}?`)).join(', ');
+}
+
+function isInApp(file: string, appRoot: string): boolean {
+  return appRoot === '.' || file === appRoot || file.startsWith(appRoot + '/');
+}
+
+/** Cells at most `width` long, cut in the middle of a file path (its end says the most) or at the end. */
+function cut(cell: string, width: number, fromStart: boolean): string {
+  if (cell.length <= width) return cell;
+  if (width <= 1) return '…';
+  return fromStart ? '…' + cell.slice(cell.length - width + 1) : cell.slice(0, width - 1) + '…';
+}
+
+/**
+ * The table, fitted to the terminal: a 500-route app's table is hundreds of characters wide. Files are cut
+ * from the start, params and caching from the end, and when even that is too wide the files and params go,
+ * as with --compact. A pipe (no width) gets every cell whole.
+ */
+function fitTable(header: string[], rows: string[][], options: TableOptions): string[] {
+  const compactColumns = [0, 1, 3];
+  const keep = (columns: number[]) => [header, ...rows].map((row) => columns.map((c) => row[c]));
+  if (options.compact) return alignColumns(keep(compactColumns));
+  const lines = alignColumns([header, ...rows]);
+  const width = options.width;
+  if (!width || lines.every((line) => line.length + 2 <= width)) return lines;
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
+  const fixed = widths[0] + widths[1] + 2 * 4 + 2;
+  const room = width - fixed;
+  // What is left goes to caching, then params, then the file, each at least a little.
+  const caching = Math.min(widths[3], Math.max(12, Math.floor(room * 0.3)));
+  const params = Math.min(widths[2], Math.max(6, Math.floor(room * 0.2)));
+  const file = room - caching - params;
+  if (file < 16) return alignColumns(keep(compactColumns).map((row, i) => (i === 0 ? row : [row[0], row[1], cut(row[2], Math.max(12, width - widths[0] - widths[1] - 6), false)])));
+  return alignColumns([header, ...rows.map((row) => [row[0], row[1], cut(row[2], params, false), cut(row[3], caching, false), cut(row[4], file, true)])]);
 }
 
 function firstLine(route: Route): number {
@@ -147,12 +223,13 @@ function alignColumns(rows: string[][]): string[] {
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd());
 }
 
-function countProblems(problems: Problem[]): string {
-  const errors = problems.filter((p) => p.severity === 'error').length;
-  const warnings = problems.filter((p) => p.severity === 'warning').length;
+function countProblems(problems: readonly Problem[]): string {
   const parts = [];
-  if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
-  if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+  // Infos count too: the editor's Problems panel and status bar show them.
+  for (const severity of ['error', 'warning', 'info'] as const) {
+    const count = problems.filter((p) => p.severity === severity).length;
+    if (count) parts.push(`${count} ${severity}${count === 1 ? '' : 's'}`);
+  }
   return parts.join(', ');
 }
 
@@ -199,12 +276,71 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   err.write(`route-atlas: ${manifest.apps.length} app(s), ${routeCount} routes in ${elapsed.toFixed(0)} ms${cacheNote}\n`);
   cache?.save();
   saveTypeScriptCodeCache();
-  const allProblems = [...manifest.problems, ...manifest.apps.flatMap((a) => a.problems)];
-  if (options.json) out.write(manifestJson(manifest) + '\n');
-  else if (options.check) for (const problem of allProblems) out.write(formatProblem(problem) + '\n');
-  else out.write(formatTable(manifest));
+  const shown = filterRoutes(manifest, options);
+  if (options.json) {
+    out.write(manifestJson(shown) + '\n');
+    return 0;
+  }
+  // The callers index's hints (a mutation only the app's own client code calls) count here as in the editor.
+  const extraProblems = workspace.callerReport().problems;
+  cache?.save();
+  const allProblems = [...manifest.problems, ...manifest.apps.flatMap((a) => a.problems), ...extraProblems];
+  if (options.check) for (const problem of allProblems) out.write(formatProblem(problem) + '\n');
+  else out.write(formatTable(shown, { width: terminalWidth(out), compact: options.compact, extraProblems }));
   if (options.check && allProblems.some((p) => p.severity === 'error')) return 1;
   return 0;
+}
+
+/** The width of the terminal the output goes to; none for a file or a pipe. */
+function terminalWidth(out: NodeJS.WritableStream): number | undefined {
+  const stream = out as NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  return stream.isTTY && stream.columns ? stream.columns : undefined;
+}
+
+/** The manifest with only the routes `--method`, `--url` and `--cache` keep. */
+function filterRoutes(manifest: RouteManifest, options: CliOptions): RouteManifest {
+  if (options.methods.length === 0 && options.url === undefined && options.caching.length === 0) return manifest;
+  const keep = (route: Route): boolean => {
+    if (options.methods.length > 0 && !route.methods.some((m) => !m.implicit && options.methods.includes(m.name))) return false;
+    if (options.url !== undefined && !globMatches(options.url, route.url)) return false;
+    if (options.caching.length > 0) {
+      const kind = route.caching?.kind ?? 'none';
+      const byDefault = kind === 'dynamic' && route.caching?.because === 'default';
+      if (!options.caching.includes(kind) && !(byDefault && options.caching.includes('default'))) return false;
+    }
+    return true;
+  };
+  return { ...manifest, apps: manifest.apps.map((app) => ({ ...app, routes: app.routes.filter(keep) })) };
+}
+
+/**
+ * Whether a URL matches a glob: `*` stands for any text within a segment, `**` for any text across
+ * segments; everything else for itself (`[id]` included). A table of the pattern positions each prefix of
+ * the URL can reach, so its time is the product of the two lengths and nothing backtracks.
+ */
+export function globMatches(glob: string, url: string): boolean {
+  let reach = new Set<number>([0]);
+  const close = (positions: Set<number>) => {
+    // A star may match nothing: a position before a star also stands after it.
+    for (const p of [...positions]) {
+      let q = p;
+      while (glob[q] === '*') positions.add(++q);
+    }
+    return positions;
+  };
+  reach = close(reach);
+  for (const char of url) {
+    const next = new Set<number>();
+    for (const p of reach) {
+      if (glob[p] === '*') {
+        const across = glob[p + 1] === '*';
+        if (across || char !== '/') next.add(p);
+      } else if (glob[p] === char) next.add(p + 1);
+    }
+    reach = close(next);
+    if (reach.size === 0) return false;
+  }
+  return reach.has(glob.length);
 }
 
 /**

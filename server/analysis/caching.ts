@@ -112,7 +112,7 @@ export function classifyCaching(route: Route, context: BuildContext, evidence: H
   if (dynamic === 'force-dynamic') return dynamicVerdict('force-dynamic', [{ message: "`dynamic = 'force-dynamic'` renders the route on every request.", location: at('dynamic') }]);
   if (revalidate === 0) return dynamicVerdict('revalidate = 0', [{ message: '`revalidate = 0` renders the route on every request.', location: at('revalidate') }]);
   if (isDynamicSegment && !hasStaticParams) {
-    return dynamicVerdict(`[${route.params[0].name}] without generateStaticParams`, [
+    return dynamicVerdict('no generateStaticParams', [
       { message: `The dynamic segment [${route.params[0].name}] has no generateStaticParams, so every path renders on request (even if params are never read).` },
     ]);
   }
@@ -215,7 +215,7 @@ function classifyCacheComponents(
   relative: (abs: string) => string,
 ): CachingVerdict {
   if (isDynamicSegment && !hasStaticParams) {
-    return dynamicVerdict(`[${route.params[0].name}] without generateStaticParams`, [{ message: `The dynamic segment [${route.params[0].name}] has no generateStaticParams, so every path renders on request.` }]);
+    return dynamicVerdict('no generateStaticParams', [{ message: `The dynamic segment [${route.params[0].name}] has no generateStaticParams, so every path renders on request.` }]);
   }
   if (!evidence.effects) {
     return verdict('unknown', [{ message: `${evidence.missingReason ?? 'The GET handler’s code could not be found'}, so Route Atlas cannot tell whether it reads request data.`, location: evidence.location }]);

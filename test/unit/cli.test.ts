@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { main, runCli } from '../../server/cli';
+import { globMatches, main, runCli } from '../../server/cli';
 import { makeTree, nextApp, removeTree } from './tempTree';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -24,7 +24,7 @@ describe('route-atlas CLI', () => {
     const { code, stdout } = run([sampleApp]);
     assert.equal(code, 0);
     assert.match(stdout, /URL\s+METHODS\s+PARAMS\s+GET CACHING\s+FILE/);
-    assert.match(stdout, /\/api\/users\/\[id\]\s+GET,PUT,DELETE\s+id\s+dynamic\s+app\/api\/users\/\[id\]\/route\.ts:5/);
+    assert.match(stdout, /\/api\/users\/\[id\]\s+GET,PUT,DELETE\s+id\s+dynamic \(has PUT\)\s+app\/api\/users\/\[id\]\/route\.ts:5/);
     assert.match(stdout, /\/api\/health\s+GET\s+isr 60s/);
   });
 
@@ -99,5 +99,79 @@ describe('route-atlas CLI', () => {
     err.on('data', (c) => lines.push(String(c)));
     assert.equal(runCli([sampleApp, '--json'], out, err), 2);
     assert.match(lines.join(''), /\nroute-atlas: the output was closed before all of it was written \(EPIPE\)\n$/);
+  });
+});
+
+describe('route-atlas CLI: filters and a table that fits', () => {
+  let root: string;
+  afterEach(() => removeTree(root));
+
+  const runWith = (args: string[], tty?: { columns: number }) => {
+    const out = Object.assign(new PassThrough(), tty ? { isTTY: true, columns: tty.columns } : {});
+    const err = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (c) => chunks.push(String(c)));
+    err.resume();
+    const code = main(args, out, err);
+    return { code, stdout: chunks.join('') };
+  };
+
+  it('keeps the routes --method, --url and --cache name, and fits the table to the terminal', () => {
+    const handler = (methods: string[]) => methods.map((m) => `export async function ${m}() { return new Response(null); }`).join('\n') + '\n';
+    root = makeTree(
+      nextApp({
+        'app/api/users/route.ts': handler(['GET', 'POST']),
+        'app/api/users/[id]/route.ts': handler(['GET', 'DELETE']),
+        'app/api/very/long/folder/names/that/make/a/wide/table/[...path]/route.ts': handler(['GET']),
+        'app/api/docs/[[...slug]]/route.ts': "export const revalidate = 60;\n" + handler(['GET']),
+        'app/api/webhook/route.ts': handler(['POST']),
+        'app/api/stats/route.ts': 'export const revalidate = 60;\n' + handler(['GET']),
+      }),
+    );
+    const urls = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('  /')).map((line) => line.trim().split(/\s+/)[0]);
+    assert.deepEqual(urls(runWith([root, '--method', 'DELETE']).stdout), ['/api/users/[id]']);
+    assert.deepEqual(urls(runWith([root, '--url', '/api/users/*']).stdout), ['/api/users/[id]']);
+    assert.deepEqual(urls(runWith([root, '--url=/api/users/**']).stdout), ['/api/users/[id]']);
+    assert.deepEqual(urls(runWith([root, '--cache', 'isr']).stdout), ['/api/stats']);
+    assert.deepEqual(urls(runWith([root, '--cache', 'none']).stdout), ['/api/webhook']);
+    const json = JSON.parse(runWith([root, '--json', '--method', 'POST']).stdout);
+    assert.deepEqual(json.apps[0].routes.map((r: { url: string }) => r.url), ['/api/users', '/api/webhook']);
+
+    const table = runWith([root]).stdout;
+    // Params one way, a POST-only route's caching cell filled.
+    assert.match(table, /\/api\/docs\/\[\[\.\.\.slug\]\]\s+GET\s+\.\.\.slug\?\s+dynamic/);
+    assert.match(table, /\/api\/stats\s+GET\s+isr 60s/);
+    assert.match(table, /\/api\/very\/long\/.*\s+GET\s+\.\.\.path\s+dynamic/);
+    assert.match(table, /\/api\/webhook\s+POST\s+per request \(no GET\)/);
+    const narrow = runWith([root], { columns: 100 }).stdout;
+    const rows = narrow.split('\n').filter((line) => line.startsWith('  /') || line.startsWith('  URL'));
+    assert.ok(rows.length === 7 && rows.every((line) => line.length <= 100), rows.map((l) => `${l.length}: ${l}`).join('\n'));
+    assert.ok(table.split('\n').some((line) => line.length > 100), 'a pipe gets the whole table');
+    const compact = runWith([root, '--compact']).stdout;
+    assert.doesNotMatch(compact, /FILE|PARAMS|route\.ts/);
+  });
+
+  it('counts and lists the callers index hints as the editor does', () => {
+    root = makeTree(
+      nextApp({
+        'app/api/todos/route.ts': 'export async function POST(request: Request) {\n  return Response.json(await request.json(), { status: 201 });\n}\n',
+        'app/todos/add.tsx': "'use client';\nexport function Add() {\n  return <button onClick={() => fetch('/api/todos', { method: 'POST', body: '{}' })}>Add</button>;\n}\n",
+      }),
+    );
+    const check = runWith([root, '--check']).stdout;
+    assert.match(check, /app\/api\/todos\/route\.ts:1:\d+ info server-action-candidate /);
+    assert.match(runWith([root]).stdout, /1 route, 1 info/);
+  });
+});
+
+describe('globMatches', () => {
+  it('matches * within a segment and ** across, in linear time on long stars', () => {
+    assert.ok(globMatches('/api/users/**', '/api/users/[id]/posts'));
+    assert.ok(!globMatches('/api/users/*', '/api/users/[id]/posts'));
+    assert.ok(globMatches('/api/*/x', '/api/a/x'));
+    assert.ok(!globMatches('/api/*/x', '/api/a/b/x'));
+    assert.ok(globMatches('/api/users', '/api/users'));
+    assert.ok(!globMatches('/api/users', '/api/users/1'));
+    assert.ok(!globMatches('*'.repeat(200) + 'x', '/' + 'a'.repeat(2000)));
   });
 });
