@@ -26,13 +26,14 @@ export function describeVerdict(verdict: CachingVerdict, _root: string): string 
     case 'ssg-isr':
       return `${label}: prerendered, revalidated every ${verdict.revalidate} s`;
     case 'dynamic': {
-      const message = reason?.message ?? '';
-      const exported = /^Exporting (\w+)/.exec(message);
-      if (exported) return `${label}: exports ${exported[1]}`;
-      if (/unless you opt in/.test(message)) return `${label}: not opted in to caching`;
-      const segment = /^The dynamic segment (\[[^\]]+\])/.exec(message);
-      if (segment) return `${label}: ${segment[1]} without generateStaticParams`;
-      const code = /`([^`]+)`/.exec(message)?.[1];
+      // In words a user reading the lens above a GET understands without the docs.
+      const because = verdict.because;
+      const method = because && /^also exports (\w+)$/.exec(because);
+      if (method) return `${label}: runs per request, because this file also exports ${method[1]}`;
+      if (because === 'default') return `${label} (the default): nothing opts this GET in to caching`;
+      if (because === 'no generateStaticParams') return `${label}: runs per request, no generateStaticParams for its params`;
+      if (because) return `${label}: ${because}${where}`;
+      const code = /`([^`]+)`/.exec(reason?.message ?? '')?.[1];
       return `${label}: ${code ?? 'runs on every request'}${code ? where : ''}`;
     }
     case 'error':
