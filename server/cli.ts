@@ -9,17 +9,30 @@ import { setSummaryWorkerEntry } from './analysis/parallelSummaries';
 // In a worker thread this module does the work of the cold scan's second thread.
 import './analysis/summaryWorker';
 import { isMainThread } from 'node:worker_threads';
+import { CHECK_FORMATS, type CheckFormat, formatCheck } from './commands/checkFormat';
+import { runDiffCommand } from './commands/diff';
+import { runMcpCommand } from './commands/mcp';
+import { runOpenApiCommand } from './commands/openapi';
+
+type Command = (argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => number | Promise<number>;
+
+/** The commands beside the scan: `route-atlas openapi`, `route-atlas mcp`, `route-atlas diff`. A folder of one of these names is scanned as `./name`. */
+const COMMANDS: Record<string, Command> = { openapi: runOpenApiCommand, mcp: runMcpCommand, diff: runDiffCommand };
 
 /** What `--cache` takes: the verdict kinds, `default` for GETs dynamic only because nothing opted them in, `none` for routes without a GET. */
 const CACHE_FILTERS = ['static', 'isr', 'ssg', 'ssg-isr', 'dynamic', 'default', 'error', 'unknown', 'none'] as const;
 
 const USAGE = `Usage: route-atlas [dir] [options]
+       route-atlas openapi [dir] [options]   an OpenAPI 3.1 document of the endpoints (route-atlas openapi --help)
+       route-atlas diff <base-ref> [<head-ref>] [options]   what changed in the API surface between two revisions
+       route-atlas mcp [dir]                 an MCP server (stdio) for coding agents
 
 Lists every Next.js App Router route handler under dir (default: the bundled sample app).
 
 Options:
   --json                 print the route manifest as JSON (nothing else goes to stdout)
   --check                print problems as file:line:col severity id message; exit 1 on an error
+  --format <f>           how --check writes problems: ${CHECK_FORMATS.join(', ')}
   --next-version <N>     analyze as Next.js N (${SUPPORTED_MAJORS.join(', ')}) instead of the detected version
   --cache-components     analyze with cacheComponents on (--no-cache-components: off)
   --no-cache             parse every file, and neither read nor write the parse cache
@@ -36,6 +49,7 @@ interface CliOptions {
   dir?: string;
   json: boolean;
   check: boolean;
+  format: CheckFormat;
   nextVersion?: number;
   cacheComponents?: boolean;
   cache: boolean;
@@ -49,7 +63,7 @@ class UsageError extends Error {}
 
 
 export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
-  const options: CliOptions = { json: false, check: false, cache: true, compact: false, methods: [], caching: [] };
+  const options: CliOptions = { json: false, check: false, format: 'text', cache: true, compact: false, methods: [], caching: [] };
   const valueOf = (arg: string, i: number): [string, number] => (arg.includes('=') ? [arg.slice(arg.indexOf('=') + 1), i] : [argv[i + 1] ?? '', i + 1]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -61,7 +75,12 @@ export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
     else if (arg === '--no-cache-components') options.cacheComponents = false;
     else if (arg === '--no-cache') options.cache = false;
     else if (arg === '--compact') options.compact = true;
-    else if (/^--(method|url|cache)(=|$)/.test(arg)) {
+    else if (/^--format(=|$)/.test(arg)) {
+      const [value, next] = valueOf(arg, i);
+      i = next;
+      if (!(CHECK_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${CHECK_FORMATS.join(', ')}, got ${value || 'nothing'}`);
+      options.format = value as CheckFormat;
+    } else if (/^--(method|url|cache)(=|$)/.test(arg)) {
       const [value, next] = valueOf(arg, i);
       i = next;
       if (!value) throw new UsageError(`${arg.split('=')[0]} needs a value`);
@@ -285,7 +304,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   const extraProblems = workspace.callerReport().problems;
   cache?.save();
   const allProblems = [...manifest.problems, ...manifest.apps.flatMap((a) => a.problems), ...extraProblems];
-  if (options.check) for (const problem of allProblems) out.write(formatProblem(problem) + '\n');
+  if (options.check) out.write(formatCheck(allProblems, options.format, formatProblem));
   else out.write(formatTable(shown, { width: terminalWidth(out), compact: options.compact, extraProblems }));
   if (options.check && allProblems.some((p) => p.severity === 'error')) return 1;
   return 0;
@@ -366,16 +385,23 @@ function readOwnVersion(): string {
  * Runs the CLI; an internal error (a bug: bad input is reported as problems) ends it with one line that
  * says so, and exit code 2, never a stack trace. `ROUTE_ATLAS_DEBUG=1` prints the stack too.
  */
-export function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+export function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number | Promise<number> {
   try {
-    return main(argv, out, err);
+    const command = Object.hasOwn(COMMANDS, argv[0] ?? '') ? COMMANDS[argv[0]] : undefined;
+    if (!command) return main(argv, out, err);
+    const result = command(argv.slice(1), out, err);
+    return typeof result === 'number' ? result : result.catch((error: unknown) => internalError(error, err));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return closedOutput(err);
-    const message = error instanceof Error ? error.message : String(error);
-    err.write(`route-atlas: internal error: ${printable(message.split('\n')[0])} (this is a bug in Route Atlas; ROUTE_ATLAS_DEBUG=1 shows where)\n`);
-    if (process.env.ROUTE_ATLAS_DEBUG) err.write(`${error instanceof Error ? error.stack : ''}\n`);
-    return 2;
+    return internalError(error, err);
   }
+}
+
+function internalError(error: unknown, err: NodeJS.WritableStream): number {
+  if ((error as NodeJS.ErrnoException).code === 'EPIPE') return closedOutput(err);
+  const message = error instanceof Error ? error.message : String(error);
+  err.write(`route-atlas: internal error: ${printable(message.split('\n')[0])} (this is a bug in Route Atlas; ROUTE_ATLAS_DEBUG=1 shows where)\n`);
+  if (process.env.ROUTE_ATLAS_DEBUG) err.write(`${error instanceof Error ? error.stack : ''}\n`);
+  return 2;
 }
 
 /** The reader of the output went away (`route-atlas --json | head -c 1`): say so once, not as a bug. */
@@ -392,5 +418,7 @@ if (isMainThread && require.main === module) {
     process.stderr.write(`route-atlas: the output could not be written (${error.code ?? error.message})\n`);
     process.exit(2);
   });
-  process.exitCode = runCli(process.argv.slice(2));
+  void Promise.resolve(runCli(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -42,6 +42,7 @@ function runInProcess(args: string[]): CliRun {
   out.on('data', (chunk) => stdout.push(String(chunk)));
   err.on('data', (chunk) => stderr.push(String(chunk)));
   const code = runCli(args, out, err);
+  if (typeof code !== 'number') throw new Error('a scan ends before runCli returns');
   return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }
 
