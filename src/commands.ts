@@ -5,11 +5,11 @@ import type { Route, Span } from '../server/analysis/model';
 import type { RouteAtlasServer } from './client';
 import { type EndpointNode, type MethodNode, explicitMethods } from './endpointTree';
 import { type OpenOptions, isSameFile, manifestFileUri, openLocation, spanToRange } from './locations';
-import { withoutUserinfo } from './requests/credentials';
-import type { RequestInput } from './requests/buildRequest';
+import { withoutUserinfo } from '../server/requests/credentials';
+import type { RequestInput } from '../server/requests/buildRequest';
 import { type LastResponse, RequestController, type RequestTarget } from './requests/requestController';
 import { resolveBaseUrl, rootOfRoute } from './requests/requestSettings';
-import { type RequestDraft, draftRequest, formatCurl, formatFetch, toUrlTemplate } from './requests/requestText';
+import { type RequestDraft, draftRequest, formatCurl, formatFetch, toUrlTemplate } from '../server/requests/requestText';
 import { type RoutesTree, VIEW_ID } from './routesTree';
 
 type TreeTarget = EndpointNode | MethodNode;

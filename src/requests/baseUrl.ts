@@ -3,7 +3,7 @@
 // basePath, so a base URL is only scheme, host and port. No vscode here: plain Node tests run it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ENV_FILE, environmentBaseUrl, pickEnvironment, readEnvironmentFiles } from './httpFile';
+import { ENV_FILE, environmentBaseUrl, pickEnvironment, readEnvironmentFiles } from '../../server/requests/httpFile';
 
 export const DEFAULT_PORT = 3000;
 /** The `source` of a base URL that nothing in the app chose. */

@@ -1,8 +1,8 @@
 // The last requests per endpoint, kept in workspace state: what was sent (so it can be sent again) and
 // how it ended, failures included, without the credentials. Pure functions over plain data; the extension
 // stores the lists.
-import type { RequestInput } from './buildRequest';
-import { isCredentialName, withoutUserinfo } from './credentials';
+import type { RequestInput } from '../../server/requests/buildRequest';
+import { isCredentialName, withoutUserinfo } from '../../server/requests/credentials';
 
 export const HISTORY_LIMIT = 20;
 

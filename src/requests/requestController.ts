@@ -22,14 +22,14 @@ import {
   resolveRequest,
   resolvesToLoopback,
   fillPath,
-} from './buildRequest';
+} from '../../server/requests/buildRequest';
 import { DEFAULT_PORT_SOURCE, type DetectedBaseUrl, findRunningNextServer, LIKELY_DEV_PORTS } from './baseUrl';
 import { CookieJar } from './cookieJar';
 import { devCommand, explainFailure, explainStatus } from './explain';
-import { withoutUserinfo } from './credentials';
+import { withoutUserinfo } from '../../server/requests/credentials';
 import { addHistoryEntry, describeHistoryEntry, endpointKey, type HistoryEntry, queryWithoutCredentials, storableUrl } from './history';
-import { formatHttpFile, httpRequestsForRoute, paramVariables, readEnvironmentFiles, type HttpFileRequest } from './httpFile';
-import { formatCurl } from './requestText';
+import { formatHttpFile, httpRequestsForRoute, paramVariables, readEnvironmentFiles, type HttpFileRequest } from '../../server/requests/httpFile';
+import { formatCurl } from '../../server/requests/requestText';
 import { defaultHeaders, resolveBaseUrl, timeoutMs } from './requestSettings';
 import { DISPLAY_CAP, type ResponseState, failedResponseState, headerValue, isTextual, languageOf, mediaType, responseState, shownRequest } from './responseModel';
 import { type RenderedReport, ResponseView } from './responseView';

@@ -1,7 +1,7 @@
 // What the response view shows, computed from a response: the body decoded by its charset, JSON
 // pretty-printed, text capped for display, images as base64 for a preview, anything else as a hex summary.
 // Plain data that crosses into the webview by postMessage. No vscode here: plain Node tests run it.
-import { withoutUserinfo } from './credentials';
+import { withoutUserinfo } from '../../server/requests/credentials';
 import type { HttpResponseData, RedirectHop } from './sendHttp';
 
 /** Text longer than this (in characters) is cut for display; "Open body in editor" has all of it. */

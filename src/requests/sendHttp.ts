@@ -2,9 +2,9 @@
 // the cookies of the app's jar, stored credentials only for the origin they were stored for, the body as it
 // streams in, and a failure kind a person can act on. No vscode here: plain Node tests run it against real
 // local servers.
-import { resolvesToLoopback } from './buildRequest';
+import { resolvesToLoopback } from '../../server/requests/buildRequest';
 import type { CookieJar } from './cookieJar';
-import { headersForAnotherOrigin, isCredentialName, withoutUserinfo } from './credentials';
+import { headersForAnotherOrigin, isCredentialName, withoutUserinfo } from '../../server/requests/credentials';
 
 /** A request with every value filled in. */
 export interface HttpRequest {

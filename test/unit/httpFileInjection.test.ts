@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Route, RouteMethod } from '../../server/analysis/model';
-import { formatHttpFile, httpRequestsForRoute, paramVariables, variablesOf } from '../../src/requests/httpFile';
+import { formatHttpFile, httpRequestsForRoute, paramVariables, variablesOf } from '../../server/requests/httpFile';
 
 const info = (extra: Partial<NonNullable<RouteMethod['request']>> = {}) => ({ query: [], headers: [], statuses: [], ...extra });
 

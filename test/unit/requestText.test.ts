@@ -11,7 +11,7 @@ import {
   quoteForShell,
   routeUrl,
   toUrlTemplate,
-} from '../../src/requests/requestText';
+} from '../../server/requests/requestText';
 
 function route(publicPath: string, methods: RouteMethod[]): Pick<Route, 'publicPath' | 'methods'> {
   return { publicPath, methods };

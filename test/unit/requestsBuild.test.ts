@@ -15,7 +15,7 @@ import {
   basicAuthorization,
   resolveRequest,
   resolvesToLoopback,
-} from '../../src/requests/buildRequest';
+} from '../../server/requests/buildRequest';
 
 describe('requests: building a request', () => {
   describe('params', () => {

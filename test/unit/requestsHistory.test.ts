@@ -1,7 +1,7 @@
 // What Route Atlas keeps of a request (the history in workspace state) and shows of it (the response model
 // posted to the webview): no credentials, no user name and password, and no body when the person says so.
 import * as assert from 'node:assert/strict';
-import { isCredentialName } from '../../src/requests/credentials';
+import { isCredentialName } from '../../server/requests/credentials';
 import { addHistoryEntry, type HistoryEntry } from '../../src/requests/history';
 import { failedResponseState, responseState } from '../../src/requests/responseModel';
 import type { HttpResponseData } from '../../src/requests/sendHttp';

@@ -9,7 +9,7 @@ import {
   pickEnvironment,
   readEnvironmentFiles,
   variablesOf,
-} from '../../src/requests/httpFile';
+} from '../../server/requests/httpFile';
 import { makeTree, removeTree } from './tempTree';
 
 function route(url: string, methods: RouteMethod[], basePath = ''): Pick<Route, 'url' | 'publicPath' | 'methods'> {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { devCommand, explainFailure, explainStatus } from '../../src/requests/explain';
 import { addHistoryEntry, describeHistoryEntry, endpointKey, type HistoryEntry } from '../../src/requests/history';
 import { decodeBody, formatSize, hexSummary, responseState, viewBody } from '../../src/requests/responseModel';
-import { formatCurl, formatFetch } from '../../src/requests/requestText';
+import { formatCurl, formatFetch } from '../../server/requests/requestText';
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 

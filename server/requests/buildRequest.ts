@@ -2,7 +2,7 @@
 // query string, the JSON body template, and whether the host is this machine. Pure functions over
 // manifest data, but for one question to the resolver; nothing here imports vscode, so plain Node tests run them.
 import * as dns from 'node:dns/promises';
-import type { ParamKind, RouteParam } from '../../server/analysis/model';
+import type { ParamKind, RouteParam } from '../analysis/model';
 
 /** The values for a route's dynamic segments: a string for `[id]`, segments for `[...slug]` and `[[...slug]]`. */
 export type ParamValues = Record<string, string | string[] | undefined>;

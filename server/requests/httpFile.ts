@@ -8,7 +8,7 @@
 // written where braces are data: percent-encoded in URLs (as Copy as cURL does), `\u007b` in JSON strings.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { HandlerRequestInfo, Route } from '../../server/analysis/model';
+import type { HandlerRequestInfo, Route } from '../analysis/model';
 import { jsonBodyTemplate, paramsOfPath } from './buildRequest';
 import { encodePathSegment } from './requestText';
 

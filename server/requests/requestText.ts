@@ -5,7 +5,7 @@
 // Braces are what OpenAPI paths and URI templates use, they cannot be mistaken for a real folder name the
 // way `[id]` can, and unlike `:id` they never read as a port or a scheme. A placeholder is meant to be
 // replaced by hand; the cURL text turns off curl's URL globbing so that braces and brackets pass through.
-import type { HandlerRequestInfo, Route } from '../../server/analysis/model';
+import type { HandlerRequestInfo, Route } from '../analysis/model';
 
 /** Used until the send-request module detects the dev server's address. */
 export const DEFAULT_BASE_URL = 'http://localhost:3000';
