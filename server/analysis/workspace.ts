@@ -493,6 +493,20 @@ export class Workspace {
     return !app || app.routeFiles.has(abs) || app.pages.has(abs);
   }
 
+  /**
+   * A source file's text as the analysis reads it (editor text over the disk), or undefined when it is not
+   * parsed (unreadable, too large, binary, quarantined). For tools that read more of a file than its summary.
+   */
+  sourceText(abs: string): string | undefined {
+    const text = this.readSource(abs);
+    return typeof text === 'string' ? text : undefined;
+  }
+
+  /** The workspace file an import specifier in `fromFile` leads to, as linking resolves it. */
+  resolveImport(specifier: string, fromFile: string): string | undefined {
+    return this.resolver.resolve(specifier, fromFile);
+  }
+
   /** The module summary of a file, parsed once and cached until the file changes. */
   summaryOf(abs: string): ModuleSummary | undefined {
     const parsed = this.summaryOrProblem(abs);
