@@ -13,6 +13,7 @@ import { CHECK_FORMATS, type CheckFormat, formatCheck } from './commands/checkFo
 import { runDiffCommand } from './commands/diff';
 import { runMcpCommand } from './commands/mcp';
 import { runOpenApiCommand } from './commands/openapi';
+import { globMatches } from './urlGlob';
 
 type Command = (argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => number | Promise<number>;
 
@@ -330,36 +331,6 @@ function filterRoutes(manifest: RouteManifest, options: CliOptions): RouteManife
     return true;
   };
   return { ...manifest, apps: manifest.apps.map((app) => ({ ...app, routes: app.routes.filter(keep) })) };
-}
-
-/**
- * Whether a URL matches a glob: `*` stands for any text within a segment, `**` for any text across
- * segments; everything else for itself (`[id]` included). A table of the pattern positions each prefix of
- * the URL can reach, so its time is the product of the two lengths and nothing backtracks.
- */
-export function globMatches(glob: string, url: string): boolean {
-  let reach = new Set<number>([0]);
-  const close = (positions: Set<number>) => {
-    // A star may match nothing: a position before a star also stands after it.
-    for (const p of [...positions]) {
-      let q = p;
-      while (glob[q] === '*') positions.add(++q);
-    }
-    return positions;
-  };
-  reach = close(reach);
-  for (const char of url) {
-    const next = new Set<number>();
-    for (const p of reach) {
-      if (glob[p] === '*') {
-        const across = glob[p + 1] === '*';
-        if (across || char !== '/') next.add(p);
-      } else if (glob[p] === char) next.add(p + 1);
-    }
-    reach = close(next);
-    if (reach.size === 0) return false;
-  }
-  return reach.has(glob.length);
 }
 
 /**

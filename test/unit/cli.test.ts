@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { globMatches, main, runCli } from '../../server/cli';
+import { main, runCli } from '../../server/cli';
+import { globMatches } from '../../server/urlGlob';
 import { makeTree, nextApp, removeTree } from './tempTree';
 
 const repoRoot = path.resolve(__dirname, '../../..');
