@@ -14,6 +14,8 @@ const withTests = args.includes('--tests');
 const bundles = [
   // The CLI runs from an npm install, so its dependencies stay in node_modules.
   { name: 'cli', entry: 'server/cli.ts', outfile: 'dist/cli.js', external: ['ts-morph'], banner: '#!/usr/bin/env node', noCompiler: true },
+  // The MCP server's protocol side (the SDK), which dist/cli.js loads only for `route-atlas mcp`.
+  { name: 'mcp', entry: 'server/commands/mcpMain.ts', outfile: 'dist/mcp.js', external: [], noCompiler: true },
   // The server ships inside the .vsix, which has no node_modules: bundle everything. Its main thread only
   // talks LSP and starts in a blink; the analysis (and the TypeScript parser) lives in the engine's bundle.
   { name: 'server', entry: 'server/lsp/main.ts', outfile: 'dist/server.js', external: [], noCompiler: true },
