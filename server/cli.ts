@@ -305,7 +305,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   const extraProblems = workspace.callerReport().problems;
   cache?.save();
   const allProblems = [...manifest.problems, ...manifest.apps.flatMap((a) => a.problems), ...extraProblems];
-  if (options.check) out.write(formatCheck(allProblems, options.format, formatProblem));
+  if (options.check) out.write(formatCheck(allProblems, options.format, formatProblem, { root: dir }));
   else out.write(formatTable(shown, { width: terminalWidth(out), compact: options.compact, extraProblems }));
   if (options.check && allProblems.some((p) => p.severity === 'error')) return 1;
   return 0;
