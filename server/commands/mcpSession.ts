@@ -23,6 +23,8 @@ export interface SessionOptions {
   watch?: boolean;
   /** Quiet time after the last file event before it is applied without a call asking. */
   debounceMs?: number;
+  /** At most this many folders are watched; beyond them each call rescans (tests make it small). */
+  maxWatchedFolders?: number;
   log(message: string): void;
 }
 
@@ -71,6 +73,7 @@ export class LiveWorkspace {
     if (this.options.watch !== false) {
       this.watcher = new TreeWatcher(this.root, {
         skip: SKIPPED_DIRS,
+        maxFolders: this.options.maxWatchedFolders,
         onChange: (abs, type) => this.queue(abs, type),
         onTrouble: (message) => {
           this.options.log(`watch: ${message}`);
