@@ -2,7 +2,9 @@ import type { ts } from 'ts-morph';
 import {
   isArrowFunction,
   isAwaitExpression,
+  isBinaryExpression,
   isCallExpression,
+  isElementAccessExpression,
   isFunctionExpression,
   isIdentifier,
   isMethodDeclaration,
@@ -20,6 +22,8 @@ import {
 } from './typescriptBindings';
 import { checkDepth } from './limits';
 import type { HandlerRequestInfo } from './model';
+import { evaluateLocally, type FlowArg, type FlowCall, type FlowRead, type FlowValue, type RequestFlow, RequestNames, type SchemaShape } from './requestFlow';
+import type { ImportTable } from './effects';
 import { propertyNameText, unwrapExpression } from './staticValues';
 
 export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
@@ -28,48 +32,105 @@ export function isFunctionNode(node: ts.Node): node is ts.FunctionExpression | t
   return isFunctionExpression(node) || isArrowFunction(node);
 }
 
-/** Field names of module-level validation schemas: `const Body = z.object({ name: ..., email: ... })`. */
-export function collectSchemas(sourceFile: ts.SourceFile): Map<string, string[]> {
-  const schemas = new Map<string, string[]>();
-  for (const statement of sourceFile.statements) {
-    if (!isVariableStatement(statement)) continue;
-    for (const declaration of statement.declarationList.declarations) {
-      if (!isIdentifier(declaration.name) || !declaration.initializer) continue;
-      const fields = schemaFields(declaration.initializer, schemas);
-      if (fields) schemas.set(declaration.name.text, fields);
-    }
-  }
-  return schemas;
-}
-
 /**
  * How many fields one schema lists at most. `const B = A.extend({...})` copies A's fields, so a file of
  * schemas each extending the one before would otherwise hold fields quadratic in its length.
  */
 export const MAX_SCHEMA_FIELDS = 256;
 
-/** Keys of `z.object({...})` (also `.strict()`, `.extend({...})`, valibot/yup `object({...})`). */
-export function schemaFields(node: ts.Expression, known: ReadonlyMap<string, string[]>, depth = 0): string[] | undefined {
+/**
+ * Module-level validation schemas, `const Body = z.object({ name: ..., email: ... })`, with their fields;
+ * a schema built on an imported one keeps that one's local name to be followed when routes are linked.
+ */
+export function collectSchemas(sourceFile: ts.SourceFile, imports: ImportNames = new Set()): Map<string, SchemaShape> {
+  const schemas = new Map<string, SchemaShape>();
+  for (const statement of sourceFile.statements) {
+    if (!isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!isIdentifier(declaration.name) || !declaration.initializer) continue;
+      const shape = schemaShape(declaration.initializer, schemas, imports);
+      if (shape) schemas.set(declaration.name.text, shape);
+    }
+  }
+  return schemas;
+}
+
+/** Schemas by local name. */
+export interface SchemaLookup {
+  get(name: string): SchemaShape | undefined;
+}
+
+/** The module's imported names (only membership is asked). */
+export interface ImportNames {
+  has(name: string): boolean;
+}
+
+/** Methods of a schema that keep its fields as they are: `.strict()`, `.partial()`, `.describe('...')`. */
+const FIELD_PRESERVING = /^(strict|strip|passthrough|partial|deepPartial|required|describe|openapi|refine|superRefine|transform|optional|nullable|nullish|default|catch|brand|readonly|meta|noUnknown|defined|label)$/;
+
+/**
+ * The fields of a schema expression: keys of `z.object({...})` (also `strictObject`/`looseObject`, valibot's
+ * and yup's `object`, yup's `.shape`), through `.extend`, `.merge`, `.and`, `.pick`, `.omit`, `z.intersection`,
+ * `z.preprocess` and valibot's `pipe`, and methods that keep the fields. Imported schemas become `bases`.
+ */
+export function schemaShape(node: ts.Expression, known: SchemaLookup, imports: ImportNames, depth = 0): SchemaShape | undefined {
   checkDepth(depth);
   const expr = unwrapExpression(node);
-  if (isIdentifier(expr)) return known.get(expr.text);
+  if (isIdentifier(expr)) return known.get(expr.text) ?? (imports.has(expr.text) ? { fields: [], bases: [expr.text] } : undefined);
   if (!isCallExpression(expr)) return undefined;
   const callee = expr.expression;
   const calleeName = isPropertyAccessExpression(callee) ? callee.name.text : isIdentifier(callee) ? callee.text : '';
-  const firstObject = expr.arguments[0] && isObjectLiteralExpression(expr.arguments[0]) ? expr.arguments[0] : undefined;
-  if (/^(object|strictObject|looseObject)$/.test(calleeName) && firstObject) return objectKeys(firstObject).slice(0, MAX_SCHEMA_FIELDS);
-  if (isPropertyAccessExpression(callee)) {
-    const base = schemaFields(callee.expression, known, depth + 1);
-    if (!base) return undefined;
-    if ((calleeName === 'extend' || calleeName === 'merge') && firstObject) return [...base, ...objectKeys(firstObject)].slice(0, MAX_SCHEMA_FIELDS);
-    return base;
+  const firstArg = expr.arguments[0] && unwrapExpression(expr.arguments[0]);
+  const firstObject = firstArg && isObjectLiteralExpression(firstArg) ? firstArg : undefined;
+  if (/^(object|strictObject|looseObject)$/.test(calleeName)) return firstObject ? objectShape(firstObject, known, imports, depth) : undefined;
+  if (calleeName === 'intersection' && expr.arguments.length === 2) return unionShape(schemaShape(expr.arguments[0], known, imports, depth + 1), schemaShape(expr.arguments[1], known, imports, depth + 1));
+  if (calleeName === 'preprocess' && expr.arguments[1]) return schemaShape(expr.arguments[1], known, imports, depth + 1);
+  if (/^pipe(Async)?$/.test(calleeName) && firstArg) return schemaShape(firstArg, known, imports, depth + 1);
+  if (!isPropertyAccessExpression(callee)) return undefined;
+  const base = schemaShape(callee.expression, known, imports, depth + 1);
+  if (!base) return undefined;
+  if ((calleeName === 'extend' || calleeName === 'merge' || calleeName === 'shape' || calleeName === 'and') && firstArg) {
+    return unionShape(base, firstObject ? objectShape(firstObject, known, imports, depth) : schemaShape(firstArg, known, imports, depth + 1));
   }
-  return undefined;
+  if (calleeName === 'pick' && firstObject) return { fields: objectKeys(firstObject) };
+  if (calleeName === 'omit' && firstObject) {
+    const omitted = objectKeys(firstObject);
+    const shape: SchemaShape = { fields: base.fields.filter((field) => !omitted.includes(field)) };
+    if (base.bases) Object.assign(shape, { bases: base.bases, omit: [...(base.omit ?? []), ...omitted] });
+    return shape;
+  }
+  return FIELD_PRESERVING.test(calleeName) ? base : undefined;
+}
+
+/** The keys of `z.object({ a, ...Other.shape })`: its own keys, and the spread schemas as fields or bases. */
+function objectShape(literal: ts.ObjectLiteralExpression, known: SchemaLookup, imports: ImportNames, depth: number): SchemaShape {
+  let shape: SchemaShape = { fields: objectKeys(literal) };
+  for (const property of literal.properties) {
+    if (!isSpreadAssignment(property)) continue;
+    let spread = unwrapExpression(property.expression);
+    // `...Base.shape` (zod), `...Base.entries` (valibot)
+    if (isPropertyAccessExpression(spread) && /^(shape|entries)$/.test(spread.name.text)) spread = spread.expression;
+    shape = unionShape(shape, schemaShape(spread, known, imports, depth + 1));
+  }
+  return shape;
+}
+
+function unionShape(a: SchemaShape | undefined, b: SchemaShape | undefined): SchemaShape {
+  if (!a || !b) return a ?? b ?? { fields: [] };
+  const fields = [...a.fields];
+  for (const field of b.fields) if (!fields.includes(field) && fields.length < MAX_SCHEMA_FIELDS) fields.push(field);
+  const shape: SchemaShape = { fields: fields.slice(0, MAX_SCHEMA_FIELDS) };
+  const bases = [...(a.bases ?? []), ...(b.bases ?? [])];
+  if (bases.length > 0) shape.bases = bases;
+  const omit = [...(a.omit ?? []), ...(b.omit ?? [])];
+  if (omit.length > 0) shape.omit = omit;
+  return shape;
 }
 
 function objectKeys(literal: ts.ObjectLiteralExpression): string[] {
   const keys: string[] = [];
   for (const property of literal.properties) {
+    if (keys.length === MAX_SCHEMA_FIELDS) break;
     if ((isPropertyAssignment(property) || isShorthandPropertyAssignment(property) || isMethodDeclaration(property)) && property.name) {
       const key = propertyNameText(property.name);
       if (key !== undefined) keys.push(key);
@@ -86,138 +147,304 @@ const STATUS_DEFAULTS = new Map<string, number>([
   ['forbidden', 403],
 ]);
 
+/** Schema methods that return the value they validate. */
+const PARSE_METHODS = /^(parse|parseAsync|validate|validateSync|cast)$/;
+/** Schema methods that return `{ success, data }` around it. */
+const SAFE_PARSE_METHODS = /^(safeParse|safeParseAsync)$/;
+/** Helpers known by name to turn a URL into its query as an object: `getSearchParams(req.url)` (dub's `@dub/utils`). */
+const QUERY_HELPERS = /^get(Search|Query)Params(WithArray)?$/;
+/** Steps a value may take after its first one; the first may be any key of a context object (`ctx.searchParams`). */
+const VALUE_STEPS = new Set(['url', 'nextUrl', 'searchParams', 'req', 'request', 'data']);
+/** How many steps a value's path keeps; longer chains are not request data the analysis knows. */
+const MAX_PATH = 6;
+/** How many names a flow keeps per read, and how many reads and calls it keeps: a bound on the summary's size. */
+const MAX_FLOW_NAMES = 1024;
+const MAX_FLOW_ENTRIES = 256;
+
+export interface CollectorContext {
+  /** Module-level schemas of the file. */
+  schemas: ReadonlyMap<string, SchemaShape>;
+  /** The module's imports by local name (followed when routes are linked). */
+  imports: ImportTable;
+  /** Names declared at the top of the module (functions a flow may call). */
+  moduleNames: ReadonlySet<string>;
+  /**
+   * True when the function's parameters may be something else than the request: a wrapper's handler, or a
+   * helper another module calls. Its reads on parameters are then kept for linking.
+   */
+  mayBeRebound: boolean;
+}
+
+/** What a function reads from its request: the part its own module tells, and the flow to follow across modules. */
+export interface CollectedRequest {
+  info: HandlerRequestInfo;
+  flow?: RequestFlow;
+}
+
 /**
  * What a handler reads from its request and what it answers, as far as the code says so literally:
- * query names, JSON body fields (from destructuring, property reads, or a validating schema), headers
- * read by name, and status codes. The walk is someone else's (the effects walk of the module summary
- * visits each handler once for both): `visit` must see the nodes of the function body in source order,
- * each with its parent; `finish` gives the result.
+ * query names, body fields (from destructuring, property reads, `get` on form data, or a validating
+ * schema), headers read by name, and status codes. Request data is tracked as values with a path from
+ * their origin (requestFlow.ts): what the module alone tells goes into `info`, and the flow is kept when
+ * calls, wrappers or imported schemas can tell more. The walk is someone else's (the effects walk of the
+ * module summary visits each function once for all): `visit` must see the nodes of the function body in
+ * source order, each with its parent; `finish` gives the result.
  */
-export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile, schemas: ReadonlyMap<string, string[]>): { visit(node: ts.Node, parent: ts.Node): void; finish(): HandlerRequestInfo } {
-  const query = new Set<string>();
+export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile, context: CollectorContext): { visit(node: ts.Node, parent: ts.Node): void; finish(): CollectedRequest } {
   const headerNames = new Set<string>();
   const statuses = new Set<number>();
-  const fields: string[] = [];
-  // A set beside the list: a body destructured into thousands of names would make `includes` quadratic.
-  const fieldSet = new Set<string>();
-  const addField = (name: string) => {
-    if (fieldSet.has(name)) return;
-    fieldSet.add(name);
-    fields.push(name);
-  };
   const addStatus = (status: number | undefined) => {
     if (status !== undefined) statuses.add(status);
   };
-  let bodyKind: 'json' | 'formData' | 'text' | undefined;
-  let schema: string | undefined;
-
-  const requestNames = new Set<string>();
-  const firstParam = fn.parameters[0];
-  if (firstParam) {
-    if (isIdentifier(firstParam.name)) requestNames.add(firstParam.name.text);
-  }
-  const searchParamNames = new Set<string>(['searchParams']);
   const headerStoreNames = new Set<string>();
-  const bodyNames = new Set<string>();
-  const formNames = new Set<string>();
+  const localSchemas = new Map<string, SchemaShape>();
+  // Schemas declared in the function shadow the module's.
+  const schemaLookup: SchemaLookup = { get: (name) => localSchemas.get(name) ?? context.schemas.get(name) };
+  /** A value whose entries the function iterates (`searchParams.forEach`), for a helper that returns what it built from them. */
+  let iterated: FlowValue | undefined;
 
-  const isRequest = (node: ts.Expression, depth = 0): boolean => {
-    checkDepth(depth);
-    const expr = unwrapExpression(node);
-    if (isIdentifier(expr)) return requestNames.has(expr.text);
-    // req.clone().json()
-    if (isCallExpression(expr) && isPropertyAccessExpression(expr.expression) && expr.expression.name.text === 'clone') {
-      return isRequest(expr.expression.expression, depth + 1);
+  /** Local names holding request data, with where it came from. */
+  const env = new Map<string, FlowValue>();
+  const paramIndex = new Map<string, number>();
+  fn.parameters.forEach((parameter, index) => {
+    if (isIdentifier(parameter.name)) {
+      env.set(parameter.name.text, { param: index });
+      paramIndex.set(parameter.name.text, index);
+    } else if (isObjectBindingPattern(parameter.name)) bindPattern(parameter.name, { param: index });
+  });
+
+  interface ReadState {
+    value: FlowValue;
+    keys: Set<string>;
+    gets: Set<string>;
+    schema?: string;
+    schemaImports?: string[];
+    schemaOmit?: string[];
+  }
+  const reads = new Map<string, ReadState>();
+  const calls: FlowCall[] = [];
+  const callIndex = new Map<ts.CallExpression, number | null>();
+  const returns: FlowValue[] = [];
+  const returnKeys = new Set<string>();
+  const schemaCalls = new Set<ts.CallExpression>();
+  /** Function literals a wrapper returns (or passes to the call it returns): their first parameter is the request. */
+  const returnedFunctions = new Set<ts.Node>();
+
+  function extend(value: FlowValue | undefined, step: string): FlowValue | undefined {
+    if (!value) return undefined;
+    const path = value.path ?? [];
+    if (path.length >= MAX_PATH) return undefined;
+    const firstStepOfParam = path.length === 0 && value.param !== undefined;
+    if (!firstStepOfParam && !VALUE_STEPS.has(step) && !step.endsWith(')')) return undefined;
+    return { ...value, path: [...path, step] };
+  }
+
+  function bindPattern(pattern: ts.ObjectBindingPattern, from: FlowValue | undefined): void {
+    for (const element of pattern.elements) {
+      if (element.dotDotDotToken || !isIdentifier(element.name)) continue;
+      const key = element.propertyName ? propertyNameText(element.propertyName) : element.name.text;
+      if (key === undefined) continue;
+      const value = extend(from, key) ?? (key === 'searchParams' ? LEGACY_QUERY : undefined);
+      if (value) env.set(element.name.text, value);
+      else env.delete(element.name.text);
     }
-    return false;
-  };
-  const endsWithProperty = (node: ts.Expression, name: string): boolean => {
-    const expr = unwrapExpression(node);
-    return isPropertyAccessExpression(expr) && expr.name.text === name;
-  };
-  const isSearchParams = (node: ts.Expression): boolean => {
-    const expr = unwrapExpression(node);
-    if (isIdentifier(expr)) return searchParamNames.has(expr.text);
-    return endsWithProperty(expr, 'searchParams');
-  };
+  }
+
+  function readOf(value: FlowValue): ReadState {
+    const key = valueKey(value);
+    let read = reads.get(key);
+    if (!read) {
+      read = { value, keys: new Set(), gets: new Set() };
+      if (reads.size < MAX_FLOW_ENTRIES) reads.set(key, read);
+    }
+    return read;
+  }
+
+  /**
+   * The request data an expression is, if any. Bounded by MAX_PATH steps below it: each level of a long
+   * member chain asks this of the level under it, so a deeper search would make the walk quadratic.
+   */
+  function valueOf(node: ts.Expression, depth = 0): FlowValue | undefined {
+    if (depth > MAX_PATH + 2) return undefined;
+    let expr = unwrapExpression(node);
+    if (isAwaitExpression(expr)) expr = unwrapExpression(expr.expression);
+    if (isIdentifier(expr)) return env.get(expr.text) ?? (expr.text === 'searchParams' ? LEGACY_QUERY : undefined);
+    if (isPropertyAccessExpression(expr)) {
+      const name = expr.name.text;
+      return extend(valueOf(expr.expression, depth + 1), name) ?? (name === 'searchParams' ? LEGACY_QUERY : undefined);
+    }
+    if (isElementAccessExpression(expr) && isStringLiteralLike(expr.argumentExpression)) return extend(valueOf(expr.expression, depth + 1), expr.argumentExpression.text);
+    if (isCallExpression(expr)) return callValue(expr, depth);
+    if (isNewExpression(expr) && isIdentifier(expr.expression)) {
+      const argument = expr.arguments?.[0];
+      if (expr.expression.text === 'URL' && argument) return valueOf(argument, depth + 1);
+      if (expr.expression.text === 'URLSearchParams') return LEGACY_QUERY;
+      return undefined;
+    }
+    if (isBinaryExpression(expr) && (expr.operatorToken.kind === SyntaxKind.QuestionQuestionToken || expr.operatorToken.kind === SyntaxKind.BarBarToken)) {
+      return valueOf(expr.left, depth + 1) ?? valueOf(expr.right, depth + 1);
+    }
+    if (expr.kind === SyntaxKind.ConditionalExpression) {
+      const conditional = expr as ts.ConditionalExpression;
+      return valueOf(conditional.whenTrue, depth + 1) ?? valueOf(conditional.whenFalse, depth + 1);
+    }
+    return undefined;
+  }
+
+  function callValue(call: ts.CallExpression, depth: number): FlowValue | undefined {
+    const callee = unwrapExpression(call.expression);
+    const first = call.arguments[0];
+    if (isPropertyAccessExpression(callee)) {
+      const method = callee.name.text;
+      const receiver = unwrapExpression(callee.expression);
+      if ((method === 'json' || method === 'formData' || method === 'text') && call.arguments.length === 0) return extend(valueOf(receiver, depth + 1), `${method}()`);
+      if (method === 'clone' && call.arguments.length === 0) return valueOf(receiver, depth + 1);
+      if (isIdentifier(receiver) && receiver.text === 'Object' && method === 'fromEntries' && first) return valueOf(first, depth + 1);
+      if (isIdentifier(receiver) && receiver.text === 'JSON' && method === 'parse' && first) return extend(valueOf(first, depth + 1), 'parse()');
+      const validated = validatedArgument(call);
+      if (validated) return validated.safe ? extend(valueOf(validated.value, depth + 1), 'safeParse()') : valueOf(validated.value, depth + 1);
+    } else if (isIdentifier(callee) && QUERY_HELPERS.test(callee.text) && first) {
+      return extend(valueOf(first, depth + 1), 'searchParams');
+    }
+    const validated = validatedArgument(call);
+    if (validated && !isPropertyAccessExpression(callee)) return validated.safe ? extend(valueOf(validated.value, depth + 1), 'safeParse()') : valueOf(validated.value, depth + 1);
+    const index = recordCall(call);
+    return index === undefined ? undefined : { call: index };
+  }
+
+  /** `schema.parse(x)`, `schema.safeParse(x)`, valibot's `v.parse(schema, x)`: the schema and the value it validates. */
+  function validatedArgument(call: ts.CallExpression): { schema: ts.Expression; value: ts.Expression; safe: boolean } | undefined {
+    const callee = unwrapExpression(call.expression);
+    if (isIdentifier(callee)) {
+      // valibot's `parse(Schema, body)`, imported by name.
+      const imported = context.imports.get(callee.text);
+      if (!imported || imported.specifier !== 'valibot' || call.arguments.length < 2) return undefined;
+      const safe = SAFE_PARSE_METHODS.test(imported.importedName);
+      return safe || PARSE_METHODS.test(imported.importedName) ? { schema: call.arguments[0], value: call.arguments[1], safe } : undefined;
+    }
+    if (!isPropertyAccessExpression(callee)) return undefined;
+    const method = callee.name.text;
+    const safe = SAFE_PARSE_METHODS.test(method);
+    if (!safe && !PARSE_METHODS.test(method)) return undefined;
+    const receiver = unwrapExpression(callee.expression);
+    // valibot's `v.parse(Schema, body)`: the namespace is the receiver, the schema the first argument.
+    if (isIdentifier(receiver) && context.imports.get(receiver.text)?.importedName === '*' && call.arguments.length >= 2) {
+      return { schema: call.arguments[0], value: call.arguments[1], safe };
+    }
+    return call.arguments[0] ? { schema: receiver, value: call.arguments[0], safe } : undefined;
+  }
+
+  /** Records a call that is passed request data (or is a call of a parameter), once; its index in `calls`. */
+  function recordCall(call: ts.CallExpression): number | undefined {
+    const known = callIndex.get(call);
+    if (known !== undefined) return known ?? undefined;
+    callIndex.set(call, null);
+    const callee = unwrapExpression(call.expression);
+    let entry: FlowCall | undefined;
+    if (isIdentifier(callee)) {
+      const param = paramIndex.get(callee.text);
+      if (param !== undefined) entry = { callee: callee.text, param, args: [] };
+      else if (context.imports.has(callee.text) || context.moduleNames.has(callee.text)) entry = { callee: callee.text, args: [] };
+    } else if (isPropertyAccessExpression(callee) && isIdentifier(callee.expression) && context.imports.get(callee.expression.text)?.importedName === '*') {
+      entry = { callee: callee.expression.text, member: callee.name.text, args: [] };
+    }
+    if (!entry || calls.length >= MAX_FLOW_ENTRIES) return undefined;
+    let carries = false;
+    for (const argument of call.arguments) {
+      const arg = argumentOf(argument);
+      if (arg) carries = true;
+      entry.args.push(arg);
+    }
+    if (!carries) return undefined;
+    // Trailing arguments that carry nothing are left out.
+    while (entry.args.length > 0 && entry.args[entry.args.length - 1] === null) entry.args.pop();
+    calls.push(entry);
+    callIndex.set(call, calls.length - 1);
+    return calls.length - 1;
+  }
+
+  function argumentOf(argument: ts.Expression): FlowArg {
+    const expr = unwrapExpression(argument);
+    if (isObjectLiteralExpression(expr)) {
+      const object: Array<[string, FlowValue]> = [];
+      for (const property of expr.properties) {
+        if (isShorthandPropertyAssignment(property)) {
+          const value = env.get(property.name.text) ?? (property.name.text === 'searchParams' ? LEGACY_QUERY : undefined);
+          if (value) object.push([property.name.text, value]);
+        } else if (isPropertyAssignment(property)) {
+          const key = propertyNameText(property.name);
+          const value = key === undefined ? undefined : valueOf(property.initializer);
+          if (key !== undefined && value) object.push([key, value]);
+        }
+      }
+      return object.length > 0 ? { object } : null;
+    }
+    return valueOf(expr) ?? null;
+  }
+
+  /** Records the schema a validating call applies to the value it validates. */
+  function readSchemaCall(call: ts.CallExpression): void {
+    if (schemaCalls.has(call)) return;
+    schemaCalls.add(call);
+    const validated = validatedArgument(call);
+    const value = validated && valueOf(validated.value);
+    if (!validated || !value) return;
+    const read = readOf(value);
+    if (read.schema !== undefined) return;
+    const schemaExpr = unwrapExpression(validated.schema);
+    read.schema = isIdentifier(schemaExpr) ? schemaExpr.text : schemaExpr.getText(sourceFile).slice(0, 60);
+    const shape = schemaShape(schemaExpr, schemaLookup, context.imports);
+    if (!shape) return;
+    for (const field of shape.fields) read.keys.add(field);
+    if (shape.bases) read.schemaImports = shape.bases;
+    if (shape.omit) read.schemaOmit = shape.omit;
+  }
+
   const isHeaderStore = (node: ts.Expression, depth = 0): boolean => {
     checkDepth(depth);
     const expr = unwrapExpression(node);
     if (isIdentifier(expr)) return headerStoreNames.has(expr.text);
     if (isAwaitExpression(expr)) return isHeaderStore(expr.expression, depth + 1);
     if (isCallExpression(expr) && isIdentifier(expr.expression) && expr.expression.text === 'headers') return true;
-    return endsWithProperty(expr, 'headers');
+    return isPropertyAccessExpression(expr) && expr.name.text === 'headers';
   };
-  /** `await req.json()` and friends: which body reader the expression is, if any. */
-  const bodyReadKind = (node: ts.Expression): 'json' | 'formData' | 'text' | undefined => {
-    let expr = unwrapExpression(node);
-    if (isAwaitExpression(expr)) expr = unwrapExpression(expr.expression);
-    if (!isCallExpression(expr) || !isPropertyAccessExpression(expr.expression)) return undefined;
-    if (!isRequest(expr.expression.expression)) return undefined;
-    const method = expr.expression.name.text;
-    return method === 'json' ? 'json' : method === 'formData' ? 'formData' : method === 'text' ? 'text' : undefined;
+
+  const bind = (name: string, init: ts.Expression) => {
+    const value = valueOf(init);
+    if (value) {
+      env.set(name, value);
+      use(value);
+    } else env.delete(name);
   };
-  const isBodyValue = (node: ts.Expression): boolean => {
-    const expr = unwrapExpression(node);
-    return (isIdentifier(expr) && bodyNames.has(expr.text)) || bodyReadKind(expr) === 'json';
-  };
-  /** `schema.parse(body)`, `schema.safeParse(await req.json())`: the schema validating the body. */
-  const schemaCall = (node: ts.Expression): { schema: ts.Expression; returnsBody: boolean } | undefined => {
-    let expr = unwrapExpression(node);
-    if (isAwaitExpression(expr)) expr = unwrapExpression(expr.expression);
-    if (!isCallExpression(expr) || !isPropertyAccessExpression(expr.expression)) return undefined;
-    const method = expr.expression.name.text;
-    if (!/^(parse|safeParse|parseAsync|safeParseAsync|validate|validateSync)$/.test(method)) return undefined;
-    const argument = expr.arguments[0];
-    if (!argument || !isBodyValue(argument)) return undefined;
-    // safeParse returns { success, data, error }, not the body itself.
-    return { schema: expr.expression.expression, returnsBody: !method.startsWith('safe') };
-  };
-  const useSchema = (schemaExpr: ts.Expression) => {
-    bodyKind = 'json';
-    const expr = unwrapExpression(schemaExpr);
-    schema = isIdentifier(expr) ? expr.text : expr.getText(sourceFile).slice(0, 60);
-    for (const field of schemaFields(expr, schemas) ?? []) addField(field);
-  };
-  const addBindingFields = (pattern: ts.ObjectBindingPattern) => {
-    for (const element of pattern.elements) {
-      if (element.dotDotDotToken) continue;
-      const key = element.propertyName ? propertyNameText(element.propertyName) : isIdentifier(element.name) ? element.name.text : undefined;
-      if (key !== undefined) addField(key);
-    }
+  /** A value read as a whole: a body read or a helper's result marks the body's kind even when no field is named. */
+  const use = (value: FlowValue) => {
+    const last = value.path?.[value.path.length - 1];
+    if (value.call !== undefined || (last !== undefined && last.endsWith(')'))) readOf(value);
   };
 
   const visitVariable = (node: ts.VariableDeclaration): void => {
     if (!node.initializer) return;
     const init = unwrapExpression(node.initializer);
-    const kind = bodyReadKind(init);
-    if (kind) bodyKind = kind;
+    const stripped = isAwaitExpression(init) ? unwrapExpression(init.expression) : init;
+    // The schema first, so that its fields come in its own order before the names destructured from it.
+    if (isCallExpression(stripped)) readSchemaCall(stripped);
     if (isIdentifier(node.name)) {
       const name = node.name.text;
-      if (kind === 'json') bodyNames.add(name);
-      if (kind === 'formData') formNames.add(name);
-      if (isSearchParams(init) || (isNewExpression(init) && isIdentifier(init.expression) && init.expression.text === 'URLSearchParams')) {
-        searchParamNames.add(name);
-      }
+      bind(name, init);
       if (isHeaderStore(init)) headerStoreNames.add(name);
-      const validated = schemaCall(init);
-      if (validated) {
-        useSchema(validated.schema);
-        if (validated.returnsBody) bodyNames.add(name);
-      }
+      const shape = schemaShape(init, schemaLookup, context.imports);
+      if (shape && (shape.fields.length > 0 || shape.bases)) localSchemas.set(name, shape);
     } else if (isObjectBindingPattern(node.name)) {
-      if (isBodyValue(init)) addBindingFields(node.name);
-      else {
-        const validated = schemaCall(init);
-        if (validated) {
-          useSchema(validated.schema);
-          if (validated.returnsBody) addBindingFields(node.name);
+      const value = valueOf(init);
+      if (value) {
+        const read = readOf(value);
+        for (const element of node.name.elements) {
+          if (element.dotDotDotToken) continue;
+          const key = element.propertyName ? propertyNameText(element.propertyName) : isIdentifier(element.name) ? element.name.text : undefined;
+          if (key !== undefined) read.keys.add(key);
         }
       }
-      for (const element of node.name.elements) {
-        const key = element.propertyName ? propertyNameText(element.propertyName) : isIdentifier(element.name) ? element.name.text : undefined;
-        if (key === 'searchParams' && isIdentifier(element.name)) searchParamNames.add(element.name.text);
-      }
+      bindPattern(node.name, value);
     }
   };
   const visitCall = (node: ts.CallExpression): void => {
@@ -227,12 +454,21 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     if (isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
       if (literalArg !== undefined && /^(get|getAll|has)$/.test(method)) {
-        if (isSearchParams(callee.expression)) query.add(literalArg);
-        else if (isHeaderStore(callee.expression)) headerNames.add(literalArg.toLowerCase());
-        else if (isIdentifier(callee.expression) && formNames.has(callee.expression.text)) addField(literalArg);
+        if (isHeaderStore(callee.expression)) headerNames.add(literalArg.toLowerCase());
+        else {
+          const value = valueOf(callee.expression);
+          if (value) readOf(value).gets.add(literalArg);
+        }
+      } else if (method === 'forEach') {
+        // `url.searchParams.forEach((value, key) => { params[key] = value })`, then `return params`.
+        const value = valueOf(callee.expression);
+        if (value) iterated ??= value;
       }
-      const validated = schemaCall(node);
-      if (validated) useSchema(validated.schema);
+      if ((method === 'json' || method === 'formData' || method === 'text') && node.arguments.length === 0) {
+        const value = valueOf(node);
+        if (value) use(value);
+      }
+      readSchemaCall(node);
       const receiver = unwrapExpression(callee.expression);
       const receiverName = isIdentifier(receiver) ? receiver.text : '';
       if (/^(Response|NextResponse)$/.test(receiverName)) {
@@ -243,8 +479,29 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     } else if (isIdentifier(callee) && STATUS_DEFAULTS.has(callee.text) && node.arguments.length <= 2) {
       statuses.add(STATUS_DEFAULTS.get(callee.text)!);
     }
+    recordCall(node);
   };
-  // Called for every node of the handler's walk, so it dispatches on the kind first.
+  const visitReturned = (expression: ts.Expression | undefined): void => {
+    if (!expression) return;
+    let expr = unwrapExpression(expression);
+    if (isAwaitExpression(expr)) expr = unwrapExpression(expr.expression);
+    if (isFunctionNode(expr)) returnedFunctions.add(expr);
+    else if (isCallExpression(expr)) {
+      // `return withLogging(async (req) => ...)`: the function the wrapper builds is handed to another one.
+      for (const argument of expr.arguments) {
+        const inner = unwrapExpression(argument);
+        if (isFunctionNode(inner)) returnedFunctions.add(inner);
+      }
+    }
+    const value = valueOf(expr) ?? (iterated && isIdentifier(expr) ? iterated : undefined);
+    if (value && returns.length < MAX_FLOW_ENTRIES && !returnKeys.has(valueKey(value))) {
+      returnKeys.add(valueKey(value));
+      returns.push(value);
+    }
+  };
+  if (fn.body && !isBlockNode(fn.body)) visitReturned(fn.body as ts.Expression);
+
+  // Called for every node of the function's walk, so it dispatches on the kind first.
   const visit = (node: ts.Node, parent: ts.Node): void => {
     switch (node.kind) {
       case SyntaxKind.VariableDeclaration:
@@ -253,6 +510,29 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
       case SyntaxKind.CallExpression:
         visitCall(node as ts.CallExpression);
         break;
+      case SyntaxKind.ReturnStatement:
+        visitReturned((node as ts.ReturnStatement).expression);
+        break;
+      case SyntaxKind.ArrowFunction:
+      case SyntaxKind.FunctionExpression: {
+        if (!returnedFunctions.has(node)) break;
+        const first = (node as ts.ArrowFunction).parameters[0];
+        if (first && isIdentifier(first.name)) env.set(first.name.text, RETURNED_REQUEST);
+        const body = (node as ts.ArrowFunction).body;
+        if (!isBlockNode(body)) visitReturned(body as ts.Expression);
+        break;
+      }
+      case SyntaxKind.BinaryExpression: {
+        const binary = node as ts.BinaryExpression;
+        // `requestBody = schema.parse(json)` after `let requestBody;`
+        if (binary.operatorToken.kind === SyntaxKind.EqualsToken && isIdentifier(binary.left)) {
+          const right = unwrapExpression(binary.right);
+          const stripped = isAwaitExpression(right) ? unwrapExpression(right.expression) : right;
+          if (isCallExpression(stripped)) readSchemaCall(stripped);
+          bind(binary.left.text, right);
+        }
+        break;
+      }
       case SyntaxKind.NewExpression: {
         const expression = (node as ts.NewExpression).expression;
         if (isIdentifier(expression) && /^(Response|NextResponse)$/.test(expression.text)) addStatus(responseStatus((node as ts.NewExpression).arguments?.[1], 200));
@@ -260,33 +540,65 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
       }
       case SyntaxKind.PropertyAccessExpression: {
         const access = node as ts.PropertyAccessExpression;
-        if (isBodyValue(access.expression) && !isCallExpression(parent)) addField(access.name.text);
+        // A method called on the value (`searchParams.get`, `body.map`) is not a field.
+        if (isCallExpression(parent) && parent.expression === node) break;
+        const value = valueOf(access.expression);
+        if (value) readOf(value).keys.add(access.name.text);
         break;
       }
       case SyntaxKind.ElementAccessExpression: {
         const access = node as ts.ElementAccessExpression;
-        if (isBodyValue(access.expression) && isStringLiteralLike(access.argumentExpression)) addField(access.argumentExpression.text);
+        if (!isStringLiteralLike(access.argumentExpression)) break;
+        const value = valueOf(access.expression);
+        if (value) readOf(value).keys.add(access.argumentExpression.text);
         break;
       }
     }
   };
-  const finish = (): HandlerRequestInfo => {
-    // `({ nextUrl }) =>` style handlers destructure the request itself.
+  const finish = (): CollectedRequest => {
+    // `({ json }) =>` style handlers destructure the request itself.
+    const firstParam = fn.parameters[0];
     if (firstParam && isObjectBindingPattern(firstParam.name) && fn.body) {
       for (const element of firstParam.name.elements) {
         const key = element.propertyName ? propertyNameText(element.propertyName) : isIdentifier(element.name) ? element.name.text : undefined;
-        if (key === 'json' || key === 'formData') bodyKind ??= key;
+        if (key === 'json' || key === 'formData') readOf({ param: 0, path: [`${key}()`] });
       }
     }
-    const info: HandlerRequestInfo = {
-      query: [...query].sort(),
-      headers: [...headerNames].sort(),
-      statuses: [...statuses].sort((a, b) => a - b),
-    };
-    if (bodyKind) info.body = { kind: bodyKind, fields, ...(schema ? { schema } : {}) };
-    return info;
+    const flow: RequestFlow = { reads: [], calls, returns };
+    for (const read of reads.values()) flow.reads.push(flowRead(read));
+    const names = new RequestNames();
+    const { complete } = evaluateLocally(flow, names, context.mayBeRebound);
+    const info = names.toInfo([...headerNames].sort(), [...statuses].sort((a, b) => a - b));
+    if (complete) return { info };
+    // What the summary keeps is bounded; the local result above saw every name.
+    for (const read of flow.reads) {
+      if (read.keys && read.keys.length > MAX_FLOW_NAMES) read.keys = read.keys.slice(0, MAX_FLOW_NAMES);
+      if (read.gets && read.gets.length > MAX_FLOW_NAMES) read.gets = read.gets.slice(0, MAX_FLOW_NAMES);
+    }
+    return { info, flow };
   };
   return { visit, finish };
+}
+
+const LEGACY_QUERY: FlowValue = { fixed: 'legacyQuery' };
+const RETURNED_REQUEST: FlowValue = { param: -1 };
+
+function flowRead(read: { value: FlowValue; keys: Set<string>; gets: Set<string>; schema?: string; schemaImports?: string[]; schemaOmit?: string[] }): FlowRead {
+  const out: FlowRead = { value: read.value };
+  if (read.keys.size > 0) out.keys = [...read.keys];
+  if (read.gets.size > 0) out.gets = [...read.gets];
+  if (read.schema !== undefined) out.schema = read.schema;
+  if (read.schemaImports) out.schemaImports = read.schemaImports;
+  if (read.schemaOmit) out.schemaOmit = read.schemaOmit;
+  return out;
+}
+
+function valueKey(value: FlowValue): string {
+  return `${value.param ?? ''}|${value.call ?? ''}|${value.fixed ?? ''}|${value.path?.join('\0') ?? ''}`;
+}
+
+function isBlockNode(node: ts.Node): boolean {
+  return node.kind === SyntaxKind.Block;
 }
 
 function literalStatus(node: ts.Expression | undefined): number | undefined {

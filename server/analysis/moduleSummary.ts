@@ -28,6 +28,7 @@ import type { HandlerRequestInfo, Problem, Span, StaticValue } from './model';
 import { HTTP_METHODS } from './model';
 import { collectFacts, type FunctionFacts } from './effects';
 import { collectSchemas, type FunctionNode, isFunctionNode, requestInfoCollector } from './handlerInfo';
+import type { RequestFlow, SchemaShape } from './requestFlow';
 import { checkDepth, isLimitError, limitProblem } from './limits';
 import { parseSource, syntaxProblem } from './parse';
 import { spanOfNode } from './spans';
@@ -38,6 +39,8 @@ export interface HandlerSite {
   span: Span;
   /** What a request to it needs: computed for the functions that can be method handlers (see below). */
   request?: HandlerRequestInfo;
+  /** Where request data goes beyond what this module tells (calls, wrappers, imported schemas), to follow when linking. */
+  flow?: RequestFlow;
   facts: FunctionFacts;
 }
 
@@ -67,6 +70,8 @@ export interface ModuleSummary {
   locals: Map<string, LocalBinding>;
   /** The names a default export has (`export default function GET`), so lowercase checks can see them. */
   problems: Problem[];
+  /** The validation schemas the module exports, by local name, for handlers in other modules that validate with them. */
+  schemas?: Map<string, SchemaShape>;
   /** True when the file starts with the `'use client'` directive. */
   useClient: boolean;
   /** The module-level `'use cache'` directive. */
@@ -116,7 +121,6 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
   };
   const syntax = syntaxProblem(sourceFile, file);
   if (syntax) summary.problems.push(syntax);
-  const schemas = collectSchemas(sourceFile);
   const constants = new Map<string, ts.Expression>();
   // Imports are hoisted, so collect them before any function body is read.
   for (const statement of sourceFile.statements) {
@@ -126,6 +130,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
   const imports = new Map<string, { specifier: string; importedName: string }>();
   for (const [name, binding] of summary.locals) if (binding.type === 'import') imports.set(name, { specifier: binding.specifier, importedName: binding.importedName });
   const moduleNames = topLevelNames(sourceFile);
+  const schemas = collectSchemas(sourceFile, imports);
   const pendingValues: PendingValue[] = [];
   const siteNodes = new Map<HandlerSite, FunctionNode>();
   // Facts are filled in at the end, when the exports tell which sites also need request info.
@@ -233,13 +238,28 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
   const reachedNames = new Map<string, number>();
   const reach = (local: string) => sitesOfLocal(summary, local, (found) => reached.add(found), true, reachedNames);
   for (const entry of summary.exports.values()) if (entry.type === 'local') reach(entry.local);
+  // A route file's method whose code is a wrapper's argument gets its parameters from the wrapper.
+  const wrappedSites = new Set<HandlerSite>();
+  for (const binding of summary.locals.values()) if (binding.type === 'wrapped' && binding.handler) wrappedSites.add(binding.handler);
   for (const handler of reached) {
     const fn = siteNodes.get(handler)!;
-    const request = handlers.has(handler) ? requestInfoCollector(fn, sourceFile, schemas) : undefined;
-    handler.facts = collectFacts(fn, sourceFile, imports, summary.useCache, moduleNames, request?.visit);
-    if (request) handler.request = request.finish();
+    const isHandler = handlers.has(handler);
+    // Every reached function gets a request collector: a helper or a wrapper passes request data on too.
+    const request = requestInfoCollector(fn, sourceFile, { schemas, imports, moduleNames, mayBeRebound: !isHandler || !options.routeFile || wrappedSites.has(handler) });
+    handler.facts = collectFacts(fn, sourceFile, imports, summary.useCache, moduleNames, request.visit);
+    const collected = request.finish();
+    if (isHandler) handler.request = collected.info;
+    if (collected.flow) handler.flow = collected.flow;
     for (const call of handler.facts.calls) if (!call.member) reach(call.callee);
+    // A wrapper's call of a local helper that is not in the effects' calls (it is passed no request) is reached too.
+    for (const call of collected.flow?.calls ?? []) if (!call.member && call.param === undefined) reach(call.callee);
   }
+  const exportedSchemas = new Map<string, SchemaShape>();
+  for (const entry of summary.exports.values()) {
+    const shape = entry.type === 'local' ? schemas.get(entry.local) : undefined;
+    if (shape && entry.type === 'local') exportedSchemas.set(entry.local, shape);
+  }
+  if (exportedSchemas.size > 0) summary.schemas = exportedSchemas;
   keepOnlyLinkedLocals(summary, reached);
   readPendingValues(pendingValues, summary, sourceFile, constants);
   return options.postedToAnotherThread ? summary : detachStrings(summary);
@@ -267,7 +287,14 @@ function keepOnlyLinkedLocals(summary: ModuleSummary, reached: ReadonlySet<Handl
     pending.push(name);
   };
   for (const entry of summary.exports.values()) if (entry.type === 'local') keep(entry.local);
-  for (const site of reached) for (const call of site.facts.calls) keep(call.callee);
+  for (const site of reached) {
+    for (const call of site.facts.calls) keep(call.callee);
+    if (!site.flow) continue;
+    // What linking follows from a flow: the functions it calls and the schemas it imports.
+    for (const call of site.flow.calls) if (call.param === undefined) keep(call.callee);
+    for (const read of site.flow.reads) for (const name of read.schemaImports ?? []) keep(name);
+  }
+  for (const shape of summary.schemas?.values() ?? []) for (const base of shape.bases ?? []) keep(base);
   while (pending.length > 0) {
     const binding = summary.locals.get(pending.pop()!);
     if (binding?.type === 'alias') keep(binding.target);

@@ -2,6 +2,7 @@ import { AnalysisLimitError, limitProblem } from './limits';
 import type { ExportForm, HttpMethod, Location, OtherExport, Problem, RouteMethod, SegmentConfig, Span, StaticValue } from './model';
 import { HTTP_METHODS, SEGMENT_CONFIG_KEYS, type SegmentConfigKey } from './model';
 import type { ExportEntry, HandlerSite, LocalBinding, ModuleSummary } from './moduleSummary';
+import { inferRequestInfo } from './requestFlow';
 
 /** Access to other modules while linking one route file; every file consulted becomes a dependency. */
 export interface ModuleGraph {
@@ -214,7 +215,7 @@ export function linkRouteModule(routeFile: string, summary: ModuleSummary, graph
       const method: RouteMethod = { name: name as HttpMethod, form: viaStar ? 'exportStar' : formOf(traced, name), span: exportSpan };
       if (target.site) {
         method.definition = { file: graph.relative(target.file), span: target.site.span };
-        method.request = target.site.request;
+        method.request = inferRequestInfo(linker, target);
       }
       if (target.wrappers.length > 0) method.wrappers = target.wrappers;
       handlers.set(method.name, target);
