@@ -109,6 +109,7 @@ const ZOD_STRINGS = new Set(['cuid', 'cuid2', 'ulid', 'xid', 'ksuid', 'nanoid', 
 export class SchemaConverter {
   private nodes = 0;
   private readonly components = new Map<string, Component>();
+  private readonly componentsByRef = new Map<string, Component>();
   private readonly componentNames = new Set<string>();
   private readonly queue: Component[] = [];
   /** Initializers being converted in place (a name whose shape a method needs), to stop on cycles. */
@@ -237,6 +238,7 @@ export class SchemaConverter {
       if (this.components.size >= MAX_COMPONENTS) return state(this.open(`cut: the document holds ${MAX_COMPONENTS} components`, target.module, target.init));
       component = { name: this.componentName(target.name === '*default*' ? 'default' : target.name), module: target.module, declaration: target.name, init: target.init };
       this.components.set(key, component);
+      this.componentsByRef.set(`#/components/schemas/${component.name}`, component);
       this.queue.push(component);
     }
     return { schema: { $ref: `#/components/schemas/${component.name}` }, optional: this.declaredOptional(target.init, target.module, 0), nullable: false };
@@ -413,7 +415,7 @@ export class SchemaConverter {
       case 'file':
         return state({ type: 'string', format: 'binary' });
       case 'keyof':
-        return state(this.keysOf(this.child(args[0], context).schema, context));
+        return state(this.keysOf(this.dereferenced(this.child(args[0], context), context).schema, context));
       case 'partial':
       case 'required':
       case 'pick':
@@ -526,7 +528,7 @@ export class SchemaConverter {
       case 'omit':
         return this.objectMethod(this.child(args[0], context), ctor.name, args[1], context, 'valibot');
       case 'merge':
-        return this.mergeAll(this.elements(args[0], context));
+        return this.mergeAll(this.elements(args[0], context), context);
     }
     return state(this.contextOpen(`v.${ctor.name}() is not a valibot schema Route Atlas reads statically`, context));
   }
@@ -535,6 +537,7 @@ export class SchemaConverter {
   private valibotActions(start: SchemaState, actions: readonly ts.Expression[], context: Context): SchemaState {
     let current = start;
     for (const action of actions) {
+      if (current.schema.$ref !== undefined) current = this.dereferenced(current, context);
       const chain = decodeChain(unwrapExpression(action));
       if (!chain) continue;
       const base = this.resolveHead(chain.head.text, context.scope);
@@ -657,7 +660,8 @@ export class SchemaConverter {
       case 'required':
         if (library === 'yup') {
           // Yup's required refuses undefined and null, and for strings the empty string too.
-          if (typeOf(schema) === 'string' && !(typeof schema.minLength === 'number' && schema.minLength >= 1)) schema.minLength = 1;
+          if (typeOf(schema) === 'string' && Array.isArray(schema.enum)) schema.enum = schema.enum.filter((value) => value !== '');
+          else if (typeOf(schema) === 'string' && !(typeof schema.minLength === 'number' && schema.minLength >= 1)) schema.minLength = 1;
           return { schema, optional: false, nullable: false };
         }
         return this.objectMethod(current, 'required', arg, context, library);
@@ -758,7 +762,8 @@ export class SchemaConverter {
   }
 
   /** Methods that reshape an object schema: they need its properties inline. */
-  private objectMethod(current: SchemaState, method: string, arg: ts.Expression | undefined, context: Context, library: SchemaLibrary): SchemaState {
+  private objectMethod(start: SchemaState, method: string, arg: ts.Expression | undefined, context: Context, library: SchemaLibrary): SchemaState {
+    const current = this.dereferenced(start, context);
     const schema = current.schema;
     const properties = schema.properties && typeof schema.properties === 'object' ? (schema.properties as JsonSchema) : {};
     if (typeOf(schema) !== 'object') {
@@ -828,11 +833,22 @@ export class SchemaConverter {
     return { ...current, schema: next };
   }
 
+  /**
+   * The schema behind a `$ref`, converted in place, for methods and functions that need its shape
+   * (valibot's `partial(Base)`); the reference itself when that would go round a cycle.
+   */
+  private dereferenced(current: SchemaState, context: Context): SchemaState {
+    const target = typeof current.schema.$ref === 'string' ? this.componentsByRef.get(current.schema.$ref) : undefined;
+    if (!target || this.inlining.has(target.init)) return current;
+    const inlined = this.inline(target.init, { module: target.module }, context.depth);
+    return { schema: { ...inlined.schema, ...pickText(current.schema) }, optional: current.optional, nullable: current.nullable || inlined.nullable };
+  }
+
   /** One object of all the objects given (valibot's `merge([A, B])`); later fields win. */
-  private mergeAll(schemas: JsonSchema[]): SchemaState {
+  private mergeAll(given: JsonSchema[], context: Context): SchemaState {
     const props = new Map<string, unknown>();
     const required = new Set<string>();
-    for (const schema of schemas) {
+    for (const schema of given.map((one) => finalize(this.dereferenced(state(one), context)))) {
       if (typeOf(schema) !== 'object' || !schema.properties) continue;
       const own = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
       for (const [key, value] of Object.entries(schema.properties as JsonSchema)) {

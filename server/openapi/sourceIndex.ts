@@ -123,7 +123,8 @@ export class SourceIndex {
       // recognised by the name the library's own documentation uses.
       const conventional = CONVENTIONAL_NAMES[importedName === '*' || importedName === 'default' ? local : importedName];
       if (conventional) return { kind: 'library', library: conventional, importedName: '*' };
-      return { kind: 'unresolved', reason: `${local} comes from '${specifier}', outside the workspace` };
+      const where = specifier.startsWith('.') || specifier.startsWith('/') ? 'which names no file' : 'outside the workspace';
+      return { kind: 'unresolved', reason: `${local} comes from '${specifier}', ${where}` };
     }
     const targetModule = this.module(target);
     if (!targetModule) return { kind: 'unresolved', reason: `${this.access.relative(target)} could not be read` };
