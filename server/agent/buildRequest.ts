@@ -81,7 +81,7 @@ function buildRequest(context: AgentContext, args: Record<string, unknown>): Age
   const unsentQuery = (info?.query ?? []).filter((name) => !Object.hasOwn(query, name));
   if (unsentQuery.length > 0 && format !== 'http') notes.push(`The handler reads the query ${unsentQuery.join(', ')}; pass query to send values.`);
   if (info?.headers.length) notes.push(`The handler reads the header${info.headers.length === 1 ? '' : 's'} ${info.headers.join(', ')}; add ${info.headers.length === 1 ? 'it' : 'them'} yourself (no credential is ever filled in here).`);
-  if (info?.body?.fields.length) notes.push(`The body has the fields the handler reads (${info.body.fields.join(', ')}), left empty${info.body.schema ? `; ${info.body.schema} validates them` : ''}.`);
+  if (info?.body?.fields.length) notes.push(`The body has the ${info.body.fields.length === 1 ? 'field' : `${info.body.fields.length} fields`} the handler reads, left empty${info.body.schema ? `; ${info.body.schema} validates them` : ''}.`);
   if (info?.body && info.body.fields.length === 0) notes.push(`The handler reads a ${info.body.kind} body whose fields Route Atlas could not see.`);
 
   let text: string;

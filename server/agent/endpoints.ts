@@ -208,6 +208,13 @@ function segmentConfigEntries(config: SegmentConfig): Array<[string, StaticValue
   return Object.entries(config).filter((entry): entry is [string, StaticValue<unknown>] => entry[1] !== undefined);
 }
 
+/** At most MAX_LISTED names in text (the structured content has them all): a 40-field body is not read field by field. */
+const MAX_LISTED = 12;
+
+export function listed(names: readonly string[]): string {
+  return names.length <= MAX_LISTED ? names.join(', ') : `${names.slice(0, MAX_LISTED).join(', ')}, … ${names.length - MAX_LISTED} more`;
+}
+
 function methodDetail(route: Route, method: RouteMethod): Record<string, unknown> {
   const out: Record<string, unknown> = { name: method.name };
   if (method.implicit) out.implicit = true;
@@ -301,7 +308,8 @@ function detail(ref: RouteRef): { text: string[]; structured: Record<string, unk
     if (method.implicit) continue;
     const head = [`${method.name}`];
     if (method.span) head.push(`at ${where(route.file, method.span)}`);
-    if (method.form) head.push(`(${method.form})`);
+    // `wrapped` says no more than the wrappers that follow it.
+    if (method.form && !(method.form === 'wrapped' && method.wrappers?.length)) head.push(`(${method.form})`);
     if (method.wrappers?.length) head.push(`wrapped by ${method.wrappers.join(' → ')}`);
     // The handler's own place is news only when it is in another file (an imported or re-exported handler).
     if (method.definition && method.definition.file !== route.file) head.push(`handler at ${whereLocation(method.definition)}`);
@@ -313,7 +321,7 @@ function detail(ref: RouteRef): { text: string[]; structured: Record<string, unk
     }
     const facts: string[] = [];
     if (request.query.length) facts.push(`query ${request.query.join(', ')}`);
-    if (request.body) facts.push(`body ${request.body.kind}${request.body.fields.length ? ` {${request.body.fields.join(', ')}}` : ''}${request.body.schema ? ` validated by ${request.body.schema}` : ''}`);
+    if (request.body) facts.push(`body ${request.body.kind}${request.body.fields.length ? ` {${listed(request.body.fields)}}` : ''}${request.body.schema ? ` validated by ${request.body.schema}` : ''}`);
     if (request.headers.length) facts.push(`headers ${request.headers.join(', ')}`);
     if (request.statuses.length) facts.push(`statuses ${request.statuses.join(', ')}`);
     lines.push(inert(`  ${facts.length > 0 ? facts.join('; ') : 'reads no query, body or header by name'}`));

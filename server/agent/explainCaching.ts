@@ -28,6 +28,17 @@ function effectKind(reason: CachingReason | undefined): 'noStore' | 'fetchNoStor
   return 'requestData';
 }
 
+/** The request data a GET reads by name, as the handler's request info lists it. */
+function requestReads(route: Route): string[] {
+  const request = route.methods.find((m) => m.name === 'GET' && !m.implicit)?.request;
+  if (!request) return [];
+  const reads: string[] = [];
+  if (request.query.length) reads.push(`query ${request.query.join(', ')}`);
+  if (request.headers.length) reads.push(`headers ${request.headers.join(', ')}`);
+  if (request.body) reads.push(`a ${request.body.kind} body`);
+  return reads;
+}
+
 /** What would change the verdict, in the app's Next.js version, most useful first. */
 export function cachingAdvice(route: Route, app: AppManifest): string[] {
   const major = app.nextVersion.major;
@@ -36,18 +47,29 @@ export function cachingAdvice(route: Route, app: AppManifest): string[] {
   const reason = caching?.reasons[0];
   const needsOptIn = major >= 15 && !cacheComponents;
   if (!caching) {
-    return [`The route exports no GET (only ${methodNames(route).join(', ') || 'nothing'}), so every request runs its handler; there is nothing to prerender. A GET in this file would be dynamic anyway while the file exports POST, PUT, PATCH, DELETE or OPTIONS.`];
+    const own = methodNames(route);
+    const making = own.filter((m) => (major >= 15 || cacheComponents ? ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] : ['POST', 'DELETE', 'PATCH', 'OPTIONS']).includes(m));
+    return [
+      `The route exports no GET (${own.length > 0 ? `only ${own.join(', ')}` : 'no method at all'}), so every request runs its handler; there is nothing to prerender.`,
+      making.length > 0
+        ? `A GET added to this file would run per request too: exporting ${making.join(', ')} makes the whole route dynamic. A GET meant to be cached belongs in a route file of its own.`
+        : `A GET added to this file would be judged on its own${needsOptIn ? `; Next.js ${major} prerenders it only when the route opts in` : ''}.`,
+    ];
   }
   switch (caching.kind) {
     case 'dynamic': {
       const because = caching.because ?? '';
       const exported = /^also exports (\w+)$/.exec(because);
       if (because === 'default') {
+        // The verdict stops at the missing opt-in; what the handler reads says what an opt-in would meet.
+        const reads = requestReads(route);
         return [
           `Next.js ${major} prerenders a GET only when the route opts in. To cache it, ${OPT_IN}.`,
-          'Once opted in, the GET is prerendered only if it (and what it calls) reads no request data (cookies(), headers(), request.url, request.headers, searchParams, the body) and makes no no-store fetch; ask again after the change to see the new verdict.',
+          reads.length > 0
+            ? `But this GET reads request data (${reads.join('; ')}): opted in, it would still run per request, or with force-static read empty values. Caching it means not reading those.`
+            : 'Once opted in, the GET is prerendered only if it (and what it calls) reads no request data (cookies(), headers(), request.url, request.headers, searchParams, the body) and makes no no-store fetch; ask again after the change to see the new verdict.',
           'Keep it dynamic when the response must be fresh on every request.',
-          'For comparison: Next.js 14 would prerender this GET without any opt-in, and so would Next.js 16 with cacheComponents.',
+          'For comparison: Next.js 14, and Next.js 16 with cacheComponents, need no opt-in; they prerender a GET unless it reads request data (and, with cacheComponents, unless it does uncached I/O or reads the time).',
         ];
       }
       if (exported) {
@@ -128,7 +150,7 @@ function explain(ref: RouteRef): { text: string; structured: Record<string, unkn
   const { route, app } = ref;
   const lines: string[] = [];
   const getMethod = route.methods.find((m) => m.name === 'GET' && !m.implicit);
-  const subject = route.kind === 'route' ? `GET ${route.url}` : `${route.url} (${route.kind})`;
+  const subject = route.kind !== 'route' ? `${route.url} (${route.kind})` : getMethod ? `GET ${route.url}` : `${route.url} (${methodNames(route).join(', ') || 'no methods'}; no GET)`;
   const atGet = getMethod?.span ? ` at ${route.file}:${getMethod.span.line}` : ` in ${route.file}`;
   lines.push(inert(`${subject}${atGet}`));
   lines.push(inert(`Analyzed for Next.js ${nextVersionLabel(app)}${cacheComponentsOf(app) ? ' with cacheComponents' : ''}, ${app.bundler}.`));

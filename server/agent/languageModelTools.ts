@@ -1,7 +1,6 @@
 // The `contributes.languageModelTools` entries of package.json for the agent tools: VS Code reads a tool's
 // name, descriptions and input schema from there, statically, so they are generated from AGENT_TOOLS rather
-// than written twice (test/tools/languageModelTools.ts prints them; a test holds package.json to them once
-// it declares any).
+// than written twice (test/tools/languageModelTools.ts prints them).
 import type { JsonSchema } from './schema';
 import { AGENT_TOOLS } from './tools';
 import type { AgentTool } from './types';

@@ -6,14 +6,19 @@ import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { SUPPORTED_MAJORS } from '../analysis/nextVersion';
 import { GENERATOR_VERSION } from '../analysis/workspace';
-import { AGENT_TOOLS } from '../agent/tools';
-import { cacheFileFor, LiveWorkspace } from './mcpSession';
+import type * as AgentTools from '../agent/tools';
 import type * as McpMain from './mcpMain';
+import type * as McpSession from './mcpSession';
 
-const USAGE = `Usage: route-atlas mcp [dir] [options]
+// The tools and the live workspace are required when the command runs, not when the CLI starts: every plain
+// scan loads this module with the CLI, and need not evaluate them.
+const agentTools = (): typeof AgentTools => require('../agent/tools');
+const mcpSession = (): typeof McpSession => require('./mcpSession');
+
+const usage = () => `Usage: route-atlas mcp [dir] [options]
 
 An MCP server (stdio) for coding agents: the Next.js route handlers under dir (default: the current folder),
-kept current as files change. Tools: ${AGENT_TOOLS.map((tool) => tool.name).join(', ')}.
+kept current as files change. Tools: ${agentTools().AGENT_TOOLS.map((tool) => tool.name).join(', ')}.
 
 Options:
   --next-version <N>     analyze as Next.js N (${SUPPORTED_MAJORS.join(', ')}) instead of the detected version
@@ -85,11 +90,11 @@ export async function runMcpCommand(argv: string[], out: NodeJS.WritableStream, 
     options = parseMcpArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    err.write(`route-atlas mcp: ${error.message.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}\n\n${USAGE}`);
+    err.write(`route-atlas mcp: ${error.message.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}\n\n${usage()}`);
     return 2;
   }
   if (options === 'help') {
-    out.write(USAGE);
+    out.write(usage());
     return 0;
   }
   const dir = path.resolve(options.dir ?? process.cwd());
@@ -99,6 +104,7 @@ export async function runMcpCommand(argv: string[], out: NodeJS.WritableStream, 
   }
   const log = (message: string) => err.write(`route-atlas mcp: ${message}\n`);
   consoleToStderr(err);
+  const { cacheFileFor, LiveWorkspace } = mcpSession();
   const session = new LiveWorkspace(dir, {
     nextVersion: options.nextVersion,
     cacheComponents: options.cacheComponents,
@@ -111,7 +117,7 @@ export async function runMcpCommand(argv: string[], out: NodeJS.WritableStream, 
     name: 'route-atlas',
     version: GENERATOR_VERSION,
     instructions: INSTRUCTIONS,
-    tools: AGENT_TOOLS,
+    tools: agentTools().AGENT_TOOLS,
     call: (name, args) => session.call(name, args),
     input,
     output: out as Writable,

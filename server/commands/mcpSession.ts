@@ -201,7 +201,8 @@ export class LiveWorkspace {
     }
     this.workspace = workspace;
     const routes = this.manifest.apps.reduce((sum, app) => sum + app.routes.length, 0);
-    this.options.log(`${verb} ${this.root}: ${this.manifest.apps.length} app(s), ${routes} routes in ${(performance.now() - started).toFixed(0)} ms`);
+    const watching = this.watcher ? `; watching ${this.watcher.watchedFolders} folders` : '';
+    this.options.log(`${verb} ${this.root}: ${this.manifest.apps.length} app(s), ${routes} routes in ${(performance.now() - started).toFixed(0)} ms${watching}`);
   }
 
   private scheduleCacheSave(delayMs: number): void {

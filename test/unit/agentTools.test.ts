@@ -170,11 +170,24 @@ describe('agent tools', () => {
       assert.deepEqual({ kind: explanation.verdict.kind, because: explanation.verdict.because }, { kind: 'dynamic', because: 'default' });
       assert.match(explanation.changes[0], /^Next\.js 15 prerenders a GET only when the route opts in\. .*export const revalidate = 60/);
       assert.match(result.text, /^Analyzed for Next\.js 15\.5\.0 \(package\.json\), webpack\.$/m);
+      assert.match(explanation.changes[1], /^Once opted in, the GET is prerendered only if/);
+    });
+
+    it('warns that opting in would not help a GET that reads request data', () => {
+      const reading = makeTree(agentFixtureWith({ 'app/api/search/route.ts': "import { NextRequest } from 'next/server';\nexport function GET(request: NextRequest) {\n  return Response.json({ q: request.nextUrl.searchParams.get('q') });\n}\n" }));
+      try {
+        const manifest = new Workspace(reading).scan();
+        const [explanation] = structured<{ explanations: Array<{ verdict: { because: string }; changes: string[] }> }>(run({ folders: [{ manifest }] }, 'explain_caching', { url: '/api/search' })).explanations;
+        assert.equal(explanation.verdict.because, 'default');
+        assert.match(explanation.changes[1], /^But this GET reads request data \(query q\): opted in, it would still run per request/);
+      } finally {
+        removeTree(reading);
+      }
     });
 
     it('follows the call chain to the request read and points at it', () => {
       const result = run(context, 'explain_caching', { url: '/shop/api/session' });
-      const [explanation] = structured<{ explanations: Array<{ verdict: { kind: string; reasons: Array<{ location: { file: string; line: number }; chain?: unknown[] }> } }> }>(result).explanations;
+      const [explanation] = structured<{ explanations: Array<{ verdict: { kind: string; reasons: Array<{ location: { file: string; line: number; column: number }; chain?: unknown[] }> } }> }>(result).explanations;
       assert.equal(explanation.verdict.kind, 'dynamic');
       assert.deepEqual(explanation.verdict.reasons[0].location, { file: 'lib/session.ts', line: lineContaining(SESSION_TEXT, 'cookies()'), column: explanation.verdict.reasons[0].location.column });
       assert.ok(explanation.verdict.reasons[0].chain?.length, 'the reason names the calls that lead to it');
@@ -188,7 +201,9 @@ describe('agent tools', () => {
       try {
         const manifest = new Workspace(noGet).scan();
         const result = run({ folders: [{ manifest }] }, 'explain_caching', { url: '/api/hook' });
+        assert.match(result.text, /^\/api\/hook \(POST; no GET\) in app\/api\/hook\/route\.ts$/m);
         assert.match(result.text, /^Verdict: per request \(no GET\)$/m);
+        assert.match(result.text, /A GET added to this file would run per request too: exporting POST makes the whole route dynamic\./);
         assert.equal((result.structured as { explanations: Array<{ verdict: { kind: string } }> }).explanations[0].verdict.kind, 'none');
       } finally {
         removeTree(noGet);

@@ -40,7 +40,7 @@ export function agentFixture(): Record<string, string> {
     'app/api/plain/route.ts': 'export function GET() {\n  return Response.json({ at: Date.now() });\n}\n',
     'app/clash/route.ts': 'export function GET() {\n  return new Response("route");\n}\n',
     'app/clash/page.tsx': 'export default function Page() {\n  return null;\n}\n',
-  });
+  }) as Record<string, string>;
 }
 
 /** A manifest of `count` routes without touching the disk, for tests of size and of hostile input. */
