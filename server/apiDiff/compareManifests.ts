@@ -65,7 +65,7 @@ export const BREAKING_RULES: readonly string[] = [
   'an endpoint removed (its URL pattern, path param names aside, no longer served)',
   'a method removed from an endpoint',
   'a path param narrowed: a catch-all that became a single segment, an optional catch-all that became required',
-  'the body read in another form (JSON became form data, or text)',
+  'the body read in another encoding: JSON that became form data, or form data that became JSON',
   "the app's basePath changed (every URL moves)",
 ];
 
@@ -255,7 +255,10 @@ function compareRequests(at: Location, method: RouteMethod, base: HandlerRequest
   }
   if (!before || !after) return;
   if (before.kind !== after.kind) {
-    record(changes, { ...on, kind: 'body-kind-changed', breaking: true, before: before.kind, after: after.kind });
+    // A client must change how it encodes the body between JSON and form data; a handler that read the raw
+    // text (often to check a signature, then parse it) took whatever came, so a change from or to it is not.
+    const breaking = before.kind !== 'text' && after.kind !== 'text';
+    record(changes, { ...on, kind: 'body-kind-changed', breaking, before: before.kind, after: after.kind });
     return;
   }
   for (const field of before.fields) if (!after.fields.includes(field)) record(changes, { ...on, kind: 'body-field-removed', breaking: false, before: field });

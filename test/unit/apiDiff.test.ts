@@ -98,6 +98,7 @@ const SHOP_V1: Record<string, string> = {
   // A lower-case `get` is a problem whose message quotes the file: the rename below must not make it new.
   'app/api/clock/route.ts': handler('GET') + 'export function get() {}\n',
   'app/api/broken/route.ts': handler('GET', "return Response.json({ error: 'not ready' });"),
+  'app/api/hook/route.ts': handler('POST', 'const raw = await request.text();\n  return Response.json({ length: raw.length });'),
 };
 
 /** Applies the second version of the shop app to a work tree; the expected changes below are what this does. */
@@ -166,11 +167,25 @@ describe('route-atlas diff', () => {
   it('--fail-on breaking exits 1 on a breaking change and 0 when every change is compatible', () => {
     const root = repo(nextApp(SHOP_V1));
     const base = git(root, 'rev-parse', 'HEAD');
-    writeFiles(root, { 'app/api/extra/route.ts': handler('GET'), 'app/api/users/[id]/route.ts': SHOP_V1['app/api/users/[id]/route.ts'] + handler('PUT') });
-    const compatible = commitAll(root, 'only additions');
-    const onlyAdditions = runDiff([base, compatible, root, '--fail-on', 'breaking']);
-    assert.equal(onlyAdditions.code, 0, onlyAdditions.stderr);
-    assert.match(onlyAdditions.stdout, /^0 breaking changes, 2 other changes; problems: 0 introduced, 0 fixed$/m);
+    removeFiles(root, 'app/api/files/[...path]');
+    writeFiles(root, {
+      'app/api/extra/route.ts': handler('GET'),
+      'app/api/users/[id]/route.ts': SHOP_V1['app/api/users/[id]/route.ts'] + handler('PUT'),
+      // A catch-all widened to an optional one matches every URL it did.
+      'app/api/files/[[...path]]/route.ts': handler('GET'),
+      // A handler that read the raw text took any body; one that parses JSON takes the JSON clients sent.
+      'app/api/hook/route.ts': handler('POST', 'const { event } = await request.json();\n  return Response.json({ event });'),
+    });
+    const compatible = commitAll(root, 'only compatible changes');
+    assertChanges(diffJson([base, compatible, root]).changes, [
+      { kind: 'endpoint-added', endpoint: '/api/extra', after: 'GET', breaking: false },
+      { kind: 'method-added', endpoint: '/api/users/[id]', method: 'PUT', breaking: false },
+      { kind: 'param-kind-changed', endpoint: '/api/files/[[...path]]', before: '[...path]', after: '[[...path]]', breaking: false },
+      { kind: 'body-kind-changed', endpoint: '/api/hook', method: 'POST', before: 'text', after: 'json', breaking: false },
+    ]);
+    const onlyCompatible = runDiff([base, compatible, root, '--fail-on', 'breaking']);
+    assert.equal(onlyCompatible.code, 0, onlyCompatible.stderr);
+    assert.match(onlyCompatible.stdout, /^0 breaking changes, 4 other changes; problems: 0 introduced, 0 fixed$/m);
     removeFiles(root, 'app/api/legacy');
     const breaking = commitAll(root, 'legacy removed');
     const withRemoval = runDiff([base, breaking, root, '--fail-on=breaking']);
