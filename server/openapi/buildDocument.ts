@@ -11,7 +11,7 @@ import type { Workspace } from '../analysis/workspace';
 import { bodySchemaExpression, functionAt, functionalParseSchema, handlerLocals, type ResponseShape, responseShapes } from './handlerReader';
 import { anyOf, type JsonSchema, objectOf, openSchema } from './jsonSchema';
 import { OperationIds, type PathParam, routePaths, tagOf } from './paths';
-import { SchemaConverter } from './schemaConverter';
+import { pathQualifier, SchemaConverter } from './schemaConverter';
 import { type ModuleIndex, SourceIndex } from './sourceIndex';
 
 export const OPENAPI_VERSION = '3.1.0';
@@ -104,7 +104,12 @@ class DocumentBuilder {
   ) {
     const relative = (abs: string) => path.relative(workspace.root, abs).split(path.sep).join('/');
     this.index = new SourceIndex({ readText: (abs) => workspace.sourceText(abs), resolve: (specifier, from) => workspace.resolveImport(specifier, from), relative });
-    this.converter = new SchemaConverter(this.index);
+    // Components of the same name in several modules are told apart by their path in the app.
+    const appAbs = path.resolve(workspace.root, app.root);
+    this.converter = new SchemaConverter(this.index, (module) => {
+      const inApp = path.relative(appAbs, module.abs);
+      return pathQualifier((inApp.startsWith('..') ? relative(module.abs) : inApp).split(path.sep).join('/'));
+    });
   }
 
   build(): OpenApiResult {
@@ -122,6 +127,7 @@ class DocumentBuilder {
     }
     if (metadataRoutes > 0) this.notes.push(`${metadataRoutes} metadata route(s) (sitemap, robots, icons, images) are files a browser or crawler reads, not API operations: they are left out.`);
     const components = this.converter.componentSchemas();
+    for (const item of paths.values()) this.converter.finalizeRefs(item);
     for (const [abs, reason] of this.index.failures) this.notes.push(`${this.relative(abs)}: not read for schemas: ${reason}.`);
     this.notes.push(...this.converter.notes);
 

@@ -27,7 +27,7 @@ import {
 } from '../analysis/typescriptBindings';
 import { AnalysisLimitError, isLimitError, MAX_SYNTAX_DEPTH } from '../analysis/limits';
 import { foldNumber, propertyNameText, readStaticValue, unwrapExpression } from '../analysis/staticValues';
-import { anyOf, constSchema, enumSchema, type JsonSchema, objectOf, openSchema, ownValue, typeOf, withNull } from './jsonSchema';
+import { anyOf, constSchema, enumSchema, type JsonSchema, objectOf, openSchema, ownValue, setKey, typeOf, withNull } from './jsonSchema';
 import type { ModuleIndex, Resolved, SchemaLibrary, SourceIndex } from './sourceIndex';
 
 /** How deep schemas nest inside one schema (components break the nesting); deeper parts are left open. */
@@ -56,6 +56,8 @@ interface Step {
   name: string;
   /** Absent for a property read (`z.coerce`), present (maybe empty) for a call. */
   args?: readonly ts.Expression[];
+  /** The call or property read, for notes. */
+  node?: ts.Expression;
 }
 
 interface Chain {
@@ -66,12 +68,16 @@ interface Chain {
 }
 
 interface Component {
-  name: string;
+  /** What `$ref` says until the names are chosen (see `finalizeRefs`). */
+  placeholder: string;
   module: ModuleIndex;
   declaration: string;
   init: ts.Expression;
   schema?: JsonSchema;
 }
+
+/** Placeholders start with a character no name has, so that they cannot be mistaken for a real reference. */
+const PLACEHOLDER_PREFIX = '#/components/schemas/\u0000';
 
 type Declaration = Extract<Resolved, { kind: 'declaration' }>;
 type Base = Resolved | { kind: 'local'; init: ts.Expression };
@@ -110,14 +116,27 @@ export class SchemaConverter {
   private nodes = 0;
   private readonly components = new Map<string, Component>();
   private readonly componentsByRef = new Map<string, Component>();
-  private readonly componentNames = new Set<string>();
+  /** Each placeholder's final `$ref`, once `componentSchemas` has named the components. */
+  private readonly finalRefs = new Map<string, string>();
   private readonly queue: Component[] = [];
   /** Initializers being converted in place (a name whose shape a method needs), to stop on cycles. */
   private readonly inlining = new Set<ts.Expression>();
-  /** Notes with where they are, for the caller's list. */
-  readonly notes: string[] = [];
+  /** Notes with where they are, once each. */
+  private readonly noteSet = new Set<string>();
 
-  constructor(private readonly index: SourceIndex) {}
+  /**
+   * @param qualifierOf a stable prefix for a module's components, used when two modules declare schemas of
+   *   the same name: by default the module's path without the folders every route has (`users.schema`).
+   */
+  constructor(
+    private readonly index: SourceIndex,
+    private readonly qualifierOf: (module: ModuleIndex) => string = (module) => pathQualifier(index.access.relative(module.abs)),
+  ) {}
+
+  /** What could not be converted exactly, with the file and line where it is, once each. */
+  get notes(): string[] {
+    return [...this.noteSet];
+  }
 
   /** The JSON Schema of a schema expression; a named schema is a `$ref` to its component. */
   schemaOf(expression: ts.Expression, scope: ConvertScope): JsonSchema {
@@ -131,14 +150,54 @@ export class SchemaConverter {
     return this.open(`${name} is not a schema Route Atlas can read: ${resolved.kind === 'unresolved' ? resolved.reason : `it is ${describeResolved(resolved)}`}`, module, undefined);
   }
 
-  /** Converts every component referenced so far (and those they reference), and returns them by name. */
+  /**
+   * Converts every component referenced so far (and those they reference), names them, and returns them
+   * by name, sorted. A name is the declared one when no other component has it; declarations of the same
+   * name in several modules are all qualified by their module (`workspaces.upload-url.schema`), so that
+   * a name does not depend on which route came first. References elsewhere get their final form from
+   * `finalizeRefs`.
+   */
   componentSchemas(): JsonSchema {
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
       next.schema = finalize(this.guarded(next.init, { module: next.module }, 0));
     }
-    const names = [...this.components.values()].map((c) => c.name).sort();
-    const byName = new Map([...this.components.values()].map((c) => [c.name, c]));
-    return objectOf(names.map((name) => [name, byName.get(name)!.schema ?? {}]));
+    const all = [...this.components.values()];
+    const declaredCount = new Map<string, number>();
+    for (const component of all) declaredCount.set(safeComponentName(component.declaration), (declaredCount.get(safeComponentName(component.declaration)) ?? 0) + 1);
+    const named = all.map((component) => {
+      const plain = safeComponentName(component.declaration);
+      const name = declaredCount.get(plain)! > 1 ? safeComponentName(`${this.qualifierOf(component.module)}.${component.declaration}`) : plain;
+      return { component, name, file: this.index.access.relative(component.module.abs) };
+    });
+    // Names that still collide (two declarations sanitized alike) are numbered in the order of their files.
+    named.sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const used = new Set<string>();
+    for (const entry of named) {
+      let name = entry.name;
+      for (let n = 2; used.has(name); n++) name = `${entry.name}_${n}`;
+      used.add(name);
+      entry.name = name;
+      this.finalRefs.set(entry.component.placeholder, `#/components/schemas/${name}`);
+    }
+    const schemas = named.map(({ component, name }) => [name, component.schema ?? {}] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, schema] of schemas) this.finalizeRefs(schema);
+    return objectOf(schemas);
+  }
+
+  /** Gives every `$ref` inside `value` (made before `componentSchemas` named the components) its final form. */
+  finalizeRefs(value: unknown): void {
+    const stack: unknown[] = [value];
+    while (stack.length > 0) {
+      const current = stack.pop();
+      if (Array.isArray(current)) stack.push(...current);
+      else if (current && typeof current === 'object') {
+        for (const key of Object.keys(current)) {
+          const item = ownValue(current as JsonSchema, key);
+          if (key === '$ref' && typeof item === 'string' && item.startsWith(PLACEHOLDER_PREFIX)) setKey(current as JsonSchema, key, this.finalRefs.get(item) ?? item);
+          else if (item && typeof item === 'object') stack.push(item);
+        }
+      }
+    }
   }
 
   /** A conversion that a limit of the analysis (a chain or nesting too deep) ends with an open schema. */
@@ -153,14 +212,14 @@ export class SchemaConverter {
 
   private open(reason: string, module: ModuleIndex, node: ts.Node | undefined): JsonSchema {
     const where = node ? `${this.index.access.relative(module.abs)}:${module.sourceFile.getLineAndCharacterOfPosition(node.getStart(module.sourceFile)).line + 1}` : this.index.access.relative(module.abs);
-    this.notes.push(`${where}: ${reason}`);
+    this.noteSet.add(`${where}: ${reason}`);
     return openSchema(reason);
   }
 
   private convert(expression: ts.Expression, scope: ConvertScope, depth: number): SchemaState {
     if (++this.nodes > MAX_DOCUMENT_SCHEMA_NODES) {
       // One note for the document, not one per schema left open.
-      if (this.nodes === MAX_DOCUMENT_SCHEMA_NODES + 1) this.notes.push(`The document's schemas reached ${MAX_DOCUMENT_SCHEMA_NODES} nodes; the rest are left open.`);
+      if (this.nodes === MAX_DOCUMENT_SCHEMA_NODES + 1) this.noteSet.add(`The document's schemas reached ${MAX_DOCUMENT_SCHEMA_NODES} nodes; the rest are left open.`);
       return state(openSchema(`cut: the document's schemas reached ${MAX_DOCUMENT_SCHEMA_NODES} nodes`));
     }
     if (depth > MAX_SCHEMA_DEPTH) return state(this.open(`cut: schemas nested more than ${MAX_SCHEMA_DEPTH} levels deep`, scope.module, expression));
@@ -190,6 +249,15 @@ export class SchemaConverter {
       case 'declaration': {
         if (chain.headArgs !== undefined) break;
         const library = this.libraryOf(base.init, base.module, 0) ?? 'zod';
+        if (steps[0]?.name === 'shape' && steps[0].args === undefined && steps[1] && steps[1].args === undefined) {
+          // `User.shape.email`: one field of an object schema.
+          const object = this.inline(base.init, { module: base.module }, depth);
+          const properties = object.schema.properties as JsonSchema | undefined;
+          const field = properties ? ownValue(properties, steps[1].name) : undefined;
+          if (!field || typeof field !== 'object') break;
+          const required = Array.isArray(object.schema.required) && object.schema.required.includes(steps[1].name);
+          return this.applyModifiers({ schema: field as JsonSchema, optional: !required, nullable: false }, steps.slice(2), library, scope, depth);
+        }
         if (steps.length > 0 && steps[0].args === undefined) {
           // `schemas.user` where `const schemas = { user: z.object(...) }`.
           const member = memberOf(base.init, steps[0].name);
@@ -236,21 +304,13 @@ export class SchemaConverter {
     let component = this.components.get(key);
     if (!component) {
       if (this.components.size >= MAX_COMPONENTS) return state(this.open(`cut: the document holds ${MAX_COMPONENTS} components`, target.module, target.init));
-      component = { name: this.componentName(target.name === '*default*' ? 'default' : target.name), module: target.module, declaration: target.name, init: target.init };
+      const placeholder = `${PLACEHOLDER_PREFIX}${this.components.size}`;
+      component = { placeholder, module: target.module, declaration: target.name === '*default*' ? 'default' : target.name, init: target.init };
       this.components.set(key, component);
-      this.componentsByRef.set(`#/components/schemas/${component.name}`, component);
+      this.componentsByRef.set(placeholder, component);
       this.queue.push(component);
     }
-    return { schema: { $ref: `#/components/schemas/${component.name}` }, optional: this.declaredOptional(target.init, target.module, 0), nullable: false };
-  }
-
-  /** A component name OpenAPI accepts (`^[a-zA-Z0-9._-]+$`), unique in the document. */
-  private componentName(declared: string): string {
-    const safe = declared.replace(/[^A-Za-z0-9._-]/g, '_') || 'Schema';
-    let name = safe;
-    for (let n = 2; this.componentNames.has(name); n++) name = `${safe}_${n}`;
-    this.componentNames.add(name);
-    return name;
+    return { schema: { $ref: component.placeholder }, optional: this.declaredOptional(target.init, target.module, 0), nullable: false };
   }
 
   /** Which library a schema expression belongs to, following names a few steps. */
@@ -316,7 +376,7 @@ export class SchemaConverter {
     let current = start;
     for (const step of steps) {
       if (step.args === undefined) continue;
-      current = this.modifier(current, step, { scope, depth, expr: undefined, library });
+      current = this.modifier(current, step, { scope, depth, expr: step.node, library });
     }
     return current;
   }
@@ -868,7 +928,16 @@ export class SchemaConverter {
    */
   private object(shapeExpression: ts.Expression | undefined, context: Context, strict: boolean, library = context.library): SchemaState {
     const shape = shapeExpression ? this.objectLiteralOf(shapeExpression, context.scope) : undefined;
-    if (!shape) return state({ type: 'object', ...this.contextOpenNote('the object\'s fields are not an object literal Route Atlas can read', context) });
+    if (!shape) {
+      // `z.object(Other.shape)`, `.extend(Other.partial().shape)`: another object's fields.
+      const fields = shapeExpression ? this.spreadFields(shapeExpression, context) : undefined;
+      if (!fields) return state({ type: 'object', ...this.contextOpenNote(`the object's fields (\`${shapeExpression ? snippet(shapeExpression, context.scope.module) : ''}\`) are not an object literal Route Atlas can read`, context) });
+      const schema: JsonSchema = { type: 'object', properties: fields.properties };
+      const required = Object.keys(fields.properties).filter((key) => fields.required.has(key));
+      if (required.length > 0) schema.required = required;
+      if (strict) schema.additionalProperties = false;
+      return state(schema);
+    }
     const properties = new Map<string, unknown>();
     const required: string[] = [];
     // A note's line is looked up in the module of the expression it names.
@@ -923,7 +992,7 @@ export class SchemaConverter {
     let expr = unwrapExpression(expression);
     if (isPropertyAccessExpression(expr) && (expr.name.text === 'shape' || expr.name.text === 'entries' || expr.name.text === 'fields')) expr = unwrapExpression(expr.expression);
     const literal = this.objectLiteralOf(expr, context.scope);
-    const converted = literal ? this.object(expr, context, false).schema : this.child(expr, context).schema;
+    const converted = literal ? this.object(expr, context, false).schema : this.dereferenced(this.child(expr, context), context).schema;
     if (typeOf(converted) !== 'object' || !converted.properties) return undefined;
     return { properties: converted.properties as JsonSchema, required: new Set(Array.isArray(converted.required) ? (converted.required as string[]) : []) };
   }
@@ -996,7 +1065,7 @@ export class SchemaConverter {
   /** `z.enum(['a', 'b'])`, `z.enum(Role)`, `v.picklist(ROLES)`: the values, as far as they are literal. */
   private enumOf(expression: ts.Expression | undefined, context: Context): JsonSchema {
     const values = this.literalValues(expression, context);
-    if (!values) return this.contextOpen('enum values Route Atlas cannot read statically', context);
+    if (!values) return this.contextOpen(`enum values Route Atlas cannot read statically: ${this.whyNotLiteral(expression, context)}`, context);
     if (values.length === 0) return { not: {} };
     const schema = enumSchema(values.slice(0, MAX_ENUM_VALUES));
     if (values.length > MAX_ENUM_VALUES) Object.assign(schema, this.contextOpenNote(`cut: the enum has more than ${MAX_ENUM_VALUES} values`, context));
@@ -1043,6 +1112,17 @@ export class SchemaConverter {
     if (resolved.kind === 'declaration') return this.literalValues(resolved.init, { ...context, scope: { module: resolved.module } }, hops + 1);
     if (resolved.kind === 'enum') return enumMembers(resolved.node);
     return undefined;
+  }
+
+  /** Why `literalValues` found nothing, in a few words. */
+  private whyNotLiteral(expression: ts.Expression | undefined, context: Context): string {
+    const expr = expression ? unwrapExpression(expression) : undefined;
+    if (!expr) return 'none are given';
+    if (isIdentifier(expr) && !context.scope.locals?.has(expr.text)) {
+      const resolved = this.index.resolveName(context.scope.module, expr.text);
+      if (resolved.kind === 'unresolved') return resolved.reason;
+    }
+    return `\`${snippet(expr, context.scope.module)}\` is not a list of literals`;
   }
 
   /** An enum of an object schema's property names (`.keyof()`). */
@@ -1146,7 +1226,7 @@ function decodeChain(expression: ts.Expression): Chain | undefined {
     if (isCallExpression(current)) {
       const callee = unwrapExpression(current.expression);
       if (isPropertyAccessExpression(callee)) {
-        steps.push({ name: callee.name.text, args: current.arguments });
+        steps.push({ name: callee.name.text, args: current.arguments, node: current });
         current = unwrapExpression(callee.expression);
         continue;
       }
@@ -1154,7 +1234,7 @@ function decodeChain(expression: ts.Expression): Chain | undefined {
       return undefined;
     }
     if (isPropertyAccessExpression(current)) {
-      steps.push({ name: current.name.text });
+      steps.push({ name: current.name.text, node: current });
       current = unwrapExpression(current.expression);
       continue;
     }
@@ -1276,4 +1356,23 @@ function describeResolved(resolved: Resolved): string {
     default:
       return 'not a schema';
   }
+}
+
+/** A component name OpenAPI accepts: `^[a-zA-Z0-9._-]+$`. */
+function safeComponentName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_') || 'Schema';
+}
+
+/** Folders every route or module path has, which say nothing about a schema. */
+const GENERIC_FOLDERS = new Set(['app', 'src', 'api', 'lib', 'route', 'index', '.', '..']);
+
+/**
+ * A module's path as a component name prefix: its folders and file name without the generic ones,
+ * route groups, slots and dynamic segments: `app/api/workspaces/[id]/upload-url/route.ts` is
+ * `workspaces.upload-url`, `lib/zod/schemas/tags.ts` is `zod.schemas.tags`.
+ */
+export function pathQualifier(relative: string): string {
+  const segments = relative.replace(/\.[^./]+$/, '').split('/');
+  const kept = segments.filter((segment) => segment && !GENERIC_FOLDERS.has(segment) && !/^\(.*\)$/.test(segment) && !segment.startsWith('@') && !segment.startsWith('['));
+  return kept.join('.') || 'root';
 }

@@ -32,6 +32,7 @@ function convert(files: Record<string, string>, name: string, entry = 'schemas.t
   assert.ok(module, `${entry} did not parse`);
   const top = converter.schemaOfName(module, name);
   const components = converter.componentSchemas() as Record<string, JsonSchema>;
+  converter.finalizeRefs(top);
   const ref = typeof top.$ref === 'string' ? top.$ref.replace('#/components/schemas/', '') : undefined;
   return { schema: normalize(ref !== undefined ? components[ref] : top) as JsonSchema, components: normalize(components) as Record<string, JsonSchema>, notes: converter.notes };
 }
@@ -158,7 +159,10 @@ describe('OpenAPI schemas from zod', () => {
         export const Strict = Base.strict();
         export const StrictObject = z.strictObject({ x: z.string() });
         export const Merged = Base.merge(z.object({ d: z.string() }));
-        export const Keys = Base.keyof();`,
+        export const Keys = Base.keyof();
+        export const FromShape = z.object(Base.shape);
+        export const ExtendedByShape = z.object({ c: z.boolean() }).extend(Base.partial().shape);
+        export const OneField = z.object({ only: Base.shape.a, maybe: Base.shape.b });`,
     };
     const a = { type: 'string' };
     const b = { type: 'number' };
@@ -171,6 +175,9 @@ describe('OpenAPI schemas from zod', () => {
     assert.deepEqual(convert(files, 'StrictObject').schema, { type: 'object', properties: { x: a }, required: ['x'], additionalProperties: false });
     assert.deepEqual(convert(files, 'Merged').schema, { type: 'object', properties: { a, b, d: a }, required: ['a', 'd'] });
     assert.deepEqual(convert(files, 'Keys').schema, { type: 'string', enum: ['a', 'b'] });
+    assert.deepEqual(convert(files, 'FromShape').schema, { type: 'object', properties: { a, b }, required: ['a'] });
+    assert.deepEqual(convert(files, 'ExtendedByShape').schema, { type: 'object', properties: { c: { type: 'boolean' }, a, b }, required: ['c'] });
+    assert.deepEqual(convert(files, 'OneField').schema, { type: 'object', properties: { only: a, maybe: b }, required: ['only'] });
   });
 
   it('reads enums from constant arrays (with spreads), TypeScript enums and objects, records, tuples, intersections and discriminated unions', () => {
