@@ -25,7 +25,7 @@ Options:
   --fail-on breaking    exit 1 when a change is breaking
   --next-version <N>    analyze both revisions as Next.js N (${SUPPORTED_MAJORS.join(', ')})
   --cache-components    analyze with cacheComponents on (--no-cache-components: off)
-  --no-cache            neither read nor write the parse cache
+  --no-cache            neither read nor write the work tree's parse cache
   -h, --help            show this help
 
 Breaking changes:
@@ -166,15 +166,21 @@ function diff(options: DiffOptions, out: NodeJS.WritableStream, err: NodeJS.Writ
   const baseCommit = requireCommit(repository, baseRef);
   const headCommit = headRef === undefined ? undefined : requireCommit(repository, headRef);
   const relativeFolder = toPosix(path.relative(repository.toplevel, folder)) || '.';
-  const cache = options.cache ? ParseCache.open(cacheFileFor(folder), folder) : undefined;
-  const scanOptions = { nextVersion: options.nextVersion, cacheComponents: options.cacheComponents, cache };
+  const scanOptions = { nextVersion: options.nextVersion, cacheComponents: options.cacheComponents };
   const notes: string[] = [];
 
   const baseScan = scanRevision(repository, baseCommit, folder, scanOptions);
   if (!baseScan.folderExists) notes.push(`${relativeFolder} does not exist in ${baseRef}: every endpoint is new.`);
-  const headScan = headCommit === undefined ? scanWorkTree(folder, scanOptions) : scanRevision(repository, headCommit, folder, scanOptions);
+  let headScan: RevisionScan;
+  if (headCommit === undefined) {
+    // The work tree is scanned as \`route-atlas [dir]\` scans it, with its parse cache. A revision is not: its
+    // entries would replace the work tree's, and reading every file from git to validate them costs more
+    // than parsing a revision's few hundred routes (measured on dub).
+    const cache = options.cache ? ParseCache.open(cacheFileFor(folder), folder) : undefined;
+    headScan = scanWorkTree(folder, { ...scanOptions, cache });
+    cache?.save();
+  } else headScan = scanRevision(repository, headCommit, folder, scanOptions);
   if (!headScan.folderExists) notes.push(`${relativeFolder} does not exist in ${headRef}: every endpoint is gone.`);
-  cache?.save();
   const routeCount = (manifest: RouteManifest) => manifest.apps.reduce((sum, app) => sum + app.routes.length, 0);
   err.write(
     `route-atlas diff: ${baseRef} ${routeCount(baseScan.manifest)} routes in ${baseScan.ms.toFixed(0)} ms (${baseScan.blobs} files read from git), ` +
