@@ -129,7 +129,7 @@ export const CHECK: AgentTool = {
       file: { type: 'string', maxLength: 4096, description: 'Only problems in this file or below this folder, relative to the workspace folder; with * a glob (app/api/**).' },
       app: APP_ARGUMENT,
       limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'At most this many problems (default 100).' },
-      offset: { type: 'integer', minimum: 0, maximum: 100_000_000, default: 0 },
+      offset: { type: 'integer', minimum: 0, maximum: 100_000_000, default: 0, description: 'Skip this many matching problems: the next page starts at the nextOffset of the last answer.' },
     },
     additionalProperties: false,
   },
