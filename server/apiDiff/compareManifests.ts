@@ -1,8 +1,7 @@
 // What changed in the API surface between two manifests: endpoints, methods, path params, what handlers
 // read, caching verdicts and problems. Pure: two RouteManifests in, plain data out, so that the CLI's
 // `diff` command and the editor can both use it.
-import type { AppManifest, CachingVerdict, HandlerRequestInfo, Problem, Route, RouteMethod, RouteParam } from '../analysis/model';
-import { HTTP_METHODS, type RouteManifest } from '../analysis/model';
+import { type AppManifest, type CachingVerdict, type HandlerRequestInfo, HTTP_METHODS, type Problem, type Route, type RouteManifest, type RouteMethod, type RouteParam } from '../analysis/model';
 
 export type ApiChangeKind =
   | 'endpoint-added'
@@ -34,7 +33,7 @@ export interface ApiChange {
   routeKind?: string;
   /** The method the change is about, for method, query and body changes and for GET caching. */
   method?: string;
-  /** What it was and what it is, in the words of the CLI's table (`isr 60s`, `...slug?`, a field name). */
+  /** What it was and what it is: a verdict in the words of the CLI's table (`isr 60s`), a param as in the URL (`[[...slug]]`), a name. */
   before?: string;
   after?: string;
   /** For `body-added`: the fields the handler reads. */
