@@ -72,10 +72,11 @@ function parseMcpArgs(argv: readonly string[]): McpOptions | 'help' {
  * The SDK side, from its own bundle: dist/mcp.js beside dist/cli.js. The transpiled tests have no bundle
  * but mcpMain.js beside this file; the name is computed, so the CLI bundle does not take the module in.
  */
-function loadMcpMain(): typeof McpMain {
+function loadMcpMain(): typeof McpMain | undefined {
   const transpiled = path.join(__dirname, 'mcpMain.js');
   const bundled = path.join(__dirname, 'mcp.js');
-  return require(fs.existsSync(transpiled) ? transpiled : bundled) as typeof McpMain;
+  const file = fs.existsSync(transpiled) ? transpiled : bundled;
+  return fs.existsSync(file) ? (require(file) as typeof McpMain) : undefined;
 }
 
 /** Everything that would log through console goes to stderr: stdout carries the protocol and nothing else. */
@@ -102,6 +103,12 @@ export async function runMcpCommand(argv: string[], out: NodeJS.WritableStream, 
     err.write(`route-atlas mcp: ${JSON.stringify(dir)} is not a folder\n`);
     return 2;
   }
+  const main = loadMcpMain();
+  if (!main) {
+    // `node esbuild.mjs --only=cli` (as `npm run scan` does) builds the CLI without the server's bundle.
+    err.write(`route-atlas mcp: ${path.join(__dirname, 'mcp.js')} is missing; build it with node esbuild.mjs\n`);
+    return 2;
+  }
   const log = (message: string) => err.write(`route-atlas mcp: ${message}\n`);
   consoleToStderr(err);
   const { cacheFileFor, LiveWorkspace } = mcpSession();
@@ -112,8 +119,7 @@ export async function runMcpCommand(argv: string[], out: NodeJS.WritableStream, 
     watch: options.watch,
     log,
   });
-  const { serveMcp } = loadMcpMain();
-  const served = serveMcp({
+  const served = main.serveMcp({
     name: 'route-atlas',
     version: GENERATOR_VERSION,
     instructions: INSTRUCTIONS,
