@@ -52,7 +52,7 @@ function manyApps(diff: ApiDiff): boolean {
 // --- text ---------------------------------------------------------------------------------------------
 
 function diffText(diff: ApiDiff, sides: DiffSides): string {
-  const lines = [`API changes in ${sides.folder}: ${sides.base.ref} (${sides.base.commit.slice(0, 12)}) → ${headLabel(sides)}`];
+  const lines = [`API changes${sides.folder === '.' ? '' : ` in ${sides.folder}`}: ${sides.base.ref} (${sides.base.commit.slice(0, 12)}) → ${headLabel(sides)}`];
   for (const note of sides.notes ?? []) lines.push(`Note: ${note}`);
   lines.push(countsLine(diff));
   const withApp = manyApps(diff);
@@ -103,7 +103,7 @@ function visible(text: string): string {
 function diffMarkdown(diff: ApiDiff, sides: DiffSides): string {
   const head = 'workTree' in sides.head ? 'the work tree' : `${markdownCode(sides.head.ref)} (${sides.head.commit.slice(0, 12)})`;
   const lines = [MARKDOWN_MARKER, '### Route Atlas: API changes', ''];
-  lines.push(`${markdownCode(sides.base.ref)} (${sides.base.commit.slice(0, 12)}) → ${head}, in ${markdownCode(sides.folder)}`, '');
+  lines.push(`${markdownCode(sides.base.ref)} (${sides.base.commit.slice(0, 12)}) → ${head}${sides.folder === '.' ? '' : `, in ${markdownCode(sides.folder)}`}`, '');
   for (const note of sides.notes ?? []) lines.push(`> ${markdownText(note)}`, '');
   const other = diff.changes.length - diff.breakingCount;
   const { introduced, fixed } = diff.problems;
@@ -126,7 +126,8 @@ function diffMarkdown(diff: ApiDiff, sides: DiffSides): string {
     lines.push(...fixed.map((problem) => `- fixed: ${markdownProblem(problem)}`));
     lines.push('', '</details>');
   }
-  lines.push('', `<sub>Breaking means: ${BREAKING_RULES.map(markdownText).join('; ')}.</sub>`);
+  // The rules are Route Atlas's own words, written to read as plain markdown.
+  lines.push('', `<sub>Breaking means: ${BREAKING_RULES.join('; ')}.</sub>`);
   return lines.join('\n') + '\n';
 }
 
