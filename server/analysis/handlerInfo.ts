@@ -48,7 +48,7 @@ export function collectSchemas(sourceFile: ts.SourceFile, imports: ImportNames =
     if (!isVariableStatement(statement)) continue;
     for (const declaration of statement.declarationList.declarations) {
       if (!isIdentifier(declaration.name) || !declaration.initializer) continue;
-      const shape = schemaShape(declaration.initializer, schemas, imports);
+      const shape = schemaShape(declaration.initializer, schemas, imports) ?? fragmentShape(declaration.initializer, schemas, imports);
       if (shape) schemas.set(declaration.name.text, shape);
     }
   }
@@ -90,7 +90,7 @@ export function schemaShape(node: ts.Expression, known: SchemaLookup, imports: I
   const base = schemaShape(callee.expression, known, imports, depth + 1);
   if (!base) return undefined;
   if ((calleeName === 'extend' || calleeName === 'merge' || calleeName === 'shape' || calleeName === 'and') && firstArg) {
-    return unionShape(base, firstObject ? objectShape(firstObject, known, imports, depth) : schemaShape(firstArg, known, imports, depth + 1));
+    return unionShape(base, addedShape(firstArg, known, imports, depth));
   }
   if (calleeName === 'pick' && firstObject) return { fields: objectKeys(firstObject) };
   if (calleeName === 'omit' && firstObject) {
@@ -102,6 +102,28 @@ export function schemaShape(node: ts.Expression, known: SchemaLookup, imports: I
   return FIELD_PRESERVING.test(calleeName) ? base : undefined;
 }
 
+/**
+ * A function that returns the fields of a schema for others to extend, as dub's
+ * `getPaginationQuerySchema = ({ pageSize }) => ({ page: z.coerce.number(), pageSize: ... })`.
+ */
+function fragmentShape(node: ts.Expression, known: SchemaLookup, imports: ImportNames): SchemaShape | undefined {
+  const expr = unwrapExpression(node);
+  if (!isArrowFunction(expr) || expr.body.kind === SyntaxKind.Block) return undefined;
+  const body = unwrapExpression(expr.body as ts.Expression);
+  return isObjectLiteralExpression(body) ? objectShape(body, known, imports, 0) : undefined;
+}
+
+/** The shape `.extend(...)` or a spread adds: a schema, an object of fields, or a call of a function that returns them. */
+function addedShape(node: ts.Expression, known: SchemaLookup, imports: ImportNames, depth: number): SchemaShape | undefined {
+  const expr = unwrapExpression(node);
+  if (isObjectLiteralExpression(expr)) return objectShape(expr, known, imports, depth);
+  if (isCallExpression(expr) && isIdentifier(expr.expression)) {
+    const name = expr.expression.text;
+    return known.get(name) ?? (imports.has(name) ? { fields: [], bases: [name] } : undefined);
+  }
+  return schemaShape(expr, known, imports, depth + 1);
+}
+
 /** The keys of `z.object({ a, ...Other.shape })`: its own keys, and the spread schemas as fields or bases. */
 function objectShape(literal: ts.ObjectLiteralExpression, known: SchemaLookup, imports: ImportNames, depth: number): SchemaShape {
   let shape: SchemaShape = { fields: objectKeys(literal) };
@@ -110,7 +132,7 @@ function objectShape(literal: ts.ObjectLiteralExpression, known: SchemaLookup, i
     let spread = unwrapExpression(property.expression);
     // `...Base.shape` (zod), `...Base.entries` (valibot)
     if (isPropertyAccessExpression(spread) && /^(shape|entries)$/.test(spread.name.text)) spread = spread.expression;
-    shape = unionShape(shape, schemaShape(spread, known, imports, depth + 1));
+    shape = unionShape(shape, addedShape(spread, known, imports, depth));
   }
   return shape;
 }
@@ -298,7 +320,8 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
       const method = callee.name.text;
       const receiver = unwrapExpression(callee.expression);
       if ((method === 'json' || method === 'formData' || method === 'text') && call.arguments.length === 0) return extend(valueOf(receiver, depth + 1), `${method}()`);
-      if (method === 'clone' && call.arguments.length === 0) return valueOf(receiver, depth + 1);
+      // `req.clone()`, and `await req.json().catch(() => ({}))`: the same value.
+      if ((method === 'clone' && call.arguments.length === 0) || method === 'catch' || method === 'finally') return valueOf(receiver, depth + 1);
       if (isIdentifier(receiver) && receiver.text === 'Object' && method === 'fromEntries' && first) return valueOf(first, depth + 1);
       if (isIdentifier(receiver) && receiver.text === 'JSON' && method === 'parse' && first) return extend(valueOf(first, depth + 1), 'parse()');
       const validated = validatedArgument(call);
