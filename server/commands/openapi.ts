@@ -1,11 +1,15 @@
 // `route-atlas openapi`: an OpenAPI 3.1 document of one app's route handlers, as JSON or YAML, on stdout or
-// into a file. The work happens only when the command runs: loading this module costs the plain scan nothing.
+// into a file.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SUPPORTED_MAJORS } from '../analysis/nextVersion';
 import { ParseCache } from '../analysis/parseCache';
 import { Workspace } from '../analysis/workspace';
-import { buildOpenApiDocument, OpenApiAppError, toJsonText, toYaml } from '../openapi/index';
+import type * as OpenApi from '../openapi/index';
+
+// The generator is required when the command runs, not when the CLI starts: every plain scan loads this
+// module with the CLI, and need not evaluate it.
+const openApi = (): typeof OpenApi => require('../openapi/index');
 
 const USAGE = `Usage: route-atlas openapi [dir] [options]
 
@@ -84,6 +88,7 @@ export function runOpenApiCommand(argv: string[], out: NodeJS.WritableStream, er
     err.write(`route-atlas openapi: ${inert(dir)} is not a folder\n`);
     return 2;
   }
+  const { buildOpenApiDocument, OpenApiAppError, toJsonText, toYaml } = openApi();
   const started = performance.now();
   // The scan's parse cache makes a warm run fast. It is only read: saving it here would drop the entries
   // this command does not use (the callers index's), which the next scan would then recompute.
