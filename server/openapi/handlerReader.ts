@@ -86,7 +86,9 @@ export function bodySchemaExpression(fn: ts.Node, sourceFile: ts.SourceFile, sch
     const callee = unwrapExpression(node.expression);
     if (!isPropertyAccessExpression(callee) || !VALIDATING_METHODS.has(callee.name.text)) return;
     const receiver = unwrapExpression(callee.expression);
-    const text = isIdentifier(receiver) ? receiver.text : receiver.getText(sourceFile).slice(0, 60);
+    // The first 60 characters of its text, as the manifest keeps them, without copying a long schema whole.
+    const start = receiver.getStart(sourceFile);
+    const text = isIdentifier(receiver) ? receiver.text : sourceFile.text.slice(start, Math.min(receiver.end, start + 60));
     if (text === schemaText) found = receiver;
   });
   return found;

@@ -189,7 +189,7 @@ export class SchemaConverter {
     const stack: unknown[] = [value];
     while (stack.length > 0) {
       const current = stack.pop();
-      if (Array.isArray(current)) stack.push(...current);
+      if (Array.isArray(current)) for (const item of current) stack.push(item);
       else if (current && typeof current === 'object') {
         for (const key of Object.keys(current)) {
           const item = ownValue(current as JsonSchema, key);
@@ -939,7 +939,7 @@ export class SchemaConverter {
       return state(schema);
     }
     const properties = new Map<string, unknown>();
-    const required: string[] = [];
+    const required = new Set<string>();
     // A note's line is looked up in the module of the expression it names.
     const fieldContext: Context = { ...context, scope: shape.scope, library, expr: shape.scope.module === context.scope.module ? context.expr : undefined };
     let unreadable = 0;
@@ -964,9 +964,8 @@ export class SchemaConverter {
         }
         for (const [spreadKey, spreadValue] of Object.entries(spread.properties)) {
           properties.set(spreadKey, spreadValue);
-          const at = required.indexOf(spreadKey);
-          if (at !== -1) required.splice(at, 1);
-          if (spread.required.has(spreadKey)) required.push(spreadKey);
+          if (spread.required.has(spreadKey)) required.add(spreadKey);
+          else required.delete(spreadKey);
         }
         continue;
       }
@@ -976,12 +975,11 @@ export class SchemaConverter {
       }
       const field = this.child(value, fieldContext);
       properties.set(key, finalize(field));
-      const at = required.indexOf(key);
-      if (at !== -1) required.splice(at, 1);
-      if (!field.optional) required.push(key);
+      if (field.optional) required.delete(key);
+      else required.add(key);
     }
     const schema: JsonSchema = { type: 'object', properties: objectOf(properties) };
-    if (required.length > 0) schema.required = required;
+    if (required.size > 0) schema.required = [...properties.keys()].filter((key) => required.has(key));
     if (strict) schema.additionalProperties = false;
     if (unreadable > 0) Object.assign(schema, this.contextOpenNote(`${unreadable} field(s) of this object are computed and left out`, context));
     return state(schema);
@@ -1341,7 +1339,8 @@ function pickText(schema: JsonSchema): JsonSchema {
 
 /** A short one-line excerpt of an expression for notes. */
 function snippet(expr: ts.Node, module: ModuleIndex): string {
-  const text = expr.getText(module.sourceFile).replace(/\s+/g, ' ');
+  const start = expr.getStart(module.sourceFile);
+  const text = module.sourceFile.text.slice(start, Math.min(expr.end, start + 200)).replace(/\s+/g, ' ');
   return text.length > 60 ? text.slice(0, 57) + '...' : text;
 }
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { z } from 'zod';
-import { SchemaConverter, MAX_SCHEMA_DEPTH, MAX_ENUM_VALUES } from '../../server/openapi/schemaConverter';
+import { MAX_DOCUMENT_SCHEMA_NODES, MAX_ENUM_VALUES, MAX_SCHEMA_DEPTH, SchemaConverter } from '../../server/openapi/schemaConverter';
 import { SourceIndex } from '../../server/openapi/sourceIndex';
 import type { JsonSchema } from '../../server/openapi/jsonSchema';
 
@@ -286,6 +286,17 @@ describe('OpenAPI schemas from zod', () => {
     const long = convert({ 'schemas.ts': `import { z } from 'zod';\nexport const S = z.enum([${values}]);` }, 'S');
     assert.equal((long.schema.enum as unknown[]).length, MAX_ENUM_VALUES);
     assert.match(String(long.schema['x-route-atlas-note']), /cut/);
+  });
+
+  it('stops converting at the document\'s node budget, leaving the rest open with one note', function () {
+    this.timeout(60_000);
+    const fields = Array.from({ length: MAX_DOCUMENT_SCHEMA_NODES + 100 }, (_, i) => `f${i}: z.string()`).join(',\n');
+    const { schema, notes } = convert({ 'schemas.ts': `import { z } from 'zod';\nexport const S = z.object({\n${fields}\n});` }, 'S');
+    const properties = schema.properties as Record<string, JsonSchema>;
+    assert.equal(Object.keys(properties).length, MAX_DOCUMENT_SCHEMA_NODES + 100);
+    assert.deepEqual(properties.f0, { type: 'string' });
+    assert.match(String(properties[`f${MAX_DOCUMENT_SCHEMA_NODES + 99}`]['x-route-atlas-note']), /cut/);
+    assert.equal(notes.filter((note) => note.includes('nodes')).length, 1);
   });
 
   it('agrees with zod itself on which values it accepts (ajv over the JSON Schema, zod over the same values)', () => {
