@@ -249,7 +249,7 @@ export class SchemaConverter {
       case 'declaration': {
         if (chain.headArgs !== undefined) break;
         const library = this.libraryOf(base.init, base.module, 0) ?? 'zod';
-        if (steps[0]?.name === 'shape' && steps[0].args === undefined && steps[1] && steps[1].args === undefined) {
+        if (steps[0]?.name === 'shape' && steps[0].args === undefined && steps[1] && steps[1].args === undefined && !this.inlining.has(base.init)) {
           // `User.shape.email`: one field of an object schema.
           const object = this.inline(base.init, { module: base.module }, depth);
           const properties = object.schema.properties as JsonSchema | undefined;
@@ -653,7 +653,7 @@ export class SchemaConverter {
         break;
       case 'description':
       case 'title':
-        setText(schema, action.name, this.text(arg, context));
+        setText(schema, action.name, this.text(arg));
         break;
       case 'isoDateTime':
         // `yyyy-mm-ddThh:mm`, without seconds: JSON Schema's date-time requires them.
@@ -730,7 +730,7 @@ export class SchemaConverter {
         // A default fills in a missing value, so a client may leave it out (in yup too, where it is applied before `required` is checked).
         return this.withDefault({ ...current, optional: true }, arg, context);
       case 'describe':
-        setText(schema, 'description', this.text(arg, context));
+        setText(schema, 'description', this.text(arg));
         return next;
       case 'meta':
       case 'openapi':
@@ -1179,7 +1179,7 @@ export class SchemaConverter {
     return value !== undefined && Number.isFinite(value) ? value : undefined;
   }
 
-  private text(expression: ts.Expression | undefined, _context: Context): string | undefined {
+  private text(expression: ts.Expression | undefined): string | undefined {
     const expr = expression ? unwrapExpression(expression) : undefined;
     return expr && isStringLiteralLike(expr) ? expr.text : undefined;
   }
