@@ -70,7 +70,7 @@ export function chooseApp(manifest: RouteManifest, app: string | undefined): App
   }
   if (manifest.apps.length === 1) return manifest.apps[0];
   if (manifest.apps.length === 0) throw new OpenApiAppError(`No Next.js app with an app/ or src/app/ folder was found under ${manifest.root}.`, 'no-app', roots);
-  throw new OpenApiAppError(`${manifest.apps.length} Next.js apps were found, and each one is its own API: choose one of ${roots.join(', ')}.`, 'several-apps', roots);
+  throw new OpenApiAppError(`${manifest.apps.length} Next.js apps were found (${roots.join(', ')}), and each one is its own API: say which one to describe.`, 'several-apps', roots);
 }
 
 /** `./apps/web/`, `apps\web` and an absolute path inside the scanned folder all name `apps/web`. */
