@@ -257,7 +257,8 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     const path = value.path ?? [];
     if (path.length >= MAX_PATH) return undefined;
     const firstStepOfParam = path.length === 0 && value.param !== undefined;
-    if (!firstStepOfParam && !VALUE_STEPS.has(step) && !step.endsWith(')')) return undefined;
+    // The route's `params` are path parameters, never query or body.
+    if (firstStepOfParam ? step === 'params' : !VALUE_STEPS.has(step) && !step.endsWith(')')) return undefined;
     return { ...value, path: [...path, step] };
   }
 
@@ -270,6 +271,11 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
       if (value) env.set(element.name.text, value);
       else env.delete(element.name.text);
     }
+  }
+
+  /** Adds a property name read from a value; `success`, `data` and `error` of a safeParse result are not fields. */
+  function readKey(value: FlowValue, key: string): void {
+    if (value.path?.[value.path.length - 1] !== 'safeParse()') readOf(value).keys.add(key);
   }
 
   function readOf(value: FlowValue): ReadState {
@@ -460,11 +466,10 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     } else if (isObjectBindingPattern(node.name)) {
       const value = valueOf(init);
       if (value) {
-        const read = readOf(value);
         for (const element of node.name.elements) {
           if (element.dotDotDotToken) continue;
           const key = element.propertyName ? propertyNameText(element.propertyName) : isIdentifier(element.name) ? element.name.text : undefined;
-          if (key !== undefined) read.keys.add(key);
+          if (key !== undefined) readKey(value, key);
         }
       }
       bindPattern(node.name, value);
@@ -566,14 +571,14 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
         // A method called on the value (`searchParams.get`, `body.map`) is not a field.
         if (isCallExpression(parent) && parent.expression === node) break;
         const value = valueOf(access.expression);
-        if (value) readOf(value).keys.add(access.name.text);
+        if (value) readKey(value, access.name.text);
         break;
       }
       case SyntaxKind.ElementAccessExpression: {
         const access = node as ts.ElementAccessExpression;
         if (!isStringLiteralLike(access.argumentExpression)) break;
         const value = valueOf(access.expression);
-        if (value) readOf(value).keys.add(access.argumentExpression.text);
+        if (value) readKey(value, access.argumentExpression.text);
         break;
       }
     }
@@ -587,10 +592,10 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
         if (key === 'json' || key === 'formData') readOf({ param: 0, path: [`${key}()`] });
       }
     }
-    const flow: RequestFlow = { reads: [], calls, returns };
-    for (const read of reads.values()) flow.reads.push(flowRead(read));
+    const collected: RequestFlow = { reads: [], calls, returns };
+    for (const read of reads.values()) collected.reads.push(flowRead(read));
     const names = new RequestNames();
-    const { complete } = evaluateLocally(flow, names, context.mayBeRebound);
+    const { complete, flow } = evaluateLocally(collected, names, context.mayBeRebound);
     const info = names.toInfo([...headerNames].sort(), [...statuses].sort((a, b) => a - b));
     if (complete) return { info };
     // What the summary keeps is bounded; the local result above saw every name.

@@ -244,15 +244,16 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
   for (const handler of reached) {
     const fn = siteNodes.get(handler)!;
     const isHandler = handlers.has(handler);
-    // Every reached function gets a request collector: a helper or a wrapper passes request data on too.
-    const request = requestInfoCollector(fn, sourceFile, { schemas, imports, moduleNames, mayBeRebound: !isHandler || !options.routeFile || wrappedSites.has(handler) });
-    handler.facts = collectFacts(fn, sourceFile, imports, summary.useCache, moduleNames, request.visit);
-    const collected = request.finish();
-    if (isHandler) handler.request = collected.info;
-    if (collected.flow) handler.flow = collected.flow;
+    // Every reached function that takes parameters gets a request collector: a helper or a wrapper passes
+    // request data on too.
+    const request = isHandler || fn.parameters.length > 0 ? requestInfoCollector(fn, sourceFile, { schemas, imports, moduleNames, mayBeRebound: !isHandler || !options.routeFile || wrappedSites.has(handler) }) : undefined;
+    handler.facts = collectFacts(fn, sourceFile, imports, summary.useCache, moduleNames, request?.visit);
+    const collected = request?.finish();
+    if (isHandler) handler.request = collected?.info;
+    if (collected?.flow) handler.flow = collected.flow;
     for (const call of handler.facts.calls) if (!call.member) reach(call.callee);
     // A wrapper's call of a local helper that is not in the effects' calls (it is passed no request) is reached too.
-    for (const call of collected.flow?.calls ?? []) if (!call.member && call.param === undefined) reach(call.callee);
+    for (const call of collected?.flow?.calls ?? []) if (!call.member && call.param === undefined) reach(call.callee);
   }
   const exportedSchemas = new Map<string, SchemaShape>();
   for (const entry of summary.exports.values()) {

@@ -206,21 +206,60 @@ export function roleOf(value: FlowValue, bindings: ReadonlyMap<number, Role>, ca
  * may be bound otherwise, no read that another binding would give a meaning), so the summary need not
  * keep the flow.
  */
-export function evaluateLocally(flow: RequestFlow, into: RequestNames, mayBeRebound: boolean): { complete: boolean } {
+export function evaluateLocally(flow: RequestFlow, into: RequestNames, mayBeRebound: boolean): { complete: boolean; flow: RequestFlow } {
+  if (!mayBeRebound) flow = withoutIdleCalls(flow);
   let complete = flow.calls.length === 0 && flow.returns.length === 0;
   for (const read of flow.reads) {
     const role = roleOf(read.value, HANDLER_BINDINGS, () => undefined);
     into.addRead(role, read);
     if (complete && !readIsExplained(role, read, mayBeRebound)) complete = false;
   }
-  return { complete };
+  return { complete, flow };
+}
+
+/**
+ * The flow without the calls linking would never follow, for a function whose parameters are known (a route's
+ * own handler: the first is the request): calls passed only a parsed body, or values that are not request data.
+ * The reads of their results go too, as they could only be read through them, and so do the values it returns.
+ * Most handlers pass their body to a service; without this their summaries would keep a flow for nothing.
+ */
+function withoutIdleCalls(flow: RequestFlow): RequestFlow {
+  const kept = new Map<number, number>();
+  const calls: FlowCall[] = [];
+  const followed = (value: FlowValue): boolean => value.call !== undefined ? kept.has(value.call) : worthFollowing(roleOf(value, HANDLER_BINDINGS, () => undefined));
+  flow.calls.forEach((call, index) => {
+    // A call's arguments may be results of earlier calls only, so one pass in order decides them all.
+    const worth = call.param !== undefined || call.args.some((arg) => arg !== null && ('object' in arg ? arg.object.some(([, value]) => followed(value)) : followed(arg)));
+    if (!worth) return;
+    kept.set(index, calls.length);
+    calls.push(call);
+  });
+  // A route's own handler is called by Next.js only: what it returns is a response, never request data to follow.
+  if (calls.length === flow.calls.length && flow.returns.length === 0) return flow;
+  const renumber = (value: FlowValue): FlowValue | undefined => (value.call === undefined ? value : kept.has(value.call) ? { ...value, call: kept.get(value.call) } : undefined);
+  const renumberArg = (arg: FlowArg): FlowArg => {
+    if (arg === null) return null;
+    if (!('object' in arg)) return renumber(arg) ?? null;
+    const object: Array<[string, FlowValue]> = [];
+    for (const [key, value] of arg.object) {
+      const renumbered = renumber(value);
+      if (renumbered) object.push([key, renumbered]);
+    }
+    return { object };
+  };
+  const reads: FlowRead[] = [];
+  for (const read of flow.reads) {
+    const value = renumber(read.value);
+    if (value) reads.push(value === read.value ? read : { ...read, value });
+  }
+  return { reads, calls: calls.map((call) => ({ ...call, args: call.args.map(renumberArg) })), returns: [] };
 }
 
 /** Properties of a request or a URL: reading them names no query parameter or body field, whatever the binding. */
 const PLAIN_PROPERTIES = new Set([
   'headers', 'method', 'url', 'nextUrl', 'cookies', 'geo', 'ip', 'signal', 'body', 'bodyUsed', 'cache', 'credentials', 'destination',
   'integrity', 'keepalive', 'mode', 'redirect', 'referrer', 'referrerPolicy', 'page', 'ua', 'pathname', 'hostname', 'host', 'href',
-  'origin', 'protocol', 'port', 'hash', 'search', 'basePath', 'locale', 'buildId', 'params',
+  'origin', 'protocol', 'port', 'hash', 'search', 'searchParams', 'basePath', 'locale', 'buildId', 'params',
 ]);
 
 /** True when linking cannot give a read more meaning than the local evaluation gave it. */
