@@ -8,6 +8,7 @@ import { type OpenOptions, isSameFile, manifestFileUri, openLocation, spanToRang
 import { withoutUserinfo } from '../server/requests/credentials';
 import type { RequestInput } from '../server/requests/buildRequest';
 import { type LastResponse, RequestController, type RequestTarget } from './requests/requestController';
+import { SEND_DOCUMENT_COMMAND } from './requests/requestEditor';
 import { resolveBaseUrl, rootOfRoute } from './requests/requestSettings';
 import { type RequestDraft, draftRequest, formatCurl, formatFetch, toUrlTemplate } from '../server/requests/requestText';
 import { type RoutesTree, VIEW_ID } from './routesTree';
@@ -156,12 +157,19 @@ export function registerCommands(context: vscode.ExtensionContext, server: Route
 
   /** A fully specified request as the second argument (`{ params, query, body, headers }`) skips the prompts. */
   const isRequestInput = (value: unknown): value is RequestInput =>
-    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).every((k) => ['params', 'query', 'body', 'headers'].includes(k));
+    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).every((k) => ['url', 'params', 'query', 'body', 'headers'].includes(k));
 
   const sendRequest = async (arg?: unknown, input?: unknown): Promise<LastResponse | undefined> => {
     const target = await requestTarget(arg);
     if (!target) return undefined;
     return requests.send(target, isRequestInput(input) ? input : undefined);
+  };
+
+  /** Opens the request editor for a target; a request as the second argument fills it without prompts. */
+  const editRequest = async (arg?: unknown, input?: unknown): Promise<string | undefined> => {
+    const target = await requestTarget(arg);
+    if (!target) return undefined;
+    return (await requests.editRequest(target, isRequestInput(input) ? input : undefined))?.toString();
   };
 
   const showRequestHistory = async (arg?: unknown): Promise<LastResponse | undefined> => {
@@ -256,6 +264,10 @@ export function registerCommands(context: vscode.ExtensionContext, server: Route
     requests,
     vscode.commands.registerCommand(ClientCommands.sendRequest, sendRequest),
     vscode.commands.registerCommand('routeAtlas.showRequestHistory', showRequestHistory),
+    vscode.commands.registerCommand('routeAtlas.editRequest', editRequest),
+    vscode.commands.registerCommand(SEND_DOCUMENT_COMMAND, (uri?: unknown, options?: unknown) =>
+      requests.sendDocument(uri, typeof options === 'object' && options !== null ? { withoutBody: (options as { withoutBody?: unknown }).withoutBody === true } : undefined),
+    ),
     vscode.commands.registerCommand('routeAtlas.saveAsHttpFile', saveAsHttpFile),
     vscode.commands.registerCommand('routeAtlas.setAuthToken', (origin?: unknown, token?: unknown) => requests.setAuthToken(origin, token)),
     vscode.commands.registerCommand('routeAtlas.clearCookies', () => requests.clearCookies()),

@@ -231,6 +231,11 @@ export function basicAuthorization(baseUrl: string): { origin: string; value: st
  * is sent as is, anything else as JSON) and extra headers.
  */
 export interface RequestInput {
+  /**
+   * The request editor's path and query (`/api/x?a=1`, sent to the base URL) or an absolute http(s) URL;
+   * when given, params and query are not used.
+   */
+  url?: string;
   params?: ParamValues;
   query?: Record<string, string | string[] | undefined> | QueryPairs | string;
   body?: unknown;
@@ -251,6 +256,21 @@ export interface ResolvedRequest {
  * `Content-Type: application/json` unless a content type is given, and a string body meant as JSON must
  * parse; GET and HEAD cannot carry a body.
  */
+/** The URL a request editor names: a path goes to the base URL (keeping a path the base URL has), a full URL stays. */
+function typedUrl(typed: string, baseUrl: string): string {
+  if (typed.startsWith('/')) return new URL(baseUrl.replace(/\/+$/, '') + typed).toString();
+  let url: URL;
+  try {
+    url = new URL(typed);
+  } catch {
+    throw new ParamError('url', `"${typed}" is not a valid URL.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ParamError('url', `Only http and https URLs can be sent, not ${url.protocol}`);
+  // A password in the URL would end up in the history and the response view: it belongs in a header.
+  if (url.username || url.password) throw new ParamError('url', 'Write credentials as an Authorization header, not in the URL.');
+  return url.toString();
+}
+
 export function resolveRequest(
   input: RequestInput,
   target: { method: string; publicPath: string; baseUrl: string },
@@ -258,7 +278,7 @@ export function resolveRequest(
 ): ResolvedRequest {
   const method = target.method.toUpperCase();
   const query = typeof input.query === 'string' ? parseQueryInput(input.query) : (input.query ?? []);
-  const url = buildUrl(target.baseUrl, target.publicPath, input.params ?? {}, query);
+  const url = input.url !== undefined ? typedUrl(input.url, target.baseUrl) : buildUrl(target.baseUrl, target.publicPath, input.params ?? {}, query);
   const merged = new Map<string, [string, string]>();
   for (const [name, value] of [...Object.entries(defaults), ...Object.entries(input.headers ?? {})]) merged.set(name.toLowerCase(), [name, value]);
   let body: string | undefined;

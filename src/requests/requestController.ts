@@ -15,7 +15,7 @@ import {
   type RequestInput,
   type ResolvedRequest,
   basicAuthorization,
-  checkJsonBody,
+  buildUrl,
   jsonBodyTemplate,
   paramsOfPath,
   queryTemplate,
@@ -33,6 +33,8 @@ import { formatCurl } from '../../server/requests/requestText';
 import { defaultHeaders, resolveBaseUrl, timeoutMs } from './requestSettings';
 import { DISPLAY_CAP, type ResponseState, failedResponseState, headerValue, isTextual, languageOf, mediaType, responseState, shownRequest } from './responseModel';
 import { type RenderedReport, ResponseView } from './responseView';
+import { RequestEditor } from './requestEditor';
+import { isCredentialName } from '../../server/requests/credentials';
 import { type HttpResponseData, type RedirectQuestion, RequestFailure, sendHttpRequest } from './sendHttp';
 
 /** What a request is for: a method of a route, known from the manifest or only from a CodeLens's args. */
@@ -90,11 +92,16 @@ export interface LastResponse {
   questions: AskedQuestion[];
 }
 
-/** What a person typed last for an endpoint, to pre-fill the prompts next time. */
+/**
+ * What a person typed last, to pre-fill the prompts and the request editor next time: params per
+ * endpoint (the same `[id]` serves GET and DELETE), the query, headers and body per method.
+ */
 interface RememberedInput {
   params?: Record<string, string>;
   query?: string;
   body?: string;
+  /** Headers typed in the request editor, credentials left out. */
+  headers?: Record<string, string>;
 }
 
 interface LastExchange {
@@ -162,8 +169,7 @@ export class RequestController implements vscode.Disposable {
   private nextId = 1;
   private last: LastExchange | undefined;
   private running: AbortController | undefined;
-  /** The untitled body editors, one per endpoint, reused while they are open. */
-  private readonly bodyDocuments = new Map<string, vscode.TextDocument>();
+  private readonly editor: RequestEditor;
 
   constructor(
     private readonly context: Pick<vscode.ExtensionContext, 'workspaceState' | 'secrets' | 'extensionUri' | 'extensionMode'>,
@@ -175,6 +181,24 @@ export class RequestController implements vscode.Disposable {
       copyCurl: () => void this.copyAsCurl(),
       history: () => void (this.last ? this.showHistory(this.last.target) : undefined),
     });
+    this.editor = new RequestEditor((target, input) => this.send(target, input));
+  }
+
+  /** Sends the request of a request editor (Ctrl+Enter, its ▶ and its lens). */
+  sendDocument(uri?: unknown, options?: { withoutBody?: boolean }): Promise<LastResponse | undefined> {
+    return this.editor.sendDocument(uri, options);
+  }
+
+  /**
+   * Opens a target's request in the request editor, to edit headers and body before sending. With
+   * `input` nothing is asked; without it, the params are asked for (an editor already open is shown as it is).
+   */
+  async editRequest(target: RequestTarget, input?: RequestInput): Promise<vscode.Uri | undefined> {
+    if (!input && (await this.editor.reveal(target))) return this.editor.uriFor(target);
+    const params = input?.params ?? (await this.promptParams(target, this.remembered(target)));
+    if (!params) return undefined;
+    await this.openRequestEditor(target, { ...input, params });
+    return this.editor.uriFor(target);
   }
 
   /**
@@ -221,14 +245,50 @@ export class RequestController implements vscode.Disposable {
     return target.route?.methods.find((m) => m.name === target.method.toUpperCase())?.request;
   }
 
+  /** What was typed last for a target: the endpoint's params, the method's query, headers and body. */
+  private remembered(target: RequestTarget): RememberedInput {
+    const key = this.keyOf(target);
+    const endpoint = this.context.workspaceState.get<RememberedInput>(REMEMBERED_PREFIX + key) ?? {};
+    const method = this.context.workspaceState.get<RememberedInput>(`${REMEMBERED_PREFIX}${key} ${target.method.toUpperCase()}`);
+    return { params: endpoint.params, ...(method ?? {}) };
+  }
+
   private async promptInput(target: RequestTarget): Promise<RequestInput | undefined> {
     const method = target.method.toUpperCase();
-    const publicPath = this.publicPathOf(target);
-    const key = this.keyOf(target);
-    const remembered = this.context.workspaceState.get<RememberedInput>(REMEMBERED_PREFIX + key) ?? {};
-    const title = `${method} ${publicPath}`;
-    const input: RequestInput = { params: {} };
+    const info = this.requestInfo(target);
+    const withBody = METHODS_WITH_BODY.has(method) || (method === 'DELETE' && info?.body !== undefined);
+    // A request with a body is written in the request editor; one already open keeps what was typed there.
+    if (withBody && (await this.editor.reveal(target))) return undefined;
+    const remembered = this.remembered(target);
+    const params = await this.promptParams(target, remembered);
+    if (!params) return undefined;
+    if (withBody) {
+      await this.openRequestEditor(target, { params });
+      return undefined;
+    }
+    const input: RequestInput = { params };
+    const queryNames = info?.query ?? [];
+    if (queryNames.length > 0 || remembered.query) {
+      const value = queryTemplate(queryNames, remembered.query);
+      const query = await vscode.window.showInputBox({
+        title: `${method} ${this.publicPathOf(target)}`,
+        prompt: 'Query string: the names the handler reads. Names left without a value are not sent.',
+        value,
+        // The cursor goes to the end: the first key typed adds to the query instead of replacing it.
+        valueSelection: [value.length, value.length],
+        ignoreFocusOut: true,
+      });
+      if (query === undefined) return undefined;
+      input.query = query;
+    }
+    return input;
+  }
 
+  /** Asks for each param of the path, pre-filled with what was typed last; undefined when the person gives up. */
+  private async promptParams(target: RequestTarget, remembered: RememberedInput): Promise<Record<string, string> | undefined> {
+    const publicPath = this.publicPathOf(target);
+    const title = `${target.method.toUpperCase()} ${publicPath}`;
+    const params: Record<string, string> = {};
     for (const param of paramsOfPath(publicPath)) {
       const optional = param.kind === 'optionalCatchAll';
       const value = await vscode.window.showInputBox({
@@ -249,59 +309,44 @@ export class RequestController implements vscode.Disposable {
         },
       });
       if (value === undefined) return undefined;
-      input.params![param.name] = value;
+      params[param.name] = value;
     }
-
-    const info = this.requestInfo(target);
-    const queryNames = info?.query ?? [];
-    if (queryNames.length > 0 || remembered.query) {
-      const query = await vscode.window.showInputBox({
-        title,
-        prompt: 'Query string: the names the handler reads. Names left without a value are not sent.',
-        value: queryTemplate(queryNames, remembered.query),
-        ignoreFocusOut: true,
-      });
-      if (query === undefined) return undefined;
-      input.query = query;
-    }
-
-    if (METHODS_WITH_BODY.has(method) || (method === 'DELETE' && info?.body)) {
-      const body = await this.promptBody(target, info, remembered.body);
-      if (body === undefined) return undefined;
-      if (body.text !== undefined) {
-        input.body = body.text;
-        if (body.contentType) input.headers = { 'Content-Type': body.contentType };
-      }
-    }
-    return input;
+    return params;
   }
 
-  /** Opens the body in an editor to fill in; resolves when the person chooses Send (or gives up). */
-  private async promptBody(target: RequestTarget, info: HandlerRequestInfo | undefined, remembered: string | undefined): Promise<{ text?: string; contentType?: string } | undefined> {
+  /**
+   * Writes a target's request into the request editor: the path with its params (and the query typed last),
+   * a Content-Type for the body the handler reads, headers typed last, and a body template of the fields it
+   * reads (or the body typed last). The comments say where it goes and what else is sent.
+   */
+  private async openRequestEditor(target: RequestTarget, input: RequestInput): Promise<void> {
+    const method = target.method.toUpperCase();
+    const publicPath = this.publicPathOf(target);
+    const info = this.requestInfo(target);
+    const remembered = this.remembered(target);
+    const query = typeof input.query === 'string' ? input.query : remembered.query;
+    // The path as the person filled it; no base URL, so that a dev server on another port still gets it.
+    const url = new URL(buildUrl('http://route-atlas.invalid', publicPath, input.params ?? {}, []));
+    const filledQuery = query?.replace(/^\?/, '').split('&').filter((pair) => pair !== '' && !pair.endsWith('=')).join('&');
+    const targetPath = url.pathname + (filledQuery ? `?${filledQuery}` : '');
+
     const kind = info?.body?.kind ?? 'json';
     const fields = info?.body?.fields ?? [];
-    const template = remembered ?? (kind === 'json' ? jsonBodyTemplate(fields) : kind === 'formData' ? fields.map((f) => `${encodeURIComponent(f)}=`).join('&') : '');
-    const contentType = kind === 'json' ? 'application/json' : kind === 'formData' ? 'application/x-www-form-urlencoded' : 'text/plain';
-    const key = this.keyOf(target);
-    let document = this.bodyDocuments.get(key);
-    if (!document || document.isClosed) {
-      document = await vscode.workspace.openTextDocument({ language: kind === 'json' ? 'json' : 'plaintext', content: template });
-      this.bodyDocuments.set(key, document);
-    }
-    await vscode.window.showTextDocument(document, { preview: false });
-    const what = `${target.method.toUpperCase()} ${this.publicPathOf(target)}`;
-    const schema = info?.body?.schema ? ` (validated by ${info.body.schema})` : '';
-    for (;;) {
-      const choice = await vscode.window.showInformationMessage(`Edit the ${kind === 'json' ? 'JSON ' : ''}body of ${what}${schema} in the editor, then send it.`, 'Send', 'Send Without Body');
-      if (choice === undefined) return undefined;
-      if (choice === 'Send Without Body') return {};
-      const text = document.getText();
-      if (text.trim() === '') return {};
-      if (kind !== 'json') return { text, contentType };
-      const check = checkJsonBody(text);
-      if (check.ok) return { text, contentType };
-      await vscode.window.showErrorMessage(check.message, { modal: false });
-    }
+    const withBody = METHODS_WITH_BODY.has(method) || info?.body !== undefined;
+    const typedBody = typeof input.body === 'string' ? input.body : input.body !== undefined ? JSON.stringify(input.body, null, 2) : undefined;
+    const body = typedBody ?? remembered.body ?? (!withBody ? undefined : kind === 'json' ? jsonBodyTemplate(fields) : kind === 'formData' ? fields.map((f) => `${encodeURIComponent(f)}=`).join('&') : '');
+    const headers = new Map<string, [string, string]>();
+    if (body !== undefined) headers.set('content-type', ['Content-Type', kind === 'json' ? 'application/json' : kind === 'formData' ? 'application/x-www-form-urlencoded' : 'text/plain']);
+    for (const [name, value] of Object.entries({ ...remembered.headers, ...input.headers })) headers.set(name.toLowerCase(), [name, value]);
+
+    const base = resolveBaseUrl(target.route?.appRoot ?? target.appRoot, target.root);
+    const comments = [`${method} ${target.route?.url ?? target.url}${target.route?.file ? ` in ${target.route.file}` : ''}${info?.body?.schema ? `; the body is validated by ${info.body.schema}` : ''}`];
+    comments.push(`${process.platform === 'darwin' ? '⌘Enter' : 'Ctrl+Enter'} sends it to ${withoutUserinfo(base.baseUrl)} (${base.source}); write a full URL to send it elsewhere.`);
+    const unfilled = (info?.query ?? []).filter((name) => !new URLSearchParams(filledQuery ?? '').has(name));
+    if (unfilled.length > 0) comments.push(`Query names the handler reads: ${unfilled.join(', ')}`);
+    const added = Object.keys(defaultHeaders(target.root)).filter((name) => !headers.has(name.toLowerCase()));
+    if (added.length > 0) comments.push(`Also sent (routeAtlas.request.headers): ${added.join(', ')}; a header written here wins.`);
+    await this.editor.open(target, { method, target: targetPath, headers: [...headers.values()], body }, comments);
   }
 
   // ---- sending
@@ -315,7 +360,7 @@ export class RequestController implements vscode.Disposable {
       const port = await findRunningNextServer(LIKELY_DEV_PORTS);
       if (port !== undefined) base = { baseUrl: `http://localhost:${port}`, source: `a Next.js server answering on localhost:${port}` };
     }
-    await this.remember(key, input);
+    await this.remember(target, input);
     const questions: AskedQuestion[] = [];
 
     let resolved: ResolvedRequest;
@@ -515,14 +560,21 @@ export class RequestController implements vscode.Disposable {
 
   // ---- state
 
-  /** What the prompts offer next time; it lives in workspace state, so it keeps what the history keeps. */
-  private async remember(key: string, input: RequestInput): Promise<void> {
-    const params: Record<string, string> = {};
-    for (const [name, value] of Object.entries(input.params ?? {})) if (value !== undefined) params[name] = Array.isArray(value) ? value.join('/') : value;
-    const remembered: RememberedInput = { params };
+  /** What the prompts and the request editor offer next time; it lives in workspace state, so it keeps what the history keeps. */
+  private async remember(target: RequestTarget, input: RequestInput): Promise<void> {
+    const key = this.keyOf(target);
+    if (input.params && Object.keys(input.params).length > 0) {
+      const params: Record<string, string> = {};
+      for (const [name, value] of Object.entries(input.params)) if (value !== undefined) params[name] = Array.isArray(value) ? value.join('/') : value;
+      await this.context.workspaceState.update(REMEMBERED_PREFIX + key, { params } satisfies RememberedInput);
+    }
+    const remembered: RememberedInput = {};
     if (typeof input.query === 'string') remembered.query = queryWithoutCredentials(input.query);
+    else if (input.url?.includes('?')) remembered.query = queryWithoutCredentials(input.url.slice(input.url.indexOf('?') + 1));
     if (typeof input.body === 'string' && input.body.length <= 64 * 1024 && historyKeepsBodies()) remembered.body = input.body;
-    await this.context.workspaceState.update(REMEMBERED_PREFIX + key, remembered);
+    const headers = Object.entries(input.headers ?? {}).filter(([name]) => !isCredentialName(name) && name.toLowerCase() !== 'content-type');
+    if (headers.length > 0) remembered.headers = Object.fromEntries(headers);
+    await this.context.workspaceState.update(`${REMEMBERED_PREFIX}${key} ${target.method.toUpperCase()}`, remembered);
   }
 
   private async addHistory(key: string, entry: HistoryEntry): Promise<void> {
@@ -660,5 +712,6 @@ export class RequestController implements vscode.Disposable {
   dispose(): void {
     this.running?.abort();
     this.view.dispose();
+    this.editor.dispose();
   }
 }

@@ -223,6 +223,10 @@ export async function runUiChecks({ browser, server, workspace, extensionPath, s
     } catch (error) {
       log(`ui: no response.png (${error.message.split('\n')[0]})`);
     }
+    // 5. The request editor, with real keys: the POST lens opens it with the cursor in the body's first
+    // field, a name is typed, and Ctrl+Enter sends it to a loopback server that records what arrived.
+    stage = 'request editor: type a body and send it with Ctrl+Enter';
+    await driveRequestEditor(page, shot, d.codeLens);
     log(`ui: all checks passed in ${elapsed(started)}`);
     return { screenshots: shots };
   } catch (error) {
@@ -265,6 +269,48 @@ async function photographResponse(page, shot, seconds) {
     await page.locator('iframe.webview').first().waitFor({ state: 'visible', timeout: seconds * 1000 });
     await sleep(2000);
     await shot('response.png');
+  } finally {
+    server.close();
+  }
+}
+
+async function driveRequestEditor(page, shot, seconds) {
+  const received = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      received.push({ method: request.method, url: request.url, contentType: request.headers['content-type'], body });
+      response.writeHead(201, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ id: '3', ...(request.method === 'POST' ? JSON.parse(body || '{}') : {}) }));
+    });
+  });
+  await new Promise((resolveListen, reject) => server.once('error', reject).listen(3100, '127.0.0.1', resolveListen));
+  try {
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Send POST /api/users' }).first().click({ timeout: seconds * 1000 });
+    await waitFor('the request editor tab "POST ∕api∕users"', seconds, async () => {
+      const seen = await labels(page, '.tabs-container .tab');
+      return { ok: seen.some((s) => s.includes('POST ∕api∕users')), seen };
+    });
+    await waitFor('the request line and the body template in the request editor', seconds, async () => {
+      const seen = await texts(page, '.editor-group-container.active .monaco-editor .view-line');
+      return { ok: seen.some((s) => s.includes('POST /api/users')) && seen.some((s) => s.includes('"name"')), seen };
+    });
+    // The cursor is already between the quotes of the first field.
+    await page.keyboard.type('Grace Hopper');
+    await sleep(300);
+    await page.keyboard.press('Control+Enter');
+    await waitFor('the typed POST at the loopback server', seconds, async () => ({
+      ok: received.some((r) => r.method === 'POST' && r.url === '/api/users' && /json/.test(r.contentType ?? '') && JSON.parse(r.body).name === 'Grace Hopper'),
+      seen: received.map((r) => `${r.method} ${r.url} ${r.body}`),
+    }));
+    await page.locator('iframe.webview').first().waitFor({ state: 'visible', timeout: seconds * 1000 });
+    await sleep(1500);
+    await shot('request-editor.png');
+    // Closing it never asks to save: no dialog appears, the tab goes.
+    await runCommand(page, 'View: Close Editor', seconds);
+    await sleep(800);
+    if (await isVisible(page, '.monaco-dialog-box')) throw new UiCheckError('closing the request editor asked a question (.monaco-dialog-box)');
   } finally {
     server.close();
   }

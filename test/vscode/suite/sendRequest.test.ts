@@ -282,6 +282,64 @@ describe('send request against a real Next.js server', function () {
     assert.deepStrictEqual(json(result), { id: '42', title: 'Hello' });
   });
 
+  it('writes a request with a body in the request editor and sends it from there, headers and all, never asking to save', async () => {
+    const args = { uri: routeUri('api/items/[id]'), url: '/api/items/[id]', method: 'PUT', appRoot: APP_ROOT };
+    const uriText = await vscode.commands.executeCommand<string>('routeAtlas.editRequest', args, { params: { id: '7' } });
+    assert.ok(uriText, 'the command returns the request editor it opened');
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uriText)!;
+    assert.ok(document, 'the request editor is open');
+    assert.strictEqual(document.languageId, 'route-atlas-request');
+    const lines = document.getText().split('\n');
+    assert.ok(lines.includes('PUT /api/items/7'), `the request line has the param filled in:\n${document.getText()}`);
+    assert.ok(lines.includes('Content-Type: application/json'), 'a JSON body is declared');
+    assert.match(document.getText(), /"title": ""/, 'the body template has the field the handler reads');
+
+    const lens = await until('a Send lens in the request editor', async () => {
+      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? [];
+      return lenses.find((l) => l.command?.title.startsWith('$(play) Send PUT /api/items/7'));
+    });
+
+    // A person types: the path, a header and the body change; the document is saved at every edit.
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((edit) => edit.replace(new vscode.Range(0, 0, document.lineCount, 0), '# edited\nPUT /api/items/8\nContent-Type: application/json\nX-Trace: t-1\n\n{ "title": "From the editor" }\n'));
+    await until('the request editor to be saved after the edit', async () => !document.isDirty || undefined);
+    const result = await vscode.commands.executeCommand<LastResponse>(lens.command!.command, ...(lens.command!.arguments ?? []));
+    assert.strictEqual(result.url, `http://localhost:${port}/api/items/8`);
+    assert.deepStrictEqual(json(result), { id: '8', title: 'From the editor' });
+
+    // Headers written there are sent: the echo route shows them.
+    const echo = await vscode.commands.executeCommand<string>('routeAtlas.editRequest', { ...args, uri: routeUri('api/echo'), url: '/api/echo', method: 'POST' }, {});
+    const echoDocument = vscode.workspace.textDocuments.find((d) => d.uri.toString() === echo)!;
+    const echoEditor = await vscode.window.showTextDocument(echoDocument);
+    await echoEditor.edit((edit) => edit.replace(new vscode.Range(0, 0, echoDocument.lineCount, 0), 'POST /api/echo?from=editor\nContent-Type: text/plain\nAuthorization: Bearer typed\n\nplain words\n'));
+    const echoed = json((await vscode.commands.executeCommand<LastResponse>('routeAtlas.sendRequestDocument', echo))!);
+    assert.deepStrictEqual([echoed.method, echoed.query, echoed.contentType, echoed.authorization, echoed.body], ['POST', { from: 'editor' }, 'text/plain', 'Bearer typed', 'plain words']);
+
+    // A mistake names its line and puts the cursor there; nothing is sent.
+    await echoEditor.edit((edit) => edit.replace(new vscode.Range(0, 0, echoDocument.lineCount, 0), 'POST /api/echo\nnot a header\n\n{}\n'));
+    const before = await vscode.commands.executeCommand<LastResponse>('routeAtlas.internal.lastResponse');
+    assert.strictEqual(await vscode.commands.executeCommand('routeAtlas.sendRequestDocument', echo), undefined);
+    assert.strictEqual(echoEditor.selection.start.line, 1, 'the cursor is on the line of the mistake');
+    assert.strictEqual((await vscode.commands.executeCommand<LastResponse>('routeAtlas.internal.lastResponse'))?.id, before?.id, 'nothing was sent');
+
+    // Closing never asks where to save (a dialog would hold this command until the test times out).
+    for (const uri of [uriText, echo]) {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)!;
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+    const open = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'route-atlas-request');
+    assert.deepStrictEqual(open.map((t) => t.label), [], 'both request editors closed');
+
+    // The next Send of PUT offers what was sent last: the same headers and body, per method.
+    await vscode.commands.executeCommand('routeAtlas.editRequest', args, { params: { id: '9' } });
+    const again = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uriText && !d.isClosed)!;
+    assert.match(again.getText(), /^PUT \/api\/items\/9$/m);
+    assert.match(again.getText(), /^X-Trace: t-1$/m);
+    assert.match(again.getText(), /"title": "From the editor"/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('keeps a/b inside its segment and fills a catch-all with several segments', async () => {
     const item = await send('api/items/[id]', 'GET', { params: { id: 'a/b' } });
     assert.strictEqual(item.url, `http://localhost:${port}/api/items/a%2Fb`);
