@@ -22,7 +22,7 @@ import {
 } from './typescriptBindings';
 import { checkDepth } from './limits';
 import type { HandlerRequestInfo } from './model';
-import { evaluateLocally, type FlowArg, type FlowCall, type FlowRead, type FlowValue, type RequestFlow, RequestNames, type SchemaShape } from './requestFlow';
+import { evaluateLocally, type FlowArg, type FlowCall, type FlowRead, type FlowValue, MAX_SCHEMA_FIELDS, type RequestFlow, RequestNames, type SchemaShape } from './requestFlow';
 import type { ImportTable } from './effects';
 import { propertyNameText, unwrapExpression } from './staticValues';
 
@@ -32,11 +32,6 @@ export function isFunctionNode(node: ts.Node): node is ts.FunctionExpression | t
   return isFunctionExpression(node) || isArrowFunction(node);
 }
 
-/**
- * How many fields one schema lists at most. `const B = A.extend({...})` copies A's fields, so a file of
- * schemas each extending the one before would otherwise hold fields quadratic in its length.
- */
-export const MAX_SCHEMA_FIELDS = 256;
 
 /**
  * Module-level validation schemas, `const Body = z.object({ name: ..., email: ... })`, with their fields;
@@ -195,6 +190,8 @@ export interface CollectorContext {
    * helper another module calls. Its reads on parameters are then kept for linking.
    */
   mayBeRebound: boolean;
+  /** True when only the flow is kept (a helper that is no handler): it is kept even when the module tells all. */
+  flowOnly?: boolean;
 }
 
 /** What a function reads from its request: the part its own module tells, and the flow to follow across modules. */
@@ -597,7 +594,8 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     const names = new RequestNames();
     const { complete, flow } = evaluateLocally(collected, names, context.mayBeRebound);
     const info = names.toInfo([...headerNames].sort(), [...statuses].sort((a, b) => a - b));
-    if (complete) return { info };
+    const empty = flow.reads.length === 0 && flow.calls.length === 0 && flow.returns.length === 0;
+    if (empty || (complete && !context.flowOnly)) return { info };
     // What the summary keeps is bounded; the local result above saw every name.
     for (const read of flow.reads) {
       if (read.keys && read.keys.length > MAX_FLOW_NAMES) read.keys = read.keys.slice(0, MAX_FLOW_NAMES);

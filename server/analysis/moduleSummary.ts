@@ -246,7 +246,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
     const isHandler = handlers.has(handler);
     // Every reached function that takes parameters gets a request collector: a helper or a wrapper passes
     // request data on too.
-    const request = isHandler || fn.parameters.length > 0 ? requestInfoCollector(fn, sourceFile, { schemas, imports, moduleNames, mayBeRebound: !isHandler || !options.routeFile || wrappedSites.has(handler) }) : undefined;
+    const request = isHandler || fn.parameters.length > 0 ? requestInfoCollector(fn, sourceFile, { schemas, imports, moduleNames, mayBeRebound: !isHandler || !options.routeFile || wrappedSites.has(handler), flowOnly: !isHandler }) : undefined;
     handler.facts = collectFacts(fn, sourceFile, imports, summary.useCache, moduleNames, request?.visit);
     const collected = request?.finish();
     if (isHandler) handler.request = collected?.info;

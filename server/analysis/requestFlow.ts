@@ -58,6 +58,12 @@ export interface RequestFlow {
   returns: FlowValue[];
 }
 
+/**
+ * How many fields one schema lists at most. `const B = A.extend({...})` copies A's fields, so a file of
+ * schemas each extending the one before would otherwise hold fields quadratic in its length.
+ */
+export const MAX_SCHEMA_FIELDS = 256;
+
 /** A validation schema read from syntax: `z.object({...})`, `.extend`, `.merge`, `.pick`, `.omit`, valibot and yup objects. */
 export interface SchemaShape {
   fields: string[];
@@ -461,9 +467,12 @@ class RequestInference {
     const module = this.linker.summaryOf(file);
     const shape = module?.schemas?.get(name);
     if (shape) {
-      const own = [...shape.fields];
-      for (const base of shape.bases ?? []) this.addSchemaFields(file, base, hops + 1, own, seen);
-      for (const field of own) if (!shape.omit?.includes(field) && !into.includes(field)) into.push(field);
+      // What `.omit` left out applies to the imported bases: a field the schema adds again stays.
+      const fromBases: string[] = [];
+      for (const base of shape.bases ?? []) this.addSchemaFields(file, base, hops + 1, fromBases, seen);
+      for (const field of [...shape.fields, ...fromBases.filter((name) => !shape.omit?.includes(name))]) {
+        if (!into.includes(field) && into.length < MAX_SCHEMA_FIELDS) into.push(field);
+      }
       return;
     }
     const binding = module?.locals.get(name);

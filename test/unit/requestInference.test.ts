@@ -155,6 +155,62 @@ describe('request inference through wrappers, helpers and schemas', () => {
     assert.deepEqual(fieldsOf(manifest, '/api/links'), ['domain', 'key', 'url']);
   });
 
+  it('keeps a field a schema omits from an imported base and then adds again', () => {
+    const manifest = scan({
+      'lib/zod/base.ts': "import { z } from 'zod';\nexport const pagination = ({ max }: { max: number }) => ({ page: z.coerce.number(), pageSize: z.coerce.number().max(max) });\n",
+      'lib/zod/partners.ts': [
+        "import { z } from 'zod';",
+        "import { pagination } from './base';",
+        '',
+        'const listQuery = z.object({ status: z.string(), country: z.string() }).extend(pagination({ max: 100 }));',
+        'export const countQuery = listQuery.omit({ status: true, page: true }).extend({ status: z.string().nullish(), groupBy: z.string() });',
+        '',
+      ].join('\n'),
+      'app/api/partners/count/route.ts': [
+        "import { countQuery } from '@/lib/zod/partners';",
+        '',
+        'export async function GET(request: Request) {',
+        '  const query = countQuery.parse(Object.fromEntries(new URL(request.url).searchParams));',
+        '  return Response.json(query);',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    // page is left out of what pagination() adds; status is omitted and added again.
+    assert.deepEqual(queryOf(manifest, '/api/partners/count'), ['country', 'groupBy', 'pageSize', 'status']);
+  });
+
+  it('follows helpers in the route file that the module alone explains: the form body, else the query', () => {
+    const manifest = scan({
+      'app/api/unsubscribe/route.ts': [
+        "import { withError } from '@/lib/missing-middleware';",
+        '',
+        'export const POST = withError(async (request: Request) => {',
+        '  const token = await tokenOf(request);',
+        '  return Response.json({ unsubscribed: Boolean(token) });',
+        '});',
+        '',
+        'async function tokenOf(request: Request) {',
+        '  return (await tokenFromForm(request)) || tokenFromQuery(request);',
+        '}',
+        '',
+        'function tokenFromQuery(request: Request) {',
+        "  return new URL(request.url).searchParams.get('token');",
+        '}',
+        '',
+        'async function tokenFromForm(request: Request) {',
+        "  if (!request.headers.get('content-type')?.includes('form')) return null;",
+        '  const form = await request.formData();',
+        "  return form.get('token');",
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const request = requestOf(manifest, '/api/unsubscribe', 'POST');
+    assert.deepEqual(request?.query, ['token']);
+    assert.deepEqual(request?.body, { kind: 'formData', fields: ['token'] });
+  });
+
   it('takes query names from a schema that parses the searchParams a wrapper hands over, merged with another schema', () => {
     const manifest = scan({
       ...WORKSPACE_WRAPPER,
