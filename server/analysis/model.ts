@@ -97,13 +97,17 @@ export interface RouteMethod {
 
 /** What a handler reads from a request and what it answers, as far as it is literal. */
 export interface HandlerRequestInfo {
-  /** Names passed to `searchParams.get/getAll/has`. */
+  /**
+   * Query parameter names, sorted: `searchParams.get('q')`, keys read from a query object (`getSearchParams(req.url)`,
+   * the `searchParams` a wrapper hands its handler), the fields of a schema that parses the query, and what the
+   * wrappers and the helpers passed the request read.
+   */
   query: string[];
   body?: {
     kind: 'json' | 'formData' | 'text';
-    /** Top-level field names read from the body, in first-seen order. */
+    /** Top-level field names read from the body or listed by its schema, in first-seen order. */
     fields: string[];
-    /** The schema that validates the body (`schema.parse(await req.json())`), when found. */
+    /** The schema that validates the body (`schema.parse(await req.json())`, also through a helper that returns it), when found. */
     schema?: string;
   };
   /** Headers read by name (`request.headers.get('x')`, `headers().get('x')`). */
