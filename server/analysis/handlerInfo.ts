@@ -362,9 +362,6 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
 
   /** Records a call that is passed request data (or is a call of a parameter), once; its index in `calls`. */
   function recordCall(call: ts.CallExpression): number | undefined {
-    const known = callIndex.get(call);
-    if (known !== undefined) return known ?? undefined;
-    callIndex.set(call, null);
     const callee = unwrapExpression(call.expression);
     let entry: FlowCall | undefined;
     if (isIdentifier(callee)) {
@@ -374,7 +371,12 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     } else if (isPropertyAccessExpression(callee) && isIdentifier(callee.expression) && context.imports.get(callee.expression.text)?.importedName === '*') {
       entry = { callee: callee.expression.text, member: callee.name.text, args: [] };
     }
-    if (!entry || calls.length >= MAX_FLOW_ENTRIES) return undefined;
+    // Most calls (`prisma.user.findMany()`, `NextResponse.json()`) can be followed nowhere: decided above, unremembered.
+    if (!entry) return undefined;
+    const known = callIndex.get(call);
+    if (known !== undefined) return known ?? undefined;
+    callIndex.set(call, null);
+    if (calls.length >= MAX_FLOW_ENTRIES) return undefined;
     let carries = false;
     for (const argument of call.arguments) {
       const arg = argumentOf(argument);
