@@ -160,6 +160,43 @@ export namespace RescanRequest {
   export const type = new RequestType<Record<string, never>, ManifestResult, void>(method);
 }
 
+export interface OpenApiParams {
+  /** The workspace folder's URI. */
+  folder: string;
+  /** The app root relative to the folder (`apps/web`) or its package name; needed when the folder has several. */
+  app?: string;
+}
+
+/** An OpenAPI 3.1 document and its notes, or why none could be made (with the app roots to choose from). */
+export type OpenApiResponse = { document: Record<string, unknown>; notes: string[] } | { error: string; appRoots: string[] };
+
+/** Client → server request: an OpenAPI 3.1 document of one app, built by the analysis thread from its workspace. */
+export namespace OpenApiRequest {
+  export const method = 'routeAtlas/openapi';
+  export const type = new RequestType<OpenApiParams, OpenApiResponse, void>(method);
+}
+
+export interface AgentToolParams {
+  /** The tool's name without prefix: `list_endpoints`. */
+  name: string;
+  arguments: unknown;
+}
+
+export interface AgentToolResponse {
+  text: string;
+  structured?: Record<string, unknown>;
+  isError?: boolean;
+}
+
+/**
+ * Client → server request: run one of the agent tools (server/agent) over every folder's manifest, for
+ * VS Code's language model tools. The same tools `route-atlas mcp` serves.
+ */
+export namespace AgentToolRequest {
+  export const method = 'routeAtlas/agentTool';
+  export const type = new RequestType<AgentToolParams, AgentToolResponse, void>(method);
+}
+
 /** Server → client notification: the manifest changed; refetch with ManifestRequest. */
 export namespace DidChangeManifestNotification {
   export const method = 'routeAtlas/didChangeManifest';

@@ -22,6 +22,12 @@ import {
   RescanRequest,
   type ServerStatusParams,
   ServerStatusNotification,
+  AgentToolRequest,
+  type AgentToolParams,
+  type AgentToolResponse,
+  OpenApiRequest,
+  type OpenApiParams,
+  type OpenApiResponse,
 } from '../server/protocol';
 
 /** The language client id: `routeAtlas.trace.server` is derived from it. */
@@ -155,6 +161,18 @@ export class RouteAtlasServer implements vscode.Disposable {
   async rescan(): Promise<ManifestResult | undefined> {
     if (!this.client?.isRunning()) return undefined;
     return this.client.sendRequest(RescanRequest.type, {});
+  }
+
+  /** An OpenAPI document of one app of a workspace folder; undefined when no server runs. */
+  async requestOpenApi(params: OpenApiParams): Promise<OpenApiResponse | undefined> {
+    if (!this.client?.isRunning()) return undefined;
+    return this.client.sendRequest(OpenApiRequest.type, params);
+  }
+
+  /** Runs an agent tool over the server's manifests; undefined when no server runs. */
+  async runAgentTool(params: AgentToolParams, token?: vscode.CancellationToken): Promise<AgentToolResponse | undefined> {
+    if (!this.client?.isRunning()) return undefined;
+    return this.client.sendRequest(AgentToolRequest.type, params, token);
   }
 
   /**

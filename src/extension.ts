@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { ClientCommands } from '../server/protocol';
 import { CLIENT_NAME, RouteAtlasServer } from './client';
 import { registerCommands } from './commands';
+import { mcpServerLaunches, type McpServerLaunch, registerAgentIntegration } from './agentIntegration';
+import { exportOpenApi } from './openApiExport';
 import { RoutesTree } from './routesTree';
 import { ServerStatusBar } from './statusBar';
 
@@ -43,6 +45,8 @@ export interface RouteAtlasApi {
   manifestChangesApplied(): number;
   /** When things happened, in ms since the epoch: what the editor benchmark measures. */
   timings(): StartTimings;
+  /** The MCP servers offered to VS Code: the shipped CLI's `mcp` command per workspace folder. */
+  mcpServerLaunches(): McpServerLaunch[];
 }
 
 /** When activation began, the server answered, the view first had endpoints, and the view was complete. */
@@ -74,6 +78,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<RouteA
     tree,
     new ServerStatusBar(server),
     ...registerCommands(context, server, tree),
+    ...registerAgentIntegration(context, server),
+    vscode.commands.registerCommand('routeAtlas.exportOpenApi', (options?: unknown) => exportOpenApi(activeServer, outputChannel, options)),
     server.onDidChangeStatus((status) => {
       void vscode.commands.executeCommand('setContext', 'routeAtlas.serverReady', activeServer.isReady);
       void vscode.commands.executeCommand('setContext', 'routeAtlas.serverStopped', status.state === 'stopped');
@@ -104,6 +110,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RouteA
     manifestVersion: () => tree.shownVersion,
     manifestChangesApplied: () => tree.answersTaken.changes,
     timings: () => ({ ...timings }),
+    mcpServerLaunches: () => mcpServerLaunches(context.extensionPath),
   };
 }
 

@@ -63,6 +63,8 @@ function check(schema: JsonSchema, value: unknown, path: string, errors: string[
       return checkObject(schema, value, path, errors);
     case 'array': {
       if (!Array.isArray(value)) {
+        // Models often give one value where a list is asked for ("method": "POST"); it means a list of one.
+        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return check(schema, [value], path, errors);
         errors.push(`${label(path)} must be an array, got ${describeValue(value)}.`);
         return value;
       }

@@ -11,7 +11,8 @@ import { setSummaryWorkerEntry } from '../analysis/parallelSummaries';
 // When this script runs as the cold scan's second thread (on 4+ cores), this module does that work.
 import '../analysis/summaryWorker';
 import { type FileChange, isCancellation, Workspace } from '../analysis/workspace';
-import type { ManifestResult } from '../protocol';
+import type { ManifestResult, OpenApiResponse } from '../protocol';
+import { buildOpenApiDocument, OpenApiAppError } from '../openapi';
 import type { EngineChange, EngineOptions, EngineWorkerData, FolderSpec, FromEngine, JobOutcome, ToEngine } from './engineMessages';
 import { SHARED, SUBJECT_BYTES } from './engineMessages';
 import { manifestAnswer } from './manifestChanges';
@@ -50,7 +51,7 @@ interface FolderEntry {
   cacheDueAt: number;
 }
 
-type Job = Extract<ToEngine, { type: 'scan' | 'update' | 'routeAt' }>;
+type Job = Extract<ToEngine, { type: 'scan' | 'update' | 'routeAt' | 'openapi' }>;
 
 interface Running {
   job: number;
@@ -138,8 +139,9 @@ export class Engine {
         this.resend(message.uri);
         return;
       case 'routeAt':
+      case 'openapi':
         // A query waits for nothing but a job that is changing its own folder.
-        if (!this.running || (this.running.uri !== message.uri && !this.running.background)) this.answerRouteAt(message);
+        if (!this.running || (this.running.uri !== message.uri && !this.running.background)) this.answerQuery(message);
         else this.queue.unshift(message);
         return;
     }
@@ -244,7 +246,7 @@ export class Engine {
     try {
       if (job.type === 'scan') this.scan(job.folder, job.overlays);
       else if (job.type === 'update') this.update(job.uri, job.changes);
-      else this.answerRouteAt(job);
+      else this.answerQuery(job);
     } catch (error) {
       if (isCancellation(error)) outcome = 'cancelled';
       else {
@@ -256,7 +258,7 @@ export class Engine {
       this.running = undefined;
       Atomics.store(this.shared, SHARED.busy, 0);
     }
-    if (job.type !== 'routeAt') this.done(job.job, outcome, message);
+    if (job.type === 'scan' || job.type === 'update') this.done(job.job, outcome, message);
   }
 
   private newWorkspace(spec: FolderSpec, overlays: Map<string, string>, cache: ParseCache): Workspace {
@@ -379,6 +381,27 @@ export class Engine {
       relevant.push(change.text === undefined ? { path: file, type } : { path: file, type, text: change.text });
     }
     return relevant;
+  }
+
+  private answerQuery(query: Extract<ToEngine, { type: 'routeAt' | 'openapi' }>): void {
+    if (query.type === 'routeAt') this.answerRouteAt(query);
+    else this.answerOpenApi(query);
+  }
+
+  /** An OpenAPI document of one app, from the folder's workspace as it stands (unsaved text included). */
+  private answerOpenApi(query: Extract<ToEngine, { type: 'openapi' }>): void {
+    const workspace = this.folders.get(query.uri)?.workspace;
+    let result: OpenApiResponse;
+    try {
+      if (!workspace) throw new Error('This folder has not been scanned yet.');
+      const built = buildOpenApiDocument(workspace, workspace.manifest(), { app: query.app });
+      result = { document: built.document as Record<string, unknown>, notes: built.notes };
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      result = { error: error instanceof Error ? error.message : String(error), appRoots: error instanceof OpenApiAppError ? error.appRoots : [] };
+      if (!(error instanceof OpenApiAppError)) this.log('warn', `OpenAPI of ${query.uri} failed: ${result.error}`);
+    }
+    this.post({ type: 'openapi', job: query.job, result });
   }
 
   private answerRouteAt(query: Extract<ToEngine, { type: 'routeAt' }>): void {

@@ -4,7 +4,7 @@
 import type { CallerReport } from '../analysis/callers';
 import type { Route, Span } from '../analysis/model';
 import type { FileChange } from '../analysis/workspace';
-import type { ManifestResult } from '../protocol';
+import type { ManifestResult, OpenApiResponse } from '../protocol';
 
 /** What the workspaces are built with; a change rebuilds them. */
 export interface EngineOptions {
@@ -37,6 +37,8 @@ export type ToEngine =
   | { type: 'close'; uri: string }
   /** Go to handler: the route a URL string at this 1-based position reaches. */
   | { type: 'routeAt'; job: number; uri: string; file: string; text: string; line: number; column: number }
+  /** An OpenAPI document of one app of a folder. */
+  | { type: 'openapi'; job: number; uri: string; app?: string }
   | { type: 'cancel'; job: number }
   /** A `routes` part was taken in: the engine sends what follows it. */
   | { type: 'ack' }
@@ -66,6 +68,7 @@ export type FromEngine =
   | { type: 'routes'; uri: string; routes: Route[] }
   | { type: 'callers'; uri: string; report: CallerReport }
   | { type: 'routeAt'; job: number; target?: { file: string; span?: Span; method: string } }
+  | { type: 'openapi'; job: number; result: OpenApiResponse }
   | { type: 'done'; job: number; outcome: JobOutcome; message?: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 

@@ -28,8 +28,11 @@ import type { CallerReport } from '../analysis/callers';
 import { isInSkippedDir, isWithin } from '../analysis/folders';
 import type { Problem, Route, RouteManifest, Severity } from '../analysis/model';
 import {
+  AgentToolRequest,
   applyManifestChanges,
   ClientCommands,
+  OpenApiRequest,
+  type OpenApiResponse,
   DidChangeManifestNotification,
   ManifestRequest,
   type ManifestResult,
@@ -45,6 +48,7 @@ import type { EngineChange, FolderSpec, FromEngine, JobOutcome } from './engineM
 import { EngineHost, type EngineHostOptions, type EngineRestart } from './engineHost';
 import { manifestAnswer } from './manifestChanges';
 import { describeVerdict, hoverMarkdown } from './present';
+import { runAgentTool } from '../agent/tools';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings, severityFor } from './settings';
 
 /**
@@ -115,6 +119,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** Jobs whose end someone waits for (rescans), by job id. */
   const jobWaiters = new Map<number, (outcome: JobOutcome) => void>();
   const routeAtWaiters = new Map<number, (target: Extract<FromEngine, { type: 'routeAt' }>['target']) => void>();
+  const openApiWaiters = new Map<number, (result: OpenApiResponse | undefined) => void>();
   const warnedMissing = new Set<string>();
 
   const sendStatus = (params: ServerStatusParams) => void connection.sendNotification(ServerStatusNotification.type, params);
@@ -414,6 +419,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         routeAtWaiters.get(message.job)?.(message.target);
         routeAtWaiters.delete(message.job);
         return;
+      case 'openapi':
+        openApiWaiters.get(message.job)?.(message.result);
+        openApiWaiters.delete(message.job);
+        return;
       case 'callers': {
         const folder = folders.get(message.uri);
         if (!folder) return;
@@ -484,6 +493,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const [job, resolve] of routeAtWaiters) {
       resolve(undefined);
       routeAtWaiters.delete(job);
+    }
+    for (const [job, resolve] of openApiWaiters) {
+      resolve(undefined);
+      openApiWaiters.delete(job);
     }
     routesAhead.clear();
     const waiting = [...jobWaiters];
@@ -722,6 +735,35 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       }
     }
     return undefined;
+  });
+
+  /** The OpenAPI document needs the workspace's sources, which only the engine holds: it builds it. */
+  connection.onRequest(OpenApiRequest.type, async (params, token): Promise<OpenApiResponse> => {
+    const folder = folders.get(params.folder);
+    if (!folder) return { error: `${params.folder} is not a workspace folder Route Atlas knows.`, appRoots: [] };
+    if (!folder.complete) return { error: 'The folder is still being scanned; try again when the scan is done.', appRoots: folder.manifest.apps.map((a) => a.root) };
+    const job = engine.nextJob();
+    const result = await new Promise<OpenApiResponse | undefined>((resolve) => {
+      openApiWaiters.set(job, resolve);
+      token.onCancellationRequested(() => {
+        openApiWaiters.delete(job);
+        resolve(undefined);
+      });
+      engine.post({ type: 'openapi', job, uri: folder.uri, app: params.app });
+    });
+    if (token.isCancellationRequested) throw cancelled();
+    return result ?? { error: 'The analysis thread restarted before the document was built; try again.', appRoots: [] };
+  });
+
+  /**
+   * The agent tools are pure functions of the manifests this thread holds: linear in the routes at most,
+   * like the manifest request, so they are answered here without the engine.
+   */
+  connection.onRequest(AgentToolRequest.type, (params, token) => {
+    if (token.isCancellationRequested) throw cancelled();
+    const context = { folders: [...folders.values()].map((folder) => ({ manifest: folder.manifest, callerProblems: () => folder.callers?.problems ?? [] })) };
+    const result = runAgentTool(params.name, context, params.arguments);
+    return { text: result.text, structured: result.structured, isError: result.isError };
   });
 
   connection.onDefinition(async (params, token): Promise<Location[]> => {

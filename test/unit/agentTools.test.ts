@@ -60,6 +60,8 @@ describe('agent tools', () => {
       assert.deepEqual(urls({ url: '/api/users/**' }), ['/api/users/[id]', '/api/users/me']);
       assert.deepEqual(urls({ url: '/shop/api/users' }), ['/api/users']);
       assert.deepEqual(urls({ method: ['DELETE'] }), ['/api/users/[id]']);
+      assert.deepEqual(urls({ method: 'DELETE' }), ['/api/users/[id]'], 'one value where a list is asked for is a list of one');
+      assert.equal(run(context, 'list_endpoints', { method: 'FETCH' }).isError, true, 'and is still checked against the enum');
       assert.deepEqual(urls({ caching: ['default'] }), ['/api/legacy', '/api/plain']);
       assert.deepEqual(urls({ caching: ['isr'], url: '/api/**' }), ['/api/health']);
       assert.deepEqual(urls({ caching: ['static'] }), ['/api/users/me']);
