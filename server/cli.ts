@@ -25,7 +25,7 @@ const CACHE_FILTERS = ['static', 'isr', 'ssg', 'ssg-isr', 'dynamic', 'default', 
 
 const USAGE = `Usage: route-atlas [dir] [options]
        route-atlas openapi [dir] [options]   an OpenAPI 3.1 document of the endpoints (route-atlas openapi --help)
-       route-atlas diff <base-ref> [<head-ref>] [options]   what changed in the API surface between two revisions
+       route-atlas diff <base-ref> [<head-ref>] [dir]   what changed in the API surface between two revisions
        route-atlas mcp [dir]                 an MCP server (stdio) for coding agents
 
 Lists every Next.js App Router route handler under dir (default: the bundled sample app).
