@@ -13,6 +13,7 @@ import { CHECK_FORMATS, type CheckFormat, formatCheck } from './commands/checkFo
 import { runDiffCommand } from './commands/diff';
 import { runMcpCommand } from './commands/mcp';
 import { runOpenApiCommand } from './commands/openapi';
+import { printable, printableJson } from './printable';
 import { globMatches } from './urlGlob';
 
 type Command = (argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => number | Promise<number>;
@@ -106,33 +107,9 @@ export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
   return options;
 }
 
-/**
- * What a terminal or a CI log acts on instead of showing: C0 controls (a line feed in a folder name starts a
- * line of its own, where `::error::` is a GitHub Actions command), DEL, C1 (U+009B is a CSI), the line and
- * paragraph separators, and the bidi overrides and isolates, which reorder the text after them and so can
- * hide it. Folder names, import specifiers and the messages that quote them carry whatever the workspace holds.
- */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-function unicodeEscape(char: string): string {
-  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
-
-/** Text as the CLI prints it: each character of UNPRINTABLE written as a visible escape, `\n` or `\u001b`. */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (char) => SHORT_ESCAPES[char] ?? unicodeEscape(char));
-}
-
-/** The characters of UNPRINTABLE that JSON.stringify leaves raw (it escapes the C0 controls). */
-const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * The manifest as JSON for stdout, with RAW_IN_JSON as `\u` escapes: outside strings JSON text is ASCII, so
- * they stand only inside strings, where the escape is the same value.
- */
+/** The manifest as JSON for stdout, printable (server/printable.ts), so `--json` keeps the data exact. */
 export function manifestJson(manifest: RouteManifest): string {
-  return JSON.stringify(manifest, null, 2).replace(RAW_IN_JSON, unicodeEscape);
+  return printableJson(manifest);
 }
 
 /** The sample app shipped with the repository, scanned when no folder is given. */

@@ -1,19 +1,13 @@
 // Writing workspace data as text for a model: locations as `file:line:col`, labels for verdicts and params,
 // and workspace strings made inert.
 import type { CachingVerdict, Location, Route, RouteParam, Span } from '../analysis/model';
+import { printable } from '../printable';
 
 /**
- * Line breaks, other controls and the bidi overrides, as server/cli.ts's `printable` escapes them. Folder
- * names come from the repository: one with a line break in it must not start a line of its own in an answer,
- * where it could pass for another endpoint or for the tool's own words.
+ * Workspace text made inert for an answer: a folder name with a line break in it must not start a line of its
+ * own, where it could pass for another endpoint or for the tool's own words.
  */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** Workspace text, with every character of UNPRINTABLE written as a visible escape. */
-export function inert(text: string): string {
-  return text.replace(UNPRINTABLE, (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export const inert = printable;
 
 /** `file:line:col`, or `file` when there is no span. */
 export function where(file: string, span?: Span): string {

@@ -1,6 +1,7 @@
 // An ApiDiff as text for a terminal, as markdown for a pull-request comment, and as JSON for tools.
 import type { Problem } from '../analysis/model';
 import { markdownCode, markdownMessage, markdownText } from '../markdownText';
+import { printable, printableJson } from '../printable';
 import { type ApiChange, type ApiDiff, BREAKING_RULES, describeChange } from './compareManifests';
 
 export const DIFF_FORMATS = ['text', 'markdown', 'json'] as const;
@@ -63,7 +64,7 @@ function diffText(diff: ApiDiff, sides: DiffSides): string {
   if (other.length > 0) lines.push('', 'Other changes:', ...alignColumns(other.map((change) => changeCells(change, withApp))));
   if (diff.problems.introduced.length > 0) lines.push('', 'Problems introduced:', ...diff.problems.introduced.map((problem) => `  ${problemLine(problem)}`));
   if (diff.problems.fixed.length > 0) lines.push('', 'Problems fixed:', ...diff.problems.fixed.map((problem) => `  ${problemLine(problem)}`));
-  return lines.map(visible).join('\n') + '\n';
+  return lines.map(printable).join('\n') + '\n';
 }
 
 function changeCells(change: ApiChange, withApp: boolean): string[] {
@@ -79,18 +80,6 @@ function problemLine(problem: Problem): string {
 function alignColumns(rows: string[][]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) => '  ' + row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd());
-}
-
-/**
- * Control characters as visible escapes, as the CLI's table prints them: endpoint and file names come from
- * folder names, and a line break in one must not start a line of its own (a CI log would run `::error::`
- * there), nor an ANSI escape rewrite the terminal, nor a bidi control reorder what is shown.
- */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-function visible(text: string): string {
-  return text.replace(UNPRINTABLE, (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 // --- markdown -----------------------------------------------------------------------------------------
@@ -160,6 +149,5 @@ function diffJson(diff: ApiDiff, sides: DiffSides): string {
     changes: diff.changes,
     problems: diff.problems,
   };
-  // As the manifest: the characters JSON.stringify leaves raw but terminals act on are written as \u escapes.
-  return JSON.stringify(document, null, 2).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return printableJson(document) + '\n';
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Location, Problem, Severity, Span } from '../analysis/model';
 import { GENERATOR_VERSION } from '../analysis/workspace';
+import { printableButLineBreaks, printableJson } from '../printable';
 
 export const CHECK_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -129,13 +130,6 @@ function isWithin(child: string, parent: string): boolean {
 /** The JSON format's version: its major changes on any incompatible change. */
 export const CHECK_JSON_VERSION = '1.0';
 
-/** The characters JSON.stringify leaves raw but terminals act on, written as \u escapes (as the manifest does). */
-const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-function unicodeEscape(char: string): string {
-  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
-
 function checkJson(problems: readonly Problem[], options: CheckFormatOptions): string {
   const count = (severity: Severity) => problems.filter((problem) => problem.severity === severity).length;
   const document = {
@@ -152,7 +146,7 @@ function checkJson(problems: readonly Problem[], options: CheckFormatOptions): s
       ...(problem.fix ? { fix: problem.fix } : {}),
     })),
   };
-  return JSON.stringify(document, null, 2).replace(RAW_IN_JSON, unicodeEscape) + '\n';
+  return printableJson(document) + '\n';
 }
 
 /** A span as flat fields; a problem on a whole file is at line 1, column 1. */
@@ -231,7 +225,7 @@ function checkSarif(problems: readonly Problem[], options: CheckFormatOptions): 
       },
     ],
   };
-  return JSON.stringify(log, null, 2).replace(RAW_IN_JSON, unicodeEscape) + '\n';
+  return printableJson(log) + '\n';
 }
 
 /** A relative path as a URI reference: each segment percent-encoded, `/` kept. */
@@ -253,23 +247,13 @@ function groupEdits<T extends { file: string }>(edits: readonly T[]): Array<[str
 
 const GITHUB_COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
-/**
- * The characters a terminal or log viewer acts on, other than the line breaks (which GitHub's escaping
- * below keeps as data): they are written as visible escapes, as the CLI's other output does.
- */
-const UNPRINTABLE_IN_LINE = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const SHORT_ESCAPES: Record<string, string> = { '\t': '\\t' };
-
-function inert(text: string): string {
-  return text.replace(UNPRINTABLE_IN_LINE, (char) => SHORT_ESCAPES[char] ?? unicodeEscape(char));
-}
 
 /**
  * A workflow command's message, escaped as GitHub's toolkit does (`escapeData`): `%` first, then CR and LF,
  * so that the message stays on the command's line whatever it holds, and reads as it was in the annotation.
  */
 export function escapeGithubData(text: string): string {
-  return inert(text).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return printableButLineBreaks(text).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** A workflow command's property value (`escapeProperty`): as data, and `:` and `,`, which end a property. */

@@ -10,6 +10,7 @@ import { SUPPORTED_MAJORS } from '../analysis/nextVersion';
 import { ParseCache } from '../analysis/parseCache';
 import { Workspace } from '../analysis/scan';
 import { BREAKING_RULES, compareManifests } from '../apiDiff/compareManifests';
+import { printable } from '../printable';
 import { DIFF_FORMATS, type DiffFormat, type DiffSides, formatApiDiff } from '../apiDiff/formatApiDiff';
 
 const USAGE = `Usage: route-atlas diff <base-ref> [<head-ref>] [dir] [options]
@@ -65,8 +66,8 @@ export function runDiffCommand(argv: string[], out: NodeJS.WritableStream, err: 
     return diff(options, out, err);
   } catch (error) {
     if (!(error instanceof DiffFailure)) throw error;
-    err.write(`route-atlas diff: ${visible(error.message)}\n`);
-    if (error.hint) err.write(`${visible(error.hint)}\n`);
+    err.write(`route-atlas diff: ${printable(error.message)}\n`);
+    if (error.hint) err.write(`${printable(error.hint)}\n`);
     if (error.showUsage) err.write(`\n${USAGE}`);
     return 2;
   }
@@ -309,7 +310,3 @@ function toPosix(file: string): string {
   return file.split(path.sep).join('/');
 }
 
-/** Control characters as visible escapes (a revision or folder name in an error line stays on its line). */
-function visible(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}

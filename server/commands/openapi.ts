@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { SUPPORTED_MAJORS } from '../analysis/nextVersion';
 import { ParseCache } from '../analysis/parseCache';
 import { Workspace } from '../analysis/workspace';
+import { printable } from '../printable';
 import type * as OpenApi from '../openapi/index';
 
 // The generator is required when the command runs, not when the CLI starts: every plain scan loads this
@@ -76,7 +77,7 @@ export function runOpenApiCommand(argv: string[], out: NodeJS.WritableStream, er
     options = parseArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    err.write(`route-atlas openapi: ${inert(error.message)}\n\n${USAGE}`);
+    err.write(`route-atlas openapi: ${printable(error.message)}\n\n${USAGE}`);
     return 2;
   }
   if (options === 'help') {
@@ -85,7 +86,7 @@ export function runOpenApiCommand(argv: string[], out: NodeJS.WritableStream, er
   }
   const dir = path.resolve(options.dir ?? path.resolve(__dirname, '..', 'test', 'sample-app'));
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    err.write(`route-atlas openapi: ${inert(dir)} is not a folder\n`);
+    err.write(`route-atlas openapi: ${printable(dir)} is not a folder\n`);
     return 2;
   }
   const { buildOpenApiDocument, OpenApiAppError, toJsonText, toYaml } = openApi();
@@ -101,7 +102,7 @@ export function runOpenApiCommand(argv: string[], out: NodeJS.WritableStream, er
   } catch (error) {
     if (!(error instanceof OpenApiAppError)) throw error;
     const hint = error.reason === 'several-apps' ? ` Choose one with --app <root>.` : '';
-    err.write(`route-atlas openapi: ${inert(error.message)}${hint}\n`);
+    err.write(`route-atlas openapi: ${printable(error.message)}${hint}\n`);
     return 2;
   }
   const format = options.yaml || /\.ya?ml$/i.test(options.output ?? '') ? 'yaml' : 'json';
@@ -111,18 +112,18 @@ export function runOpenApiCommand(argv: string[], out: NodeJS.WritableStream, er
     try {
       fs.writeFileSync(file, text);
     } catch (error) {
-      err.write(`route-atlas openapi: cannot write ${inert(file)} (${(error as NodeJS.ErrnoException).code ?? 'error'})\n`);
+      err.write(`route-atlas openapi: cannot write ${printable(file)} (${(error as NodeJS.ErrnoException).code ?? 'error'})\n`);
       return 2;
     }
   } else out.write(text);
   const document = result.document as { paths: Record<string, Record<string, unknown>>; components?: { schemas: Record<string, unknown> }; 'x-route-atlas': { appRoot: string } };
   const operations = Object.values(document.paths).reduce((sum, item) => sum + Object.keys(item).length, 0);
   const schemas = Object.keys(document.components?.schemas ?? {}).length;
-  const where = options.output !== undefined ? `, written to ${inert(options.output)}` : '';
+  const where = options.output !== undefined ? `, written to ${printable(options.output)}` : '';
   err.write(
-    `route-atlas openapi: ${inert(document['x-route-atlas'].appRoot)}: ${operations} operations on ${Object.keys(document.paths).length} paths, ${schemas} schemas, ${result.notes.length} notes${where} in ${(performance.now() - started).toFixed(0)} ms\n`,
+    `route-atlas openapi: ${printable(document['x-route-atlas'].appRoot)}: ${operations} operations on ${Object.keys(document.paths).length} paths, ${schemas} schemas, ${result.notes.length} notes${where} in ${(performance.now() - started).toFixed(0)} ms\n`,
   );
-  for (const note of result.notes.slice(0, MAX_PRINTED_NOTES)) err.write(`  note: ${inert(note)}\n`);
+  for (const note of result.notes.slice(0, MAX_PRINTED_NOTES)) err.write(`  note: ${printable(note)}\n`);
   if (result.notes.length > MAX_PRINTED_NOTES) err.write(`  ... and ${result.notes.length - MAX_PRINTED_NOTES} more (each is in the document, as x-route-atlas-note where it applies)\n`);
   return 0;
 }
@@ -135,10 +136,3 @@ function scanCacheFile(dir: string): string | undefined {
   return ParseCache.fileFor(path.join(dir, 'node_modules', '.cache', 'route-atlas'), dir);
 }
 
-/**
- * Workspace text as stderr prints it: control characters, line separators and bidi controls as visible
- * escapes, so that a folder name cannot start a CI log command or rewrite the terminal (as the scan prints it).
- */
-function inert(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => (char === '\n' ? '\\n' : char === '\t' ? '\\t' : char === '\r' ? '\\r' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`));
-}
