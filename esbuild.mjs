@@ -2,7 +2,8 @@
 // Type-checking is separate (`npm run typecheck`): esbuild only strips types.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -10,6 +11,7 @@ const production = args.includes('--production');
 const quiet = args.includes('--quiet');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const withTests = args.includes('--tests');
+const cliPackage = args.includes('--cli-package');
 
 const bundles = [
   // The CLI runs from an npm install, so its dependencies stay in node_modules.
@@ -43,8 +45,8 @@ function log(message) {
   if (!quiet) process.stderr.write(message + '\n');
 }
 
-async function buildBundles() {
-  for (const bundle of bundles) {
+async function buildBundles(selected = bundles) {
+  for (const bundle of selected) {
     if (only && !only.includes(bundle.name)) continue;
     if (!existsSync(bundle.entry) || (bundle.tests && !withTests)) continue;
     const result = await esbuild.build({
@@ -108,6 +110,59 @@ async function buildTests() {
   log(`out/: ${entryPoints.length} files transpiled (${relative('.', 'out')})`);
 }
 
+// The CLI as an npm package of its own (`npm run package:cli`): the extension's package.json is private and
+// lists the editor's dependencies, while the CLI's bundles need nothing but Node. The package holds the CLI,
+// the MCP server, the compiler bundle they load, and the sample app the CLI scans when given no folder.
+const CLI_PACKAGE_DIR = 'out/cli-package';
+const CLI_BUNDLES = new Set(['cli', 'mcp', 'typescript']);
+
+async function buildCliPackage() {
+  rmSync(CLI_PACKAGE_DIR, { recursive: true, force: true });
+  const packaged = bundles.filter((b) => CLI_BUNDLES.has(b.name)).map((b) => ({ ...b, outfile: join(CLI_PACKAGE_DIR, b.outfile) }));
+  await buildBundles(packaged);
+  cpSync('test/sample-app', join(CLI_PACKAGE_DIR, 'test/sample-app'), { recursive: true, filter: (source) => !source.split(/[\\/]/).includes('node_modules') });
+  cpSync('LICENSE', join(CLI_PACKAGE_DIR, 'LICENSE'));
+  const extension = JSON.parse(readFileSync('package.json', 'utf8'));
+  const manifest = {
+    name: 'route-atlas',
+    version: extension.version,
+    description: 'Every Next.js App Router route handler from the command line: the route table, caching verdicts, checks for CI (text, JSON, SARIF, GitHub), OpenAPI 3.1, API diffs between git revisions, and an MCP server for coding agents.',
+    license: extension.license,
+    bin: { 'route-atlas': 'dist/cli.js' },
+    files: ['dist', 'test/sample-app'],
+    engines: { node: extension.engines.node },
+    keywords: ['nextjs', 'next.js', 'app-router', 'route-handlers', 'openapi', 'mcp', 'cli'],
+  };
+  writeFileSync(join(CLI_PACKAGE_DIR, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+  writeFileSync(
+    join(CLI_PACKAGE_DIR, 'README.md'),
+    [
+      '# route-atlas',
+      '',
+      manifest.description,
+      '',
+      '```sh',
+      'route-atlas [dir]                      # the route table (no dir: a bundled sample app)',
+      'route-atlas [dir] --json               # the route manifest',
+      'route-atlas [dir] --check --format github   # problems for CI: text, json, sarif, github',
+      'route-atlas openapi [dir] -o openapi.json',
+      'route-atlas diff origin/main HEAD [dir] --format markdown --fail-on breaking',
+      'route-atlas mcp [dir]                  # an MCP server (stdio) for coding agents',
+      '```',
+      '',
+      '`route-atlas --help` and `route-atlas <command> --help` say more. It reads the code and never runs it. Node 20 or later; no dependencies.',
+      '',
+    ].join('\n'),
+  );
+  const packed = spawnSync('npm', ['pack', '--pack-destination', 'out', '--json', CLI_PACKAGE_DIR.startsWith('.') ? CLI_PACKAGE_DIR : `./${CLI_PACKAGE_DIR}`], { encoding: 'utf8' });
+  if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
+  const [info] = JSON.parse(packed.stdout);
+  log(`out/${info.filename}: ${(info.size / 1024 / 1024).toFixed(1)} MB packed, ${info.entryCount} files`);
+  // The one line on stdout: where the tarball is, for scripts and tests.
+  process.stdout.write(`out/${info.filename}\n`);
+}
+
 define = { ROUTE_ATLAS_BUILD_ID: JSON.stringify(analysisBuildId()) };
-await buildBundles();
+if (cliPackage) await buildCliPackage();
+else await buildBundles();
 if (withTests) await buildTests();

@@ -5,7 +5,7 @@
 //
 //   node test/vscode/vsix.mjs [--ui] [--screenshots <dir>] [run.mjs options...]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureInstalled, paths } from './install.mjs';
@@ -14,6 +14,31 @@ import { REPO_ROOT, log } from './lib.mjs';
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: REPO_ROOT, stdio: 'inherit', ...options });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+}
+
+/**
+ * What the extension's page shows comes from the installed package: the user README (media/marketplace/README.md,
+ * packed as readme.md), every picture it links to, and a 128x128 PNG icon. A picture missing from the package is
+ * a broken image on the page, so each one is looked for where VS Code resolves it: beside readme.md.
+ */
+function checkExtensionPage(installedDir) {
+  const manifest = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8'));
+  const readmeName = readdirSync(installedDir).find((name) => name.toLowerCase() === 'readme.md');
+  if (!readmeName) throw new Error(`no readme.md in the installed extension (${readdirSync(installedDir).join(', ')})`);
+  const readme = readFileSync(join(installedDir, readmeName), 'utf8');
+  if (/npm test|npm install && npm run scan/.test(readme)) throw new Error('the packaged readme.md is the developers\' README, not the user README');
+  const pictures = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  if (pictures.length === 0) throw new Error('the packaged readme.md shows no picture');
+  for (const picture of pictures) {
+    if (/^[a-z]+:/i.test(picture)) throw new Error(`the README's picture ${picture} is not packaged with the extension`);
+    if (!existsSync(join(installedDir, picture))) throw new Error(`the README's picture ${picture} is not in the installed extension: a broken image on its page`);
+  }
+  const icon = readFileSync(join(installedDir, manifest.icon ?? 'no-icon'));
+  const isPng = icon.subarray(1, 4).toString('latin1') === 'PNG';
+  const [width, height] = [icon.readUInt32BE(16), icon.readUInt32BE(20)];
+  if (!isPng || width < 128 || width !== height) throw new Error(`the icon ${manifest.icon} is not a square PNG of at least 128 px (${isPng ? `${width}x${height}` : 'not a PNG'})`);
+  for (const field of ['categories', 'keywords', 'galleryBanner']) if (!manifest[field]) throw new Error(`package.json has no ${field}`);
+  log(`extension page: readme.md with ${pictures.length} packaged pictures, a ${width}x${height} icon`);
 }
 
 const started = Date.now();
@@ -32,6 +57,7 @@ if (!installed || !existsSync(join(extensionsDir, installed, 'dist', 'server.js'
   throw new Error(`code-server did not install the .vsix into ${extensionsDir} (found: ${readdirSync(extensionsDir).join(', ')})`);
 }
 log(`installed into ${join(extensionsDir, installed)}`);
+checkExtensionPage(join(extensionsDir, installed));
 
 // The suite runs against the installed copy; --no-build because packaging just built everything.
 run('node', ['esbuild.mjs', '--tests', '--quiet']);
