@@ -306,29 +306,34 @@ function dynamicBadge(because: string | undefined): string {
 
 const BADGE_REASON_LENGTH = 24;
 
-/** An endpoint's description: `GET POST · dynamic`, or a metadata route's kind. */
+/**
+ * An endpoint's description: its methods and the GET's caching in one word, `GET POST · dynamic`, or a metadata
+ * route's kind. It must fit a sidebar of the default width below a few levels of URL, so the reason goes on the
+ * GET's own row and in the tooltip; a GET dynamic only by default gets no word at all (its icon is greyed), so
+ * that the exceptions (`static`, `ISR 1h`, `dynamic` because of its code, `build error`) stand out.
+ */
 export function endpointDescription(route: Route): string {
   if (route.kind !== 'route') return route.kind;
   const methods = methodList(route) || 'no methods';
-  const badge = cachingBadge(route.caching);
+  const caching = route.caching;
+  if (caching?.kind === 'dynamic' && caching.because === 'default') return methods;
+  const badge = caching?.kind === 'dynamic' ? 'dynamic' : cachingBadge(caching);
   return badge ? `${methods} · ${badge}` : methods;
 }
 
-const FORM_TEXT: Record<NonNullable<RouteMethod['form']>, string> = {
-  function: 'function',
-  const: 'const',
-  wrapped: 'wrapped',
-  alias: 'alias',
-  destructured: 'destructured',
-  imported: 'imported',
-  reexport: 're-export',
-  exportStar: 'export *',
-};
 
-/** A method's description: its wrappers, outermost first (`withAuth → withLogging`), else its export form. */
-export function methodDescription(method: RouteMethod): string {
-  if (method.wrappers && method.wrappers.length > 0) return method.wrappers.join(' → ');
-  return method.form ? FORM_TEXT[method.form] : '';
+/**
+ * A method's description: its wrappers, outermost first (`withAuth → withLogging`), and for GET the caching
+ * verdict with its reason (`dynamic: cookies()`, `dynamic (default)`). The export form is in the tooltip.
+ */
+export function methodDescription(method: RouteMethod, route: Route): string {
+  const parts: string[] = [];
+  if (method.wrappers && method.wrappers.length > 0) parts.push(method.wrappers.join(' → '));
+  if (method.name === 'GET' && route.kind === 'route') {
+    const badge = cachingBadge(route.caching);
+    if (badge) parts.push(badge);
+  }
+  return parts.join(' · ');
 }
 
 /** The worst severity among problems, when it is worth a warning icon. */

@@ -290,7 +290,7 @@ export class RoutesTree implements vscode.TreeDataProvider<EndpointTreeNode>, vs
       case 'method': {
         const item = new vscode.TreeItem(node.method.name, None);
         item.id = node.id;
-        item.description = methodDescription(node.method);
+        item.description = methodDescription(node.method, node.parent.route);
         item.iconPath = new vscode.ThemeIcon('symbol-method');
         item.tooltip = methodTooltip(node);
         item.contextValue = 'method';

@@ -13,6 +13,8 @@
   /** @type {any} */
   let state;
   let showRaw = false;
+  /** An HTML body drawn in the sandboxed frame instead of shown as text. */
+  let showPreview = false;
   /** @type {HTMLPreElement | undefined} */
   let streamTarget;
 
@@ -77,6 +79,8 @@
     streamTarget = undefined;
     const toggle = /** @type {HTMLButtonElement} */ ($('toggleRaw'));
     toggle.hidden = true;
+    const previewButton = /** @type {HTMLButtonElement} */ ($('preview'));
+    previewButton.hidden = true;
     const body = state.body;
     if (state.phase === 'sending') {
       container.append(el('p', 'muted', 'Waiting for the response…'));
@@ -100,9 +104,30 @@
         else container.append(el('pre', 'text', body.text));
         break;
       }
-      case 'text':
-        container.append(el('pre', 'text', body.text));
+      case 'text': {
+        if (body.language !== 'html') {
+          container.append(el('pre', 'text', body.text));
+          break;
+        }
+        previewButton.hidden = false;
+        previewButton.textContent = showPreview ? 'Text' : 'Preview';
+        if (showPreview) {
+          // srcdoc is set as a property, so the body is never part of this page's markup. The empty sandbox
+          // runs no script, submits no form, opens no window and navigates no other frame; the page's CSP,
+          // which srcdoc documents inherit, keeps images and fonts from loading and the frame from navigating.
+          const frame = /** @type {HTMLIFrameElement} */ (el('iframe', 'htmlPreview'));
+          frame.setAttribute('sandbox', '');
+          frame.setAttribute('title', 'Preview of the HTML body, without scripts');
+          frame.srcdoc = body.text;
+          container.append(frame);
+          break;
+        }
+        const canFormat = typeof body.formatted === 'string';
+        toggle.hidden = !canFormat;
+        toggle.textContent = showRaw ? 'Formatted' : 'Raw';
+        container.append(el('pre', 'text', canFormat && !showRaw ? body.formatted : body.text));
         break;
+      }
       case 'image': {
         container.append(el('p', 'muted', `${body.mime}, ${formatSize(body.bytes)}`));
         if (body.base64 && IMAGE_TYPES.includes(body.mime)) {
@@ -183,6 +208,11 @@
   }
   $('toggleRaw').addEventListener('click', () => {
     showRaw = !showRaw;
+    renderBody();
+    report();
+  });
+  $('preview').addEventListener('click', () => {
+    showPreview = !showPreview;
     renderBody();
     report();
   });

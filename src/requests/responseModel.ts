@@ -1,6 +1,7 @@
 // What the response view shows, computed from a response: the body decoded by its charset, JSON
 // pretty-printed, text capped for display, images as base64 for a preview, anything else as a hex summary.
 // Plain data that crosses into the webview by postMessage. No vscode here: plain Node tests run it.
+import { formatHtml } from './htmlFormat';
 import { withoutUserinfo } from '../../server/requests/credentials';
 import type { HttpResponseData, RedirectHop } from './sendHttp';
 
@@ -15,7 +16,8 @@ const PREVIEW_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'im
 
 export type BodyView =
   | { kind: 'empty' }
-  | { kind: 'text'; text: string; language: string }
+  /** `formatted`: an HTML body laid out one tag per line (htmlFormat.ts), shown first; still text. */
+  | { kind: 'text'; text: string; language: string; formatted?: string }
   | { kind: 'json'; text: string; value?: unknown }
   | { kind: 'image'; mime: string; base64?: string; bytes: number }
   | { kind: 'binary'; hex: string; bytes: number };
@@ -119,7 +121,9 @@ export function viewBody(bytes: Uint8Array, contentType: string | undefined, cap
     }
   }
   const shown = capText(text, cap);
-  return { view: { kind: 'text', text: shown.text, language: languageOf(type) }, text, cut: shown.cut };
+  const language = languageOf(type);
+  const formatted = language === 'html' ? formatHtml(shown.text) : undefined;
+  return { view: { kind: 'text', text: shown.text, language, ...(formatted !== undefined && formatted !== shown.text ? { formatted } : {}) }, text, cut: shown.cut };
 }
 
 /** Everything the response view renders, as plain data (it is posted to the webview as is). */

@@ -35,7 +35,10 @@ const VIEW_TYPE = 'routeAtlas.response';
 /** The page, without any response data: that arrives by postMessage. */
 export function responseHtml(cspSource: string, nonce: string, styleUri: string, scriptUri: string): string {
   // img-src data: is for image previews the script builds from base64; nothing can load from the network.
-  const csp = `default-src 'none'; style-src ${cspSource}; img-src data:; script-src 'nonce-${nonce}';`;
+  // An HTML body's preview is an <iframe sandbox srcdoc>: it inherits this policy, so its own inline styles
+  // apply ('unsafe-inline': this page's markup is fixed and holds no response data), while its images and
+  // fonts cannot load, frame-src 'none' stops it navigating anywhere, and the sandbox runs none of its scripts.
+  const csp = `default-src 'none'; style-src ${cspSource} 'unsafe-inline'; img-src data:; frame-src 'none'; script-src 'nonce-${nonce}';`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -60,7 +63,7 @@ export function responseHtml(cspSource: string, nonce: string, styleUri: string,
 <section id="redirectsSection" hidden><h2>Redirects</h2><ol id="redirects"></ol></section>
 <details id="headersSection"><summary>Headers <span id="headerCount"></span></summary><table id="headers"><tbody></tbody></table></details>
 <section class="bodySection">
-  <div class="bodyBar"><h2>Body</h2><span id="bodyNote"></span><button id="toggleRaw" type="button" hidden>Raw</button></div>
+  <div class="bodyBar"><h2>Body</h2><span id="bodyNote"></span><button id="toggleRaw" type="button" hidden>Raw</button><button id="preview" type="button" title="The page drawn in a sandbox: no scripts run, nothing loads from the network" hidden>Preview</button></div>
   <div id="body" class="body"></div>
 </section>
 <p id="source" class="source"></p>

@@ -223,7 +223,11 @@ export async function runUiChecks({ browser, server, workspace, extensionPath, s
     } catch (error) {
       log(`ui: no response.png (${error.message.split('\n')[0]})`);
     }
-    // 5. The request editor, with real keys: the POST lens opens it with the cursor in the body's first
+    // 5. An HTML response in the sandboxed preview, in the workbench's own Chromium: its inline styles apply,
+    // while its script, image, meta refresh and form reach nothing (the loopback server counts every hit).
+    stage = 'HTML response preview: styles apply, nothing runs or loads';
+    await previewHtmlResponse(page, shot, d.codeLens);
+    // 6. The request editor, with real keys: the POST lens opens it with the cursor in the body's first
     // field, a name is typed, and Ctrl+Enter sends it to a loopback server that records what arrived.
     stage = 'request editor: type a body and send it with Ctrl+Enter';
     await driveRequestEditor(page, shot, d.codeLens);
@@ -269,6 +273,68 @@ async function photographResponse(page, shot, seconds) {
     await page.locator('iframe.webview').first().waitFor({ state: 'visible', timeout: seconds * 1000 });
     await sleep(2000);
     await shot('response.png');
+  } finally {
+    server.close();
+  }
+}
+
+/** The frame of a webview whose page holds `selector` (webviews are frames within frames in the workbench). */
+async function webviewFrameWith(page, selector, seconds) {
+  let found;
+  await waitFor(`a webview with ${selector}`, seconds, async () => {
+    for (const frame of page.frames()) {
+      if (await frame.$(selector).catch(() => null)) {
+        found = frame;
+        return { ok: true, seen: [] };
+      }
+    }
+    return { ok: false, seen: page.frames().map((f) => f.url().slice(0, 80)) };
+  });
+  return found;
+}
+
+async function previewHtmlResponse(page, shot, seconds) {
+  const hits = [];
+  const html =
+    '<!DOCTYPE html><html><head><meta http-equiv="refresh" content="0;url=http://127.0.0.1:3100/refreshed">' +
+    '<style>body{font-family:sans-serif;margin:24px}h1{color:rgb(200, 0, 0)}</style></head>' +
+    '<body><h1 id="title">Sign in required</h1><p style="font-weight:bold">Log in to list users.</p>' +
+    '<img src="http://127.0.0.1:3100/beacon.png" alt="beacon"><script>fetch("http://127.0.0.1:3100/script-ran")</script>' +
+    '<form action="http://127.0.0.1:3100/form"><button id="go">Go</button></form></body></html>';
+  const server = createServer((request, response) => {
+    hits.push(request.url);
+    response.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'x-powered-by': 'Next.js' });
+    response.end(html);
+  });
+  await new Promise((resolveListen, reject) => server.once('error', reject).listen(3100, '127.0.0.1', resolveListen));
+  try {
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Send GET /api/users' }).first().click({ timeout: seconds * 1000 });
+    const input = page.locator('.quick-input-widget input');
+    for (let i = 0; i < 3; i++) {
+      if (!(await input.isVisible().catch(() => false))) {
+        await sleep(700);
+        if (!(await input.isVisible().catch(() => false))) break;
+      }
+      await page.keyboard.press('Enter');
+      await sleep(500);
+    }
+    const view = await webviewFrameWith(page, '#preview:not([hidden])', seconds);
+    const formatted = await view.$eval('#body pre', (pre) => pre.textContent);
+    if (!formatted.includes('\n  <head>')) throw new UiCheckError(`the HTML body is not shown formatted: ${JSON.stringify(formatted.slice(0, 120))}`);
+    await view.click('#preview');
+    await waitFor('the sandboxed preview frame', seconds, async () => ({ ok: (await view.$('iframe.htmlPreview[sandbox=""]')) !== null, seen: [] }));
+    const previewFrame = view.childFrames().find((f) => f.url() === 'about:srcdoc');
+    if (!previewFrame) throw new UiCheckError(`no about:srcdoc frame in the response view (${view.childFrames().map((f) => f.url()).join(', ')})`);
+    await waitFor('the preview drawn with its own styles', seconds, async () => {
+      const color = await previewFrame.$eval('#title', (h1) => getComputedStyle(h1).color).catch(() => '');
+      return { ok: color === 'rgb(200, 0, 0)', seen: [color] };
+    });
+    await previewFrame.click('#go', { timeout: 2000 }).catch(() => {});
+    await sleep(1500);
+    const leaked = hits.filter((url) => !url.startsWith('/api/users'));
+    if (leaked.length) throw new UiCheckError(`the preview reached the network: ${leaked.join(', ')}`);
+    await shot('html-preview.png');
+    await view.click('#preview'); // back to text, as the next step expects
   } finally {
     server.close();
   }

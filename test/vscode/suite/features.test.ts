@@ -50,6 +50,10 @@ describe('Route Atlas in a real VS Code', () => {
     assert.match(byLabel.get('users')?.description ?? '', /GET POST · dynamic/);
     assert.match(byLabel.get('about')?.description ?? '', /GET · build error/);
     assert.ok(rows.some((r) => r.label === 'GET' && r.depth > byLabel.get('users')!.depth), 'method rows under an endpoint');
+    // A GET dynamic only by default gets no word on its endpoint row; its own row says so, with the reason.
+    assert.equal(byLabel.get('health')?.description, 'GET');
+    const usersGet = rows[rows.indexOf(byLabel.get('users')!) + 1];
+    assert.deepEqual([usersGet.label, usersGet.description], ['GET', 'dynamic (has POST)']);
   });
 
   it('shows Send and caching lenses above the handlers of a route file', async () => {

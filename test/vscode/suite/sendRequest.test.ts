@@ -457,16 +457,16 @@ describe('send request against a real Next.js server', function () {
     assert.ok(response.headersMs! + 500 <= response.timeMs!, `headers after ${response.headersMs} ms, the end after ${response.timeMs} ms`);
   });
 
-  it('shows an HTML body as text: the page never holds it', async () => {
+  it('shows an HTML body as text, formatted: the page never holds it', async () => {
     const response = await send('api/html', 'GET');
     assert.strictEqual(response.bodyText, HTML_BODY);
     assert.strictEqual(response.bodyKind, 'text');
     const html = response.webviewHtml ?? '';
-    assert.match(html, /default-src 'none'; style-src [^;]+; img-src data:; script-src 'nonce-[A-Za-z0-9+/=]+';/);
+    assert.match(html, /default-src 'none'; style-src [^;]+; img-src data:; frame-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]+';/);
     for (const fragment of ['alert(', 'onerror', '<img']) assert.ok(!html.includes(fragment), `the webview HTML contains ${fragment}`);
-    // In the page itself, the markup is one text node in a <pre>: no element came from it.
+    // In the page itself, the markup is one text node in a <pre>, a tag per line: no element came from it.
     const shown = await rendered();
-    assert.strictEqual(shown.bodyText, HTML_BODY);
+    assert.strictEqual(shown.bodyText, '<script>alert(1)</script>\n<img src=x onerror=alert(2)>');
     assert.deepStrictEqual(shown.tags, ['pre']);
   });
 
