@@ -21,3 +21,12 @@ export function isInSkippedDir(root: string, abs: string): boolean {
   const relative = path.relative(root, abs);
   return relative.split(path.sep).some((name) => SKIPPED_DIRS.has(name));
 }
+
+/**
+ * The path of a real location as it is spelled inside `root`, whose own real path is `rootReal`: a file
+ * reached through a symbolic link gets one name, whichever spelling a walk or an event used.
+ */
+export function spellInside(real: string, root: string, rootReal: string): string {
+  if (root === rootReal || !isWithin(real, rootReal)) return real;
+  return path.join(root, path.relative(rootReal, real));
+}

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { type AppCandidate, appRootOf, checkLink, discoverApps, unreadableProblem } from './discover';
-import { hasAncestorIn, isWithin, SKIPPED_DIRS } from './folders';
+import { type AppCandidate, appDirsOf, appRootOf, checkLink, discoverApps, unreadableProblem } from './discover';
+import { hasAncestorIn, isWithin, SKIPPED_DIRS, spellInside } from './folders';
 import { type FileHost, nodeFileHost } from './host';
 import { isMetadataCodeFile, matchMetadataFile } from './metadataRoutes';
 import type { AppManifest, Location, NextConfigInfo, NextVersionInfo, PageEntry, Problem, Route, RouteManifest } from './model';
@@ -10,8 +10,9 @@ import type { ParseCache } from './parseCache';
 import { type SummaryJob, SummaryWorker, summarizeInParallel } from './parallelSummaries';
 import { FileReadAhead } from './readAhead';
 import { checkSourceText, DEFAULT_MAX_FILE_BYTES, readSourceText, readSourceTextFromDisk, SOURCE_FILE } from './sourceFiles';
-import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, readNextConfig } from './nextConfig';
+import { DEFAULT_PAGE_EXTENSIONS, defaultNextConfig, NEXT_CONFIG_FILES, readNextConfig } from './nextConfig';
 import { detectBundler, detectNextVersion } from './nextVersion';
+import { nextScriptTargets } from './nextScripts';
 import { ModuleResolver } from './resolver';
 import { type HandlerEvidence, classifyCaching } from './caching';
 import { CallerIndex, type CallerReport } from './callers';
@@ -65,6 +66,8 @@ interface RouteFile {
   segments: string[];
   name: string;
   kind: 'route' | 'metadata';
+  /** Reached through a symbolic link: a spelling without links names the same file better. */
+  throughLink?: boolean;
 }
 
 interface LinkedRoute {
@@ -113,6 +116,10 @@ interface AppState {
   routeFilesSeen: number;
   /** Folders of the app dir that could not be listed, with their problem: a later event may make them readable. */
   unreadableDirs: Map<string, Problem>;
+  /** Real locations (spelled inside the workspace) that the walk reached through symbolic links in the app dir. */
+  linkTargets: Set<string>;
+  /** The folder names each page was listed under, for choosing one when a link reaches it again. */
+  pageSpellings: Map<string, { segments: string[]; throughLink: boolean }>;
 }
 
 /**
@@ -141,6 +148,12 @@ export class Workspace {
   private readonly summaries = new Map<string, ModuleSummary | Problem>();
   private readonly resolver: ModuleResolver;
   private apps: AppState[] = [];
+  /** The root of every project the last scan found, including those met inside another project's app dir. */
+  private readonly appRoots = new Set<string>();
+  /** Folders package scripts run `next` in: a new `app` folder there makes a project. */
+  private launchedDirs = new Set<string>();
+  /** Projects a walk met inside an app dir, not loaded yet: the deepest project owns its files. */
+  private nestedFound: AppCandidate[] = [];
   private discoveryProblems: Problem[] = [];
   private readonly maxFileBytes: number;
   private readonly excludedDirs: ReadonlySet<string>;
@@ -179,11 +192,41 @@ export class Workspace {
    * (a rescan, new settings, a restarted analysis) must see the unsaved text of open documents.
    */
   setOverlays(overlays: Iterable<readonly [string, string]>): void {
-    for (const [abs, text] of overlays) this.overlays.set(path.resolve(abs), text);
+    for (const [abs, text] of overlays) this.overlays.set(this.canonicalPath(path.resolve(abs)), text);
+  }
+
+  /**
+   * The one spelling the analysis keys a path by: its real path, named inside the workspace folder. An editor
+   * or a watcher may report a file through a symbolic link (`docs/app/api/route.ts` for
+   * `showcase/shell-docs/app/api/route.ts`). A path that no longer exists takes its nearest existing
+   * folder's real path; one outside the workspace is kept as given.
+   */
+  canonicalPath(abs: string): string {
+    const rootReal = this.rootReal();
+    let rest = '';
+    for (let dir = abs, depth = 0; depth < 256; depth++) {
+      let real: string | undefined;
+      try {
+        real = this.host.realpath(dir);
+      } catch {
+        real = undefined;
+      }
+      if (real !== undefined) {
+        if (!isWithin(real, rootReal)) return abs;
+        const spelled = spellInside(real, this.root, rootReal);
+        return rest ? path.join(spelled, rest) : spelled;
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      rest = rest ? path.join(path.basename(dir), rest) : path.basename(dir);
+      dir = parent;
+    }
+    return abs;
   }
 
   /** True when this editor text is what the analysis already reads for the file (opening a document changes nothing). */
-  hasText(abs: string, text: string): boolean {
+  hasText(spelled: string, text: string): boolean {
+    const abs = this.canonicalPath(spelled);
     const overlay = this.overlays.get(abs);
     if (overlay !== undefined) return overlay === text;
     try {
@@ -206,9 +249,11 @@ export class Workspace {
   }
 
   /** The route a URL string at `position` (1-based) in a file reaches, if any: go-to-handler. */
-  routeAt(abs: string, text: string, line: number, column: number): { route: Route; call: EndpointCall } | undefined {
+  routeAt(spelled: string, text: string, line: number, column: number): { route: Route; call: EndpointCall } | undefined {
     const manifest = this.manifest();
-    const appIndex = this.apps.findIndex((app) => abs.startsWith(app.candidate.root + path.sep));
+    const abs = this.canonicalPath(spelled);
+    const owner = this.projectOf(abs);
+    const appIndex = owner ? this.apps.indexOf(owner) : -1;
     if (appIndex === -1) return undefined;
     for (const call of this.callerIndex.callsInText(abs, text)) {
       const { urlSpan: s } = call;
@@ -238,16 +283,26 @@ export class Workspace {
     }
     const discovery = discoverApps(this.host, this.root, this.relative, { excluded: this.excludedDirs, onFolder: this.checkpoint });
     this.discoveryProblems = [...discovery.problems, ...this.quarantineProblems()];
-    for (const [index, candidate] of discovery.apps.entries()) {
+    this.launchedDirs = new Set(discovery.launched);
+    this.appRoots.clear();
+    for (const candidate of discovery.apps) this.appRoots.add(candidate.root);
+    this.nestedFound = [];
+    // Projects met inside an app dir join the queue; each is deeper than the one that met it, so it ends.
+    const queue = [...discovery.apps];
+    for (let index = 0; index < queue.length; index++) {
+      const candidate = queue[index];
       this.checkpoint(candidate.root);
       const app = this.loadApp(candidate);
       // Listed before it is linked: linking asks whether a file is some app's route file.
       this.apps.push(app);
       this.summarizeRouteFiles(app);
       for (const file of app.routeFiles.keys()) this.linkRoute(app, file);
+      queue.push(...this.nestedFound);
+      this.nestedFound = [];
       // After the last app the whole manifest follows at once.
-      if (index < discovery.apps.length - 1) onApp?.();
+      if (index < queue.length - 1) onApp?.();
     }
+    this.apps.sort((a, b) => (a.candidate.root < b.candidate.root ? -1 : a.candidate.root > b.candidate.root ? 1 : 0));
     return this.manifest();
   }
 
@@ -321,8 +376,20 @@ export class Workspace {
    * and in the state, so a checkout that reports 100,000 paths at once costs a rescan, never more.
    */
   applyChanges(changes: readonly FileChange[]): RouteManifest {
-    const batch = coalesceChanges(changes);
-    let rediscover = batch.size > BULK_CHANGE_THRESHOLD;
+    // Past the bulk threshold the workspace is scanned again, so only editor text needs its one spelling.
+    const few = changes.length <= BULK_CHANGE_THRESHOLD;
+    let createdLink = false;
+    const canonical = changes.map((change) => {
+      if (!few && change.text === undefined) return change;
+      const spelled = path.resolve(change.path);
+      const abs = this.canonicalPath(spelled);
+      // A link created inside an app dir is named by where it leads, and may lead out of the app dir:
+      // the walk follows it and checks it as a cold scan does.
+      if (abs !== spelled && change.type === 'created' && path.join(this.canonicalPath(path.dirname(spelled)), path.basename(spelled)) !== abs) createdLink = true;
+      return { ...change, path: abs };
+    });
+    const batch = coalesceChanges(canonical);
+    let rediscover = batch.size > BULK_CHANGE_THRESHOLD || createdLink;
     const touched: string[] = [];
     const created: string[] = [];
     const deleted = new Set<string>();
@@ -335,6 +402,8 @@ export class Workspace {
       // A folder that could not be listed may have become readable: look at it again as if it were new.
       if (type === 'changed' && this.isUnreadableFolder(abs)) type = 'created';
       if (!rediscover && (CONFIG_BASENAMES.test(path.basename(abs)) || this.changesAppSet(abs, type) || this.isUnreadableDiscoveryFolder(abs))) rediscover = true;
+      // What a link leads to may also be reached without it; walking the app again names each file once.
+      if (!rediscover && type !== 'changed' && this.apps.some((app) => app.linkTargets.has(abs) || hasAncestorIn(abs, app.linkTargets))) rediscover = true;
       this.summaries.delete(abs);
       this.fileHashes.delete(abs);
       this.callerIndex.invalidate(abs, type !== 'changed');
@@ -355,6 +424,11 @@ export class Workspace {
     for (const abs of deleted) this.resolver.forgetPath(abs);
     if (deleted.size > 0) this.removeMembers(deleted, folders);
     for (const abs of created) this.addMember(abs);
+    if (this.nestedFound.length > 0) {
+      // A project was copied into an app dir: it owns its files from now on.
+      this.resolver.clear();
+      return this.scan();
+    }
     for (const app of this.apps) {
       const affected = new Set<string>();
       for (const file of touched) {
@@ -381,8 +455,9 @@ export class Workspace {
    * build output and logs; those are dropped here, before they cost an update. Constant time per event,
    * but for one `stat` of a created path.
    */
-  affects(abs: string, type: FileChange['type']): boolean {
-    if (CONFIG_BASENAMES.test(path.basename(abs))) return true;
+  affects(spelled: string, type: FileChange['type']): boolean {
+    if (CONFIG_BASENAMES.test(path.basename(spelled))) return true;
+    const abs = this.canonicalPath(spelled);
     if (this.isExcluded(abs)) return false;
     if (this.apps.some((app) => isWithin(abs, app.candidate.appDir) || app.dependents.has(abs))) return true;
     if (type === 'changed') return this.isUnreadableDiscoveryFolder(abs);
@@ -444,8 +519,8 @@ export class Workspace {
     const parent = path.dirname(abs);
     const name = path.basename(abs);
     if (name === 'src' || name === 'app') {
-      if (this.isAppRoot(parent)) return true;
-      if (name === 'app' && path.basename(parent) === 'src' && this.isAppRoot(path.dirname(parent))) return true;
+      if (this.isAppRoot(parent) || this.launchedDirs.has(parent)) return true;
+      if (name === 'app' && path.basename(parent) === 'src' && (this.isAppRoot(path.dirname(parent)) || this.launchedDirs.has(path.dirname(parent)))) return true;
     }
     const found = discoverApps(this.host, abs, (file) => this.relative(file), { excluded: this.excludedDirs, boundary: this.root });
     return found.apps.length > 0 || found.problems.some((problem) => problem.id === 'no-app-dir');
@@ -485,12 +560,28 @@ export class Workspace {
   }
 
   /** True when the file is a route, metadata or page file of some app (so a create event would be news). */
-  knowsFile(abs: string): boolean {
-    const name = path.basename(abs);
+  knowsFile(spelled: string): boolean {
+    const name = path.basename(spelled);
     const relevant = /^(route|page)\./.test(name) || METADATA_STEMS.test(name);
     if (!relevant) return true;
-    const app = this.apps.find((candidate) => abs.startsWith(candidate.candidate.appDir + path.sep));
+    const abs = this.canonicalPath(spelled);
+    const app = this.memberOf(abs);
     return !app || app.routeFiles.has(abs) || app.pages.has(abs);
+  }
+
+  /** The project whose root holds `abs` most closely: the deepest project owns its files. */
+  private projectOf(abs: string): AppState | undefined {
+    let owner: AppState | undefined;
+    for (const app of this.apps) {
+      if (isWithin(abs, app.candidate.root) && (!owner || app.candidate.root.length > owner.candidate.root.length)) owner = app;
+    }
+    return owner;
+  }
+
+  /** The app whose app dir `abs` belongs to, if any (inside a nested project, that project's, or none). */
+  private memberOf(abs: string): AppState | undefined {
+    const owner = this.projectOf(abs);
+    return owner && abs !== owner.candidate.appDir && isWithin(abs, owner.candidate.appDir) ? owner : undefined;
   }
 
   /**
@@ -591,6 +682,8 @@ export class Workspace {
     }
     if (this.options.cacheComponents !== undefined) config.cacheComponents = { known: true, value: this.options.cacheComponents };
     let nextVersion = detectNextVersion(this.host, candidate.root, candidate.packageJson, this.relative);
+    // A project run by a parent package's scripts (`next build app`) takes the version that package asks for.
+    if (nextVersion.source === 'default' && candidate.launcher) nextVersion = detectNextVersion(this.host, candidate.launcher.dir, candidate.launcher.packageJson, this.relative);
     if (this.options.nextVersion !== undefined) nextVersion = { version: String(this.options.nextVersion), major: this.options.nextVersion, source: 'override' };
     if (candidate.ignoredAppDir) {
       problems.push({
@@ -605,7 +698,7 @@ export class Workspace {
       rel,
       config,
       nextVersion,
-      bundler: detectBundler(candidate.packageJson, nextVersion.major),
+      bundler: detectBundler(candidate.launcher && !nextScriptTargets(candidate.packageJson?.scripts).runsHere ? candidate.launcher.packageJson : candidate.packageJson, nextVersion.major),
       pageExtensions: config.pageExtensions.known ? config.pageExtensions.value : DEFAULT_PAGE_EXTENSIONS,
       basePath: config.basePath.known ? config.basePath.value : '',
       trailingSlash: config.trailingSlash.known ? config.trailingSlash.value : false,
@@ -621,6 +714,8 @@ export class Workspace {
       routeFilesSeen: 0,
       unreadableDirs: new Map(),
       walkProblems: new Map(),
+      linkTargets: new Set(),
+      pageSpellings: new Map(),
     };
     this.walkAppDir(app, candidate.appDir, []);
     return app;
@@ -631,8 +726,10 @@ export class Workspace {
    * Real paths are derived from the parent's and resolved only through symbolic links, which is all
    * loop detection needs. `ancestors` holds the real paths of the folders above `dir`.
    */
-  private walkAppDir(app: AppState, dir: string, segments: string[], realDir?: string, ancestors = new Set<string>()): void {
+  private walkAppDir(app: AppState, dir: string, segments: string[], realDir?: string, ancestors = new Set<string>(), throughLink = false): void {
     if (this.excludedDirs.has(dir)) return;
+    // Another project's root: it owns what is below it.
+    if (segments.length > 0 && this.appRoots.has(dir)) return;
     if (segments.length > MAX_FOLDER_DEPTH) {
       const file = this.relative(dir);
       app.walkProblems.set(dir, { id: 'folder-too-deep', severity: 'warning', file, message: `${file} is more than ${MAX_FOLDER_DEPTH} folders below the app dir; Route Atlas does not look further down.` });
@@ -659,27 +756,50 @@ export class Workspace {
     }
     app.unreadableDirs.delete(dir);
     this.resolver.primeListing(dir, entries);
+    if (segments.length > 0 && this.isNestedProject(dir, entries)) {
+      ancestors.delete(real);
+      return;
+    }
     for (const entry of entries) {
-      const abs = path.join(dir, entry.name);
+      let abs = path.join(dir, entry.name);
       let isDirectory = entry.isDirectory;
       let isFile = entry.isFile;
       let childReal: string | undefined = path.join(real, entry.name);
+      let linked = throughLink;
       if (entry.isSymbolicLink) {
         const link = checkLink(this.host, abs, dir, this.rootReal(), this.relative);
         if (link.problem) app.walkProblems.set(abs, link.problem);
-        if (!link.follow) continue;
+        if (!link.follow || link.real === undefined) continue;
         isDirectory = link.isDirectory;
         isFile = link.isFile;
-        childReal = undefined;
+        // What a link leads to is named by its real path; its URL still comes from the link's name.
+        childReal = link.real;
+        abs = spellInside(link.real, this.root, this.rootReal());
+        app.linkTargets.add(abs);
+        linked = true;
       }
       if (isDirectory) {
         if (SKIPPED_DIRS.has(entry.name)) continue;
-        this.walkAppDir(app, abs, [...segments, entry.name], childReal, ancestors);
+        this.walkAppDir(app, abs, [...segments, entry.name], childReal, ancestors, linked);
       } else if (isFile) {
-        this.classifyFile(app, abs, segments, entry.name);
+        this.classifyFile(app, abs, segments, entry.name, linked);
       }
     }
     ancestors.delete(real);
+  }
+
+  /**
+   * True when a folder inside an app dir is a project of its own (a next.config, or a package.json that runs
+   * or depends on `next`, and an app dir): it is queued as a project, and this app does not list its files.
+   */
+  private isNestedProject(dir: string, entries: ReadonlyArray<{ name: string }>): boolean {
+    if (!entries.some((entry) => entry.name === 'package.json' || NEXT_CONFIG_FILES.includes(entry.name))) return false;
+    const evidence = appRootOf(this.host, dir, new Set(entries.map((entry) => entry.name)));
+    const dirs = evidence.isApp ? appDirsOf(this.host, dir) : undefined;
+    if (!dirs) return false;
+    this.appRoots.add(dir);
+    this.nestedFound.push({ root: dir, configFile: evidence.configName ? path.join(dir, evidence.configName) : undefined, packageJson: evidence.packageJson, ...dirs });
+    return true;
   }
 
   private rootRealPath: string | undefined;
@@ -709,12 +829,19 @@ export class Workspace {
     return ancestors;
   }
 
-  private classifyFile(app: AppState, abs: string, segments: string[], name: string): void {
+  private classifyFile(app: AppState, abs: string, segments: string[], name: string, throughLink = false): void {
+    const known = app.routeFiles.get(abs);
+    if (known && !prefersSpelling(known, segments, throughLink)) return;
+    if (known) {
+      // The same file reached again under a better spelling: its URL changes with it.
+      const linked = app.linked.get(abs);
+      if (linked) this.unlink(app, abs, linked);
+    }
     const extension = pageExtensionOf(name, app.pageExtensions);
     if (extension !== undefined) {
       const stem = name.slice(0, name.length - extension.length - 1);
       if (stem === 'route') {
-        app.routeFiles.set(abs, { abs, segments, name, kind: 'route' });
+        app.routeFiles.set(abs, { abs, segments, name, kind: 'route', ...(throughLink ? { throughLink } : {}) });
         if (++app.routeFilesSeen === WARM_WORKER_AFTER && !this.options.host && !this.warmWorker && !this.readAhead) {
           // With a parse cache the files are read and hashed here, so a reader helps more than a parser;
           // with a warm one, reads are most of the work and a reader thread would be waited for.
@@ -725,7 +852,15 @@ export class Workspace {
       }
       else if (stem === 'page') {
         const { url, privateFolder } = urlOfSegments(segments);
+        const knownPage = app.pages.get(abs);
+        const knownSpelling = app.pageSpellings.get(abs);
+        if (knownPage && knownSpelling && prefersSpelling(knownSpelling, segments, throughLink)) {
+          app.pages.delete(abs);
+          this.changingGroup(app, knownPage.url).pages.delete(knownPage);
+          if (app.sortedPages) app.sortedPages = app.sortedPages.filter((page) => page !== knownPage);
+        }
         if (!privateFolder && !app.pages.has(abs)) {
+          app.pageSpellings.set(abs, { segments, throughLink });
           const page = { url, file: this.relative(abs) };
           app.pages.set(abs, page);
           this.changingGroup(app, url).pages.add(page);
@@ -733,8 +868,8 @@ export class Workspace {
         }
       }
     }
-    if (!app.routeFiles.has(abs) && isMetadataCandidate(name, app.pageExtensions)) {
-      app.routeFiles.set(abs, { abs, segments, name, kind: 'metadata' });
+    if (app.routeFiles.get(abs) === known && isMetadataCandidate(name, app.pageExtensions)) {
+      app.routeFiles.set(abs, { abs, segments, name, kind: 'metadata', ...(throughLink ? { throughLink } : {}) });
     }
   }
 
@@ -764,9 +899,10 @@ export class Workspace {
    * workspace is reported at the link and not followed.
    */
   private addMember(abs: string): void {
+    const member = this.memberOf(abs);
     for (const app of this.apps) {
       const appDir = app.candidate.appDir;
-      if (abs === appDir || !isWithin(abs, appDir) || this.isExcluded(abs)) continue;
+      if (app !== member || this.isExcluded(abs)) continue;
       const segments = path.relative(appDir, abs).split(path.sep);
       if (segments.some((name) => SKIPPED_DIRS.has(name)) || segments.length > MAX_FOLDER_DEPTH + 1) continue;
       // Below a link the walk did not follow, or a folder it could not read, nothing is listed.
@@ -1301,6 +1437,17 @@ function compareLinked(app: AppState, a: string, b: string): number {
 
 function comparePages(a: PageEntry, b: PageEntry): number {
   return a.url < b.url ? -1 : a.url > b.url ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+}
+
+/**
+ * True when a file met again under `segments` should be listed there instead of where it is: a spelling
+ * without symbolic links wins, then the first in code-point order, so that the walk's order never decides.
+ */
+function prefersSpelling(known: { segments: readonly string[]; throughLink?: boolean }, segments: readonly string[], throughLink: boolean): boolean {
+  if (Boolean(known.throughLink) !== throughLink) return !throughLink;
+  const a = segments.join('/');
+  const b = known.segments.join('/');
+  return a < b;
 }
 
 function isSummary(value: ModuleSummary | Problem): value is ModuleSummary {
