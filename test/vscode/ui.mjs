@@ -172,6 +172,26 @@ export async function runUiChecks({ browser, server, workspace, extensionPath, s
     await sleep(300);
     await shot('explorer.png');
 
+    // The filter, typed into its box as a person would: the view follows while typing and says the filter.
+    stage = 'filter the Endpoints view with method:DELETE';
+    await runCommand(page, 'Route Atlas: Filter Endpoints', d.quickOpen);
+    await waitFor('the Filter Endpoints box', d.quickOpen, async () => {
+      const seen = await texts(page, '.quick-input-widget .quick-input-title');
+      return { ok: seen.some((s) => s.includes('Filter Endpoints')), seen };
+    });
+    await page.keyboard.type('method:DELETE', { delay: 20 });
+    await waitFor('the view showing only [id] and its DELETE', d.treeRows, async () => {
+      const seen = await labels(page, rowSelector);
+      return { ok: seen.some((s) => s.startsWith('[id]')) && !seen.some((s) => s.startsWith('health')), seen };
+    });
+    await sleep(300);
+    await shot('filter.png');
+    await page.keyboard.press('Escape'); // puts the previous (empty) filter back
+    await waitFor('every endpoint again', d.treeRows, async () => {
+      const seen = await labels(page, rowSelector);
+      return { ok: seen.some((s) => s.startsWith('health')), seen };
+    });
+
     // 2. A route file through Quick Open, then its CodeLenses.
     stage = `open ${expect.codeLensFile} with Quick Open`;
     await quickOpen(page, expect.codeLensFile, d.quickOpen);
