@@ -232,6 +232,8 @@ export interface NextConfigInfo {
   /** `experimental.ppr` as written. */
   ppr?: StaticValue<boolean | string>;
   output?: StaticValue<string>;
+  /** `typescript.ignoreBuildErrors`: `next build` then skips its type check, and type errors no longer fail it. */
+  ignoreBuildErrors?: StaticValue<boolean>;
 }
 
 /** One Next.js app: a folder with next.config.* or a package.json that depends on `next`, and an app dir. */

@@ -28,6 +28,7 @@ import type { HandlerRequestInfo, Problem, Span, StaticValue } from './model';
 import { HTTP_METHODS } from './model';
 import { collectFacts, type FunctionFacts } from './effects';
 import { collectSchemas, type FunctionNode, isFunctionNode, requestInfoCollector } from './handlerInfo';
+import { type HandlerSignature, handlerSignatureOf } from './handlerSignature';
 import type { RequestFlow, SchemaShape } from './requestFlow';
 import { checkDepth, isLimitError, limitProblem } from './limits';
 import { parseSource, syntaxProblem } from './parse';
@@ -42,6 +43,11 @@ export interface HandlerSite {
   /** Where request data goes beyond what this module tells (calls, wrappers, imported schemas), to follow when linking. */
   flow?: RequestFlow;
   facts: FunctionFacts;
+  /**
+   * The annotated parameter and return types, for functions whose own type is the export's type (a function
+   * declaration, or a const initialized with the function itself and not annotated or cast).
+   */
+  signature?: HandlerSignature;
 }
 
 /** What a module-level name is bound to, as far as syntax tells. */
@@ -145,7 +151,13 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
       const name = declaration.name.text;
       const nameSpan = spanOfNode(declaration.name, sourceFile);
       if (declaration.initializer) constants.set(name, declaration.initializer);
-      summary.locals.set(name, bindingOfInitializer(declaration.initializer, nameSpan, sourceFile, site, pendingValues));
+      const binding = bindingOfInitializer(declaration.initializer, nameSpan, sourceFile, site, pendingValues);
+      if (binding.type === 'function' && !declaration.type) {
+        const fn = functionTypedAsItself(declaration.initializer);
+        const signature = fn && handlerSignatureOf(fn, sourceFile);
+        if (signature) binding.handler.signature = signature;
+      }
+      summary.locals.set(name, binding);
       if (exported) summary.exports.set(name, { type: 'local', local: name, span: nameSpan, declared: true });
       return;
     }
@@ -158,6 +170,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
     }
   };
 
+  const overloaded = new Set<string>();
   for (const statement of sourceFile.statements) {
     const exported = hasModifier(statement, SyntaxKind.ExportKeyword);
     const isDefault = hasModifier(statement, SyntaxKind.DefaultKeyword);
@@ -165,10 +178,16 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
       if (hasModifier(statement, SyntaxKind.DeclareKeyword)) continue;
       for (const declaration of statement.declarationList.declarations) bindVariable(declaration, exported);
     } else if (isFunctionDeclaration(statement)) {
-      if (!statement.body) continue; // an overload signature
+      if (!statement.body) {
+        if (statement.name) overloaded.add(statement.name.text);
+        continue; // an overload signature
+      }
       const name = statement.name?.text;
       const nameSpan = spanOfNode(statement.name ?? statement, sourceFile);
       const binding: LocalBinding = { type: 'function', nameSpan, handler: site(statement), declaredAs: 'function' };
+      // With overloads, the export's type is the overload list, which syntax cannot hold against Next's types.
+      const signature = name && overloaded.has(name) ? undefined : handlerSignatureOf(statement, sourceFile);
+      if (signature) binding.handler.signature = signature;
       if (name) summary.locals.set(name, binding);
       if (exported && isDefault) {
         summary.locals.set('*default*', binding);
@@ -516,6 +535,18 @@ function bindCommonJsExport(
   const local = `*cjs*${name}`;
   summary.locals.set(local, bindingOfInitializer(expr.right, nameSpan, sourceFile, site, pendingValues));
   summary.exports.set(name, { type: 'local', local, span: nameSpan, declared: true });
+}
+
+/** The function an initializer is, when its type is the function's own: through parentheses and `satisfies`, not `as`. */
+function functionTypedAsItself(initializer: ts.Expression | undefined): FunctionNode | undefined {
+  let current = initializer;
+  for (let depth = 0; current && depth < 16; depth++) {
+    if (isFunctionNode(current)) return current;
+    if (current.kind === SyntaxKind.ParenthesizedExpression || current.kind === SyntaxKind.SatisfiesExpression) {
+      current = (current as ts.ParenthesizedExpression | ts.SatisfiesExpression).expression;
+    } else return undefined;
+  }
+  return undefined;
 }
 
 /** What `const name = <initializer>` binds: a handler, a wrapped handler, an alias, or a value. */

@@ -151,6 +151,13 @@ function readConfigFile(text: string, absPath: string, relFile: string): { confi
   if (ppr) config.ppr = ppr as StaticValue<boolean | string>;
   const output = read(object, 'output');
   if (output) config.output = assign('output', output, isString, { known: true, value: '' });
+  const typescriptNode = object.properties.get('typescript');
+  const typescriptOptions = readNested(object, 'typescript', scope);
+  const ignoreBuildErrors =
+    typescriptNode && !typescriptOptions
+      ? { known: false as const, reason: 'the `typescript` options are not an object literal Route Atlas can read', span: spanOfNode(typescriptNode, sourceFile), file: relFile }
+      : read(typescriptOptions, 'ignoreBuildErrors');
+  if (ignoreBuildErrors) config.ignoreBuildErrors = assign('typescript.ignoreBuildErrors', ignoreBuildErrors, isBoolean, { known: true, value: false });
   if (wrappers.length > 0) {
     problems.push({
       id: 'config-wrapped',

@@ -67,6 +67,7 @@ export const CHECK_DESCRIPTIONS: Readonly<Record<string, CheckDescription>> = {
   'no-methods': { description: 'A route file that exports no HTTP method handler.', level: 'warning', docs: ROUTE_DOCS },
   'lowercase-method': { description: 'A handler exported under a lower-case method name (get), which Next.js does not call.', level: 'error', docs: ROUTE_DOCS },
   'invalid-route-export': { description: 'A route file exports something that is neither a method handler nor segment config.', level: 'error', docs: ROUTE_DOCS },
+  'invalid-handler-type': { description: "A route handler's parameter or return type that next build's type check rejects (params typed as a plain object in 15+, a first argument that is not a Request).", level: 'error', docs: ROUTE_DOCS },
   'invalid-segment-config': { description: 'A segment config export with an invalid value, or one Next.js cannot read statically.', level: 'error', docs: SEGMENT_CONFIG_DOCS },
   'segment-config-cache-components': { description: 'Segment config that cacheComponents rejects.', level: 'error', docs: `${NEXT_CONFIG_DOCS}/cacheComponents` },
   'dynamic-error-dynamic-api': { description: "dynamic = 'error' on a route that reads request data (cookies(), headers(), ...); next build fails.", level: 'error', docs: SEGMENT_CONFIG_DOCS },

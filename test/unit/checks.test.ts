@@ -435,6 +435,118 @@ const TABLES: CheckTable[] = [
     ],
   },
   {
+    id: 'invalid-handler-type',
+    fires: [
+      {
+        shows: 'on params typed as a plain object: a Promise since 15 (14 accepts any second argument)',
+        files: { 'app/items/[id]/route.ts': 'export async function GET(request: Request, { params }: { params: { id: string } }) {\n  return Response.json({ ok: true });\n}\n' },
+        file: 'app/items/[id]/route.ts',
+        at: 'export async function GET',
+        in: { '15': FAILS, '15 --turbopack': FAILS, '16': FAILS, '16 --webpack': FAILS, '16 cacheComponents': FAILS },
+        message: {
+          '15': /^Route "app\/items\/\[id\]\/route\.ts" has an invalid "GET" export: Type "\{ params: \{ id: string \} \}" is not a valid type for the function's second argument\. next build fails/,
+          '16': /^Type 'typeof import\("app\/items\/\[id\]\/route"\)' does not satisfy the constraint 'RouteHandlerConfig<"\/items\/\[id\]">'/,
+        },
+      },
+      {
+        shows: 'on params typed as a Promise of a param the route does not have (the validator of 15.5 and 16)',
+        files: { 'app/items/[id]/route.ts': 'export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {\n  const { slug } = await params;\n  return Response.json({ slug });\n}\n' },
+        file: 'app/items/[id]/route.ts',
+        at: 'export async function GET',
+        in: { '15': FAILS, '16': FAILS },
+      },
+      {
+        shows: 'on a second argument that is not the context object',
+        files: { 'app/items/[id]/route.ts': 'export async function GET(request: Request, id: string) {\n  return Response.json({ id });\n}\n' },
+        file: 'app/items/[id]/route.ts',
+        at: 'export async function GET',
+        in: { '15': FAILS, '16': FAILS },
+      },
+      {
+        shows: 'on a first argument typed as a string, in every version',
+        files: { 'app/x/route.ts': 'export const GET = async (request: string) => Response.json({ request });\n' },
+        file: 'app/x/route.ts',
+        at: 'export const GET',
+        in: { '14': FAILS, '15': FAILS, '16': FAILS },
+        message: { '14': /is not a valid type for the function's first argument/ },
+      },
+      {
+        shows: 'on a return type that is not a Response',
+        files: { 'app/x/route.ts': 'export async function GET(): Promise<Response | string> {\n  return Response.json({ ok: true });\n}\n' },
+        file: 'app/x/route.ts',
+        at: 'export async function GET',
+        in: { '14': FAILS, '15': FAILS, '16': FAILS },
+        message: { '14': /^Route "app\/x\/route\.ts" has an invalid export: "Promise<Response \| string>" is not a valid GET return type/ },
+      },
+      {
+        shows: 'as a warning when next.config sets typescript.ignoreBuildErrors',
+        files: {
+          'next.config.js': 'module.exports = { typescript: { ignoreBuildErrors: true } };\n',
+          'app/x/route.ts': 'export async function GET(request: string) {\n  return Response.json({ request });\n}\n',
+        },
+        file: 'app/x/route.ts',
+        at: 'export async function GET',
+        in: { '14': WARNS, '16': WARNS },
+        message: /typescript\.ignoreBuildErrors/,
+      },
+    ],
+    quiet: [
+      {
+        shows: 'the signatures Next.js documents: NextRequest, Request, params as a Promise, NextResponse',
+        files: {
+          'app/items/[id]/route.ts': [
+            "import { NextRequest, NextResponse } from 'next/server';",
+            '',
+            'export async function GET(request: NextRequest, { params }: { params: Promise<{ id: string }> }): Promise<NextResponse> {',
+            '  const { id } = await params;',
+            '  return NextResponse.json({ id });',
+            '}',
+            '',
+            'export async function POST(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {',
+            '  const { id } = await context.params;',
+            '  return Response.json({ id });',
+            '}',
+            '',
+          ].join('\n'),
+        },
+        in: ['14', '15', '16'],
+      },
+      {
+        shows: 'params typed as a plain object in 14, where it is one',
+        files: { 'app/items/[id]/route.ts': 'export async function GET(request: Request, { params }: { params: { id: string } }) {\n  return Response.json({ id: params.id });\n}\n' },
+        in: ['14'],
+      },
+      {
+        shows: 'untyped handlers in route.js, a wrapped handler and an annotated const (their types are not the annotations)',
+        files: {
+          'app/a/[id]/route.js': 'export async function GET(request, { params }) {\n  return Response.json({ id: (await params).id });\n}\n',
+          'app/b/route.ts': 'const withAuth = (h: (r: Request) => Promise<Response>) => h;\n\nexport const GET = withAuth(async (request: string | Request) => Response.json({ ok: true }));\n',
+          'app/c/route.ts': 'type Handler = (request: Request) => Promise<Response>;\n\nexport const GET: Handler = async (request: any) => Response.json({ ok: true });\n',
+        },
+        in: ['15', '16'],
+      },
+      {
+        shows: 'types syntax cannot decide: a named type, a type literal with an index signature, a Promise of a named type',
+        files: {
+          'app/items/[id]/route.ts': [
+            'type Ctx = { params: Promise<{ id: string }> };',
+            '',
+            'export async function GET(request: Request, context: Ctx) {',
+            '  const { id } = await context.params;',
+            '  return Response.json({ id });',
+            '}',
+            '',
+            'export async function PUT(request: { [key: string]: unknown } & Request, context: { params: Promise<Record<string, string>> }) {',
+            '  return Response.json({ ok: true });',
+            '}',
+            '',
+          ].join('\n'),
+        },
+        in: ['15', '16'],
+      },
+    ],
+  },
+  {
     id: 'invalid-segment-config',
     fires: [
       {
@@ -1013,6 +1125,7 @@ const ALL_IDS = [
   'no-methods',
   'lowercase-method',
   'invalid-route-export',
+  'invalid-handler-type',
   'invalid-segment-config',
   'segment-config-cache-components',
   'dynamic-error-dynamic-api',

@@ -54,6 +54,9 @@ describe('oracle: verdicts agree with real next build', () => {
         if (!fs.existsSync(appDir)) {
           fs.cpSync(path.join(repoRoot, 'test/oracle/cases', oracleCase.case), appDir, { recursive: true });
           fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: oracleCase.case, dependencies: { next: record.next[target] } }));
+          // The oracle writes a case's own next.config settings (case.json "config") into the app it builds.
+          const meta = JSON.parse(fs.readFileSync(path.join(appDir, 'case.json'), 'utf8')) as { config?: object };
+          if (meta.config) fs.writeFileSync(path.join(appDir, 'next.config.js'), `module.exports = ${JSON.stringify(meta.config)};\n`);
         }
         const manifest = scanWorkspace(appDir, targetOptions(target));
         const app = manifest.apps[0];

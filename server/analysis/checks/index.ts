@@ -7,6 +7,7 @@ import { dynamicErrorDynamicApi } from './dynamicErrorDynamicApi';
 import { errorStatus200 } from './errorStatus200';
 import { forceStaticRequestData } from './forceStaticRequestData';
 import { frozenTimeVarying } from './frozenTimeVarying';
+import { invalidHandlerType } from './invalidHandlerType';
 import { invalidRouteExport } from './invalidRouteExport';
 import { invalidSegmentConfig } from './invalidSegmentConfig';
 import { lowercaseMethod } from './lowercaseMethod';
@@ -29,6 +30,7 @@ export const ROUTE_CHECKS: readonly RouteCheck[] = [
   defaultExportOnly,
   lowercaseMethod,
   invalidRouteExport,
+  invalidHandlerType,
   frozenTimeVarying,
   forceStaticRequestData,
   paramsNotAwaited,
