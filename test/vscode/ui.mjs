@@ -267,6 +267,20 @@ export async function runUiChecks({ browser, server, workspace, extensionPath, s
   }
 }
 
+/** Clicks a Send lens and accepts the prompts that follow (the query names the handler reads) as offered. */
+async function sendFromLens(page, title, seconds) {
+  await page.locator('.monaco-editor .codelens-decoration a', { hasText: title }).first().click({ timeout: seconds * 1000 });
+  const input = page.locator('.quick-input-widget input');
+  for (let i = 0; i < 3; i++) {
+    if (!(await input.isVisible().catch(() => false))) {
+      await sleep(700);
+      if (!(await input.isVisible().catch(() => false))) break;
+    }
+    await page.keyboard.press('Enter');
+    await sleep(500);
+  }
+}
+
 async function photographResponse(page, shot, seconds) {
   const users = [
     { id: '1', name: 'Ada' },
@@ -278,18 +292,7 @@ async function photographResponse(page, shot, seconds) {
   });
   await new Promise((resolveListen, reject) => server.once('error', reject).listen(3100, '127.0.0.1', resolveListen));
   try {
-    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Send GET /api/users' }).first();
-    await lens.click({ timeout: seconds * 1000 });
-    // The query names the handler reads are offered in an input box; accept them as they are.
-    const input = page.locator('.quick-input-widget input');
-    for (let i = 0; i < 3; i++) {
-      if (!(await input.isVisible().catch(() => false))) {
-        await sleep(700);
-        if (!(await input.isVisible().catch(() => false))) break;
-      }
-      await page.keyboard.press('Enter');
-      await sleep(500);
-    }
+    await sendFromLens(page, 'Send GET /api/users', seconds);
     await page.locator('iframe.webview').first().waitFor({ state: 'visible', timeout: seconds * 1000 });
     await sleep(2000);
     await shot('response.png');
@@ -328,16 +331,7 @@ async function previewHtmlResponse(page, shot, seconds) {
   });
   await new Promise((resolveListen, reject) => server.once('error', reject).listen(3100, '127.0.0.1', resolveListen));
   try {
-    await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Send GET /api/users' }).first().click({ timeout: seconds * 1000 });
-    const input = page.locator('.quick-input-widget input');
-    for (let i = 0; i < 3; i++) {
-      if (!(await input.isVisible().catch(() => false))) {
-        await sleep(700);
-        if (!(await input.isVisible().catch(() => false))) break;
-      }
-      await page.keyboard.press('Enter');
-      await sleep(500);
-    }
+    await sendFromLens(page, 'Send GET /api/users', seconds);
     const view = await webviewFrameWith(page, '#preview:not([hidden])', seconds);
     const formatted = await view.$eval('#body pre', (pre) => pre.textContent);
     if (!formatted.includes('\n  <head>')) throw new UiCheckError(`the HTML body is not shown formatted: ${JSON.stringify(formatted.slice(0, 120))}`);
