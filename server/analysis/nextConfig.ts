@@ -253,6 +253,17 @@ function resolveConfigObject(node: ts.Node, scope: ConfigScope, wrappers: string
     return binding ? resolveConfigObject(binding, scope, wrappers, depth + 1) : undefined;
   }
   if (isAwaitExpression(expr)) return resolveConfigObject(expr.expression, scope, wrappers, depth + 1);
+  if (expr.kind === SyntaxKind.ConditionalExpression) {
+    // `process.env.SENTRY_AUTH_TOKEN ? withSentryConfig(nextConfig, options) : nextConfig`: a plugin applied in
+    // some environments only. When both branches come to the same object, that is the config either way.
+    const conditional = expr as ts.ConditionalExpression;
+    const branchWrappers: string[] = [];
+    const whenTrue = resolveConfigObject(conditional.whenTrue, scope, branchWrappers, depth + 1);
+    const whenFalse = resolveConfigObject(conditional.whenFalse, scope, branchWrappers, depth + 1);
+    if (!whenTrue || !whenFalse || !sameConfigObject(whenTrue, whenFalse)) return undefined;
+    wrappers.push(...branchWrappers);
+    return whenTrue;
+  }
   if (isCallExpression(expr)) {
     // A plugin: withX(config, options) or withX(options)(config). The config is the first argument
     // that resolves to an object; try the innermost call's arguments last.
@@ -267,6 +278,13 @@ function resolveConfigObject(node: ts.Node, scope: ConfigScope, wrappers: string
     }
   }
   return undefined;
+}
+
+/** Two readings of one object literal: the same keys, each with the same expression node. */
+function sameConfigObject(a: ConfigObject, b: ConfigObject): boolean {
+  if (a.properties.size !== b.properties.size || a.unresolvedSpread !== b.unresolvedSpread) return false;
+  for (const [key, value] of a.properties) if (b.properties.get(key) !== value) return false;
+  return true;
 }
 
 const KNOWN_CONFIG_KEYS = new Set(['pageExtensions', 'basePath', 'trailingSlash', 'output', 'experimental', 'images', 'reactStrictMode', 'redirects', 'rewrites', 'headers', 'env', 'webpack', 'cacheComponents', 'transpilePackages', 'typescript', 'eslint', 'i18n', 'poweredByHeader']);

@@ -32,6 +32,11 @@ describe('readNextConfig (static, never executed)', () => {
     const wrapped = read("const withBundleAnalyzer = require('@next/bundle-analyzer')({ enabled: false });\nmodule.exports = withSentryConfig(withBundleAnalyzer({ basePath: '/app' }), { silent: true });");
     assert.equal(wrapped.config.basePath.known && wrapped.config.basePath.value, '/app');
     assert.ok(wrapped.problems.some((p) => p.id === 'config-wrapped' && /withSentryConfig/.test(p.message)));
+    const conditional = read("const nextConfig = { basePath: '/docs' };\nconst exportConfig = process.env.SENTRY_AUTH_TOKEN ? withSentryConfig(nextConfig, {}) : nextConfig;\nexport default exportConfig;");
+    assert.equal(conditional.config.basePath.known && conditional.config.basePath.value, '/docs', 'a plugin applied in some environments only');
+    assert.ok(!conditional.problems.some((p) => p.id === 'config-not-static'), JSON.stringify(conditional.problems));
+    const twoConfigs = read("export default process.env.CI ? { basePath: '/a' } : { basePath: '/b' };");
+    assert.ok(twoConfigs.problems.some((p) => p.id === 'config-not-static'), 'two different objects are not guessed between');
     const fn = read("module.exports = (phase) => {\n  const config = { basePath: '/fn' };\n  return config;\n};");
     assert.equal(fn.config.basePath.known && fn.config.basePath.value, '/fn');
   });
