@@ -1,0 +1,99 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ClientCommands, DidChangeManifestNotification, type ManifestResult, ManifestRequest, ServerStatusNotification, type ServerStatusParams } from '../../server/protocol';
+import { makeTree, removeTree, writeFiles } from '../unit/tempTree';
+import { startTestSession, type TestSession } from './lspClient';
+
+const GET = 'export async function GET() {\n  return Response.json({ ok: true });\n}\n';
+const POST = 'export async function POST() {\n  return Response.json({ ok: true });\n}\n';
+const DELETE = 'export async function DELETE() {\n  return new Response(null, { status: 204 });\n}\n';
+
+/** A monorepo whose docs project is also reachable as `docs`, a link to `showcase/shell-docs`. */
+describe('language server: a project reached through a symbolic link', () => {
+  let root: string;
+  let session: TestSession;
+  const uriOf = (relative: string) => pathToFileURL(path.join(root, relative)).toString();
+  const viaLink = 'docs/app/api/search/route.ts';
+  const real = 'showcase/shell-docs/app/api/search/route.ts';
+
+  /** `url file methods` of every route, once the manifest shows `expected` (or the time is up). */
+  async function routesOnceTheyAre(expected: string[]): Promise<string[]> {
+    let routes: string[] = [];
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      const changed = session.waitFor(DidChangeManifestNotification.method, () => true, 250, false);
+      const result = await session.client.sendRequest<ManifestResult>(ManifestRequest.method, {});
+      routes = result.folders[0].manifest.apps.flatMap((app) =>
+        app.routes.map((r) => `${app.root}: ${r.url} ${r.file} ${r.methods.filter((m) => !m.implicit).map((m) => m.name).join(',')}`),
+      );
+      if (JSON.stringify(routes) === JSON.stringify(expected)) break;
+      await changed.catch(() => undefined);
+    }
+    return routes;
+  }
+
+  beforeEach(async () => {
+    root = makeTree({
+      'package.json': JSON.stringify({ name: 'monorepo', private: true }),
+      'showcase/shell-docs/package.json': JSON.stringify({ name: 'shell-docs', dependencies: { next: '15.5.0' } }),
+      [real]: GET,
+    });
+    fs.symlinkSync('showcase/shell-docs', path.join(root, 'docs'));
+    const rootUri = pathToFileURL(root).toString();
+    session = startTestSession();
+    const ready = session.waitFor<ServerStatusParams>(ServerStatusNotification.method, (s) => s.state === 'ready');
+    await session.client.sendRequest('initialize', {
+      processId: null,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'monorepo' }],
+      capabilities: { window: { workDoneProgress: false }, workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+      initializationOptions: { clientCommands: [ClientCommands.sendRequest], settings: {} },
+    });
+    session.client.sendNotification('initialized', {});
+    await ready;
+  });
+
+  afterEach(() => {
+    session.dispose();
+    removeTree(root);
+  });
+
+  it('lists the project once, under its real path', async () => {
+    const expected = ['showcase/shell-docs: /api/search showcase/shell-docs/app/api/search/route.ts GET'];
+    assert.deepEqual(await routesOnceTheyAre(expected), expected);
+  });
+
+  it('updates the route from watcher events for the link spelling and for the real spelling', async () => {
+    fs.writeFileSync(path.join(root, real), POST);
+    session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(viaLink), type: 2 }] });
+    const afterLink = [`showcase/shell-docs: /api/search ${real} POST`];
+    assert.deepEqual(await routesOnceTheyAre(afterLink), afterLink);
+
+    fs.writeFileSync(path.join(root, real), DELETE);
+    session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(real), type: 2 }] });
+    const afterReal = [`showcase/shell-docs: /api/search ${real} DELETE`];
+    assert.deepEqual(await routesOnceTheyAre(afterReal), afterReal);
+
+    writeFiles(root, { 'docs/app/api/new/route.ts': GET });
+    session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('docs/app/api/new/route.ts'), type: 1 }] });
+    const created = ['showcase/shell-docs: /api/new showcase/shell-docs/app/api/new/route.ts GET', `showcase/shell-docs: /api/search ${real} DELETE`];
+    assert.deepEqual(await routesOnceTheyAre(created), created);
+
+    fs.rmSync(path.join(root, 'showcase/shell-docs/app/api/new'), { recursive: true });
+    session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('docs/app/api/new'), type: 3 }] });
+    assert.deepEqual(await routesOnceTheyAre(afterReal), afterReal);
+  });
+
+  it('follows the unsaved text of a document opened through the link, and the disk again once it is closed', async () => {
+    const uri = uriOf(viaLink);
+    session.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: GET } });
+    session.client.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: GET + POST }] });
+    const edited = [`showcase/shell-docs: /api/search ${real} GET,POST`];
+    assert.deepEqual(await routesOnceTheyAre(edited), edited);
+
+    session.client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    const closed = [`showcase/shell-docs: /api/search ${real} GET`];
+    assert.deepEqual(await routesOnceTheyAre(closed), closed);
+  });
+});
