@@ -18,8 +18,9 @@ function run(command, args, options = {}) {
 
 /**
  * What the extension's page shows comes from the installed package: the user README (media/marketplace/README.md,
- * packed as readme.md), every picture it links to, and a 128x128 PNG icon. A picture missing from the package is
- * a broken image on the page, so each one is looked for where VS Code resolves it: beside readme.md.
+ * packed as readme.md), the pictures it names, and a 128x128 PNG icon. Each picture is named relative to the
+ * package root and packed there, so that vsce's link rewriting (once package.json names the public repository)
+ * turns it into the https URL VS Code's extension page requires.
  */
 function checkExtensionPage(installedDir) {
   const manifest = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8'));
