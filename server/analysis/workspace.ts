@@ -459,7 +459,7 @@ export class Workspace {
     if (CONFIG_BASENAMES.test(path.basename(spelled))) return true;
     const abs = this.canonicalPath(spelled);
     if (this.isExcluded(abs)) return false;
-    if (this.apps.some((app) => isWithin(abs, app.candidate.appDir) || app.dependents.has(abs))) return true;
+    if (this.apps.some((app) => isWithin(abs, app.candidate.appDir) || app.dependents.has(abs) || app.linkTargets.has(abs) || hasAncestorIn(abs, app.linkTargets))) return true;
     if (type === 'changed') return this.isUnreadableDiscoveryFolder(abs);
     if (type === 'deleted' && this.changesAppSet(abs, type)) return true;
     if (!this.isSearched(abs)) return false;

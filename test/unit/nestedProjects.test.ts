@@ -188,6 +188,9 @@ describe('folders reached through a symbolic link', () => {
     assert.deepEqual(summary(workspace.scan()), expected);
 
     fs.writeFileSync(path.join(root, 'lib/shared-routes/health/route.ts'), POST);
+    // A watcher reports the real file; its event must not be dropped as outside every app dir.
+    assert.equal(workspace.affects(path.join(root, 'lib/shared-routes/health/route.ts'), 'changed'), true);
+    assert.equal(workspace.affects(path.join(root, 'lib/shared-routes/status'), 'created'), true);
     let manifest = workspace.applyChanges([{ path: path.join(root, 'lib/shared-routes/health/route.ts'), type: 'changed' }]);
     assert.equal(summary(manifest)[1], '.: /api/shared/health lib/shared-routes/health/route.ts POST');
     manifest = workspace.applyChanges([{ path: path.join(root, 'app/api/shared/health/route.ts'), type: 'changed', text: GET }]);
