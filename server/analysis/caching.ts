@@ -81,6 +81,8 @@ export function classifyCaching(route: Route, context: BuildContext, evidence: H
       issues.map((issue) => ({ message: `${issue.message}`, location: issue.file && issue.span ? { file: issue.file, span: issue.span } : undefined })),
     );
   }
+  const compileError = useCacheCompileError(evidence.effects ?? [], context, relative);
+  if (compileError) return compileError;
   const at = (key: keyof typeof config): Location | undefined => {
     const value = config[key];
     return value?.file && value.span ? { file: value.file, span: value.span } : undefined;
@@ -138,8 +140,21 @@ export function classifyCaching(route: Route, context: BuildContext, evidence: H
   if (!evidence.effects) {
     return verdict('unknown', [{ message: `${evidence.missingReason ?? 'The GET handler’s code could not be found'}, so Route Atlas cannot tell whether it reads request data.`, location: evidence.location }]);
   }
+  const fetchCache = effectiveValue(config.fetchCache, context.major);
+  const refused = refusedFetch(effects, fetchCache);
+  if (refused) {
+    const option = refused.effect.kind === 'fetchNoStore' ? 'no-store' : 'force-cache';
+    return verdict('error', [
+      effectReason(
+        refused,
+        relative,
+        `fails the build: prerendering throws "cache: '${option}' used on fetch for <url> with 'export const fetchCache = '${fetchCache}'".`,
+      ),
+    ]);
+  }
+  const fetched = typeof fetchCache === 'string' ? effects.map((e) => underFetchCache(e, fetchCache)) : effects;
   const dynamicKinds: EffectKind[] = [...REQUEST_READS, 'noStore', 'fetchNoStore', ...(context.major >= 15 ? (['connection'] as EffectKind[]) : [])];
-  const decisive = effects.find((e) => dynamicKinds.includes(e.effect.kind));
+  const decisive = fetched.find((e) => dynamicKinds.includes(e.effect.kind));
   if (decisive) {
     if (dynamic === 'error') {
       return verdict('error', [
@@ -150,7 +165,7 @@ export function classifyCaching(route: Route, context: BuildContext, evidence: H
   }
   const unknown = unknownEffect(effects);
   if (unknown) return verdict('unknown', [unknownReason(unknown, relative)]);
-  const fetchRevalidates = effects.filter((e) => e.effect.kind === 'fetchRevalidate' && (e.effect.revalidate ?? 0) > 0);
+  const fetchRevalidates = fetched.filter((e) => e.effect.kind === 'fetchRevalidate' && (e.effect.revalidate ?? 0) > 0);
   const candidates: Array<{ seconds: number; reason: CachingReason }> = fetchRevalidates.map((e) => ({
     seconds: e.effect.revalidate!,
     reason: effectReason(e, relative, `revalidates every ${e.effect.revalidate} s; the lowest revalidate wins.`),
@@ -162,6 +177,41 @@ export function classifyCaching(route: Route, context: BuildContext, evidence: H
   }
   const why = optedInReason(dynamic, revalidate, hasStaticParams, route, context, at);
   return prerendered([why], undefined);
+}
+
+/**
+ * 'use cache' is a compile error without cacheComponents in 15 (which wants `experimental.useCache`) and 16; 14
+ * does not know the directive and ignores it.
+ */
+function useCacheCompileError(effects: readonly TracedEffect[], context: BuildContext, relative: (abs: string) => string): CachingVerdict | undefined {
+  if (context.cacheComponents || context.major < 15) return undefined;
+  const found = effects.find((e) => e.effect.kind === 'useCache');
+  if (!found) return undefined;
+  const nextMessage =
+    context.major === 15
+      ? 'To use "use cache", please enable the experimental feature flag "useCache" in your Next.js config.'
+      : 'To use "use cache", please enable the feature flag `cacheComponents` in your Next.js config.';
+  return verdict('error', [effectReason(found, relative, `fails the build: ${nextMessage}`)]);
+}
+
+/** A fetch that `fetchCache` forbids: prerendering throws, and the build fails. */
+function refusedFetch(effects: readonly TracedEffect[], fetchCache: unknown): TracedEffect | undefined {
+  if (fetchCache === 'only-cache') return effects.find((e) => e.effect.kind === 'fetchNoStore');
+  if (fetchCache === 'only-no-store') return effects.find((e) => e.effect.kind === 'fetchForceCache');
+  return undefined;
+}
+
+/** Which fetches each `fetchCache` value turns into no-store (what builds showed; an explicit `cache` option wins). */
+const NO_STORE_UNDER: Record<string, readonly EffectKind[]> = {
+  'default-no-store': ['fetchDefault'],
+  'only-no-store': ['fetchDefault', 'fetchRevalidate'],
+  'force-no-store': ['fetchDefault', 'fetchRevalidate'],
+};
+
+/** A fetch as the route's `fetchCache` makes it behave. */
+function underFetchCache(traced: TracedEffect, fetchCache: string): TracedEffect {
+  if (!Object.hasOwn(NO_STORE_UNDER, fetchCache) || !NO_STORE_UNDER[fetchCache].includes(traced.effect.kind)) return traced;
+  return { ...traced, effect: { ...traced.effect, kind: 'fetchNoStore', text: `${traced.effect.text} under fetchCache = '${fetchCache}'` } };
 }
 
 function optedInReason(dynamic: unknown, revalidate: unknown, hasStaticParams: boolean, route: Route, context: BuildContext, at: (key: 'dynamic' | 'revalidate' | 'generateStaticParams') => Location | undefined): CachingReason {
@@ -216,6 +266,16 @@ function classifyCacheComponents(
 ): CachingVerdict {
   if (isDynamicSegment && !hasStaticParams) {
     return dynamicVerdict('no generateStaticParams', [{ message: `The dynamic segment [${route.params[0].name}] has no generateStaticParams, so every path renders on request.` }]);
+  }
+  const cachedHandler = effects.find((e) => e.effect.kind === 'useCache' && e.effect.inHandler);
+  if (cachedHandler) {
+    return verdict('error', [
+      effectReason(
+        cachedHandler,
+        relative,
+        "fails the build: a 'use cache' handler's Response cannot be cached (\"Only plain objects, and a few built-ins, can be passed to Client Components from Server Components. Classes or null prototypes are not supported.\"). Put 'use cache' in a function that returns the data instead.",
+      ),
+    ]);
   }
   if (!evidence.effects) {
     return verdict('unknown', [{ message: `${evidence.missingReason ?? 'The GET handler’s code could not be found'}, so Route Atlas cannot tell whether it reads request data.`, location: evidence.location }]);

@@ -52,6 +52,7 @@ export type EffectKind =
   | 'random' //           Math.random(), crypto.randomUUID()
   | 'env' //              process.env.X
   | 'database' //         prisma.user.findMany(), db.select(), sql`...`
+  | 'useCache' //         a 'use cache' function runs: the handler itself, or one it calls (handlerEffects.ts)
   | 'unknownCall' //      a call into a workspace module that could not be resolved
   | 'tooMuchWork'; //     the calls were not followed: more work than one route may take (handlerEffects.ts)
 
@@ -63,6 +64,8 @@ export interface Effect {
   /** Seconds, for `fetchRevalidate`; the profile name for `cacheLife`. */
   revalidate?: number;
   profile?: string;
+  /** For `useCache`: the directive is at the top of the handler's own body, not in a function it calls. */
+  inHandler?: boolean;
 }
 
 /** A call to something that may have effects of its own: a local function or an import. */

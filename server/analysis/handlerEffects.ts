@@ -78,6 +78,9 @@ export class EffectCollector {
   private collectUnbounded(target: HandlerTarget): TracedEffect[] {
     const results: TracedEffect[] = [];
     if (target.site) results.push(...this.visit(target.file, target.site.facts, [0], 0, new Set()));
+    if (target.site?.facts.useCache) {
+      results.push({ effect: { kind: 'useCache', span: target.site.span, text: "'use cache' in the handler", inHandler: true }, file: target.file, chain: [], through: [] });
+    }
     for (const wrapper of target.wrapperCalls ?? []) {
       const callee = this.resolveName(wrapper.file, wrapper.callee);
       if (callee.kind === 'function') {
@@ -128,7 +131,11 @@ export class EffectCollector {
       case 'function': {
         if (callee.facts.useCache) {
           const profile = callee.facts.effects.find((e) => e.kind === 'cacheLife')?.profile ?? 'default';
-          return [{ effect: { kind: 'cacheLife', span: call.span, text: `${label}() ('use cache')`, profile }, file, chain: [], through: [] }];
+          const text = `${label}() ('use cache')`;
+          return [
+            { effect: { kind: 'cacheLife', span: call.span, text, profile }, file, chain: [], through: [] },
+            { effect: { kind: 'useCache', span: call.span, text }, file, chain: [], through: [] },
+          ];
         }
         const inner = this.visit(callee.file, callee.facts, passed, depth + 1, stack);
         const wrapped: TracedEffect[] = [];

@@ -57,6 +57,11 @@ export type StaticValue<T> =
       file?: string;
       /** The value at run time, when simple constant folding finds it (Next.js 14 reads run-time values). */
       evaluated?: T;
+      /**
+       * Bound by destructuring (`export const { GET, revalidate } = createRoute(…)`): Next's static reader does
+       * not see it, so it is neither rejected nor applied at build; the module's run-time value still counts.
+       */
+      destructured?: true;
     };
 
 export type ParamKind = 'dynamic' | 'catchAll' | 'optionalCatchAll';

@@ -311,6 +311,9 @@ function segmentValue(key: SegmentConfigKey, traced: TracedExport, target: Handl
     const evaluated = constant?.type === 'value' ? (constant.value.known ? constant.value.value : constant.value.evaluated) : undefined;
     return { known: false, reason: `Unknown identifier "${binding.target}"`, text: binding.target, span: binding.nameSpan, evaluated, ...where };
   }
+  if (binding?.type === 'destructured') {
+    return { known: false, reason: `destructured from \`${binding.source}\``, span: binding.nameSpan, destructured: true, ...where };
+  }
   if (traced.entry.type === 'reexport' && target.binding?.type === 'value') {
     return { ...target.binding.value, file: graph.relative(target.file) };
   }

@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +52,7 @@ const ROUTE_FILE = /^route\.(ts|js|tsx|jsx|mjs)$/;
 // Command line
 
 function parseArgs(argv) {
-  const opts = { targets: null, cases: null, check: false, quick: false, timeout: 600, jobs: 1, installOnly: false };
+  const opts = { targets: null, cases: null, check: false, quick: false, timeout: 600, jobs: 1, installOnly: false, dev: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -69,10 +70,11 @@ function parseArgs(argv) {
     else if (a === '--quick') opts.quick = true;
     else if (a === '--install-only') opts.installOnly = true;
     else if (a === '--reparse') opts.reparse = true;
+    else if (a === '--dev') opts.dev = true;
     else if (a === '--help' || a === '-h') {
       console.log(
         'usage: node test/oracle/run.mjs [--targets 14,15,16,16-cc] [--cases a,b] [--check] [--quick]\n' +
-          '                                [--jobs N] [--timeout SECONDS] [--install-only] [--reparse]',
+          '                                [--jobs N] [--timeout SECONDS] [--install-only] [--reparse] [--dev]',
       );
       process.exit(0);
     } else die(`unknown argument ${a}`);
@@ -197,11 +199,12 @@ function loadCases() {
     const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
     const targets = meta.targets ?? TARGETS.map((t) => t.id);
     for (const t of targets) if (!TARGETS.some((x) => x.id === t)) die(`case ${name}: unknown target ${t}`);
-    const isolate = meta.isolate === true ? targets : meta.isolate || [];
+    // A case with next.config settings of its own cannot share an app, so it always gets one.
+    const isolate = meta.isolate === true || meta.config ? targets : meta.isolate || [];
     const files = listFiles(dir).filter((f) => f !== 'case.json');
     const routes = files.filter((f) => f.startsWith('app/') && ROUTE_FILE.test(path.posix.basename(f)));
     if (routes.length === 0) die(`case ${name} has no route file under app/`);
-    cases.push({ name, dir, about: meta.about ?? '', targets, isolate, files, routes });
+    cases.push({ name, dir, about: meta.about ?? '', targets, isolate, files, routes, config: meta.config ?? {} });
   }
   return cases;
 }
@@ -230,9 +233,9 @@ function isDynamicUrl(url) {
 // ---------------------------------------------------------------------------------------------------------------
 // Apps
 
-function nextConfigFor(target, appDir) {
+function nextConfigFor(target, appDir, caseConfig = {}) {
   const major = Number(target.next.split('.')[0]);
-  const config = {};
+  const config = structuredClone(caseConfig);
   // 14 and 15 lint during `next build` when ESLint is around; the oracle is about routes, not lint.
   if (major < 16) config.eslint = { ignoreDuringBuilds: true };
   // node_modules is a symlink into the cache, outside the app. Turbopack only resolves files under its root, so
@@ -305,7 +308,8 @@ function writeApp(unit) {
     JSON.stringify({ name: `oracle-${unit.name}`, private: true, scripts: { build: 'next build' } }, null, 2) + '\n',
   );
   fs.writeFileSync(path.join(appDir, 'tsconfig.json'), JSON.stringify(tsconfigFor(target), null, 2) + '\n');
-  fs.writeFileSync(path.join(appDir, 'next.config.js'), nextConfigFor(target, appDir));
+  const caseConfig = cases.length === 1 ? cases[0].config : {};
+  fs.writeFileSync(path.join(appDir, 'next.config.js'), nextConfigFor(target, appDir, caseConfig));
   fs.symlinkSync(path.join(installDir(target.next), 'node_modules'), path.join(appDir, 'node_modules'), 'dir');
 }
 
@@ -355,6 +359,105 @@ function runBuild(unit, timeoutSeconds) {
       resolve({ ...result, output });
     });
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// `next dev` (--dev): does the dev server start, and what does it answer?
+
+/** A port nothing listens on right now, from the kernel. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A concrete path for a route pattern: each dynamic segment becomes `a`, an optional catch-all is left out. */
+function samplePath(url) {
+  const segments = url.split('/').filter((s) => s && !s.startsWith('[[...'));
+  return '/' + segments.map((s) => (s.startsWith('[') ? 'a' : s)).join('/');
+}
+
+/** One GET with a time limit; the status, or null when no answer came. */
+function requestOnce(port, urlPath, timeoutMs) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve(null));
+  });
+}
+
+/**
+ * Starts `next dev` for the app on a free port, waits for "Ready" or for the process to end, requests each route
+ * once, and stops the server. A server that exits before answering refused to start; its message is the first
+ * error line of its output, read as a failed build's is.
+ */
+async function runDev(unit, timeoutSeconds) {
+  const port = await freePort();
+  const started = Date.now();
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0', NO_COLOR: '1' };
+  delete env.NODE_ENV;
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, [path.join(unit.appDir, 'node_modules', 'next', 'dist', 'bin', 'next'), 'dev', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: unit.appDir,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child.pid);
+  let output = '';
+  let exited = false;
+  const exit = new Promise((resolve) => child.on('close', () => resolve((exited = true))));
+  const ready = new Promise((resolve) => {
+    const onData = (d) => {
+      output += d;
+      if (/\bReady\b/.test(stripAnsi(output))) resolve(true);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+  });
+  const deadline = (ms) => new Promise((resolve) => setTimeout(() => resolve(false), ms));
+  const sawReady = await Promise.race([ready, exit.then(() => false), deadline(timeoutSeconds * 1000)]);
+  const statuses = {};
+  if (sawReady && !exited) {
+    for (const c of unit.cases) for (const file of c.routes) statuses[file] = await requestOnce(port, samplePath(urlOf(file)), timeoutSeconds * 1000);
+    // Errors about the route tree are printed while the first request compiles; give the output a moment.
+    await Promise.race([exit, deadline(2000)]);
+  }
+  const stillRunning = !exited;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {}
+  await Promise.race([exit, deadline(5000)]);
+  running.delete(child.pid);
+  fs.writeFileSync(path.join(unit.appDir, 'dev.log'), output);
+  return { sawReady, stillRunning, statuses, output, seconds: (Date.now() - started) / 1000 };
+}
+
+/** What `next dev` did with each route file of a unit, for the record's `dev` field. */
+async function devUnit(unit, opts) {
+  writeApp(unit);
+  log(`dev   ${unit.target.id}/${unit.name}`);
+  const run = await runDev(unit, Math.min(opts.timeout, 120));
+  const results = [];
+  for (const c of unit.cases) {
+    for (const file of c.routes) {
+      const status = run.statuses[file] ?? null;
+      const dev = { starts: run.sawReady && run.stillRunning && status !== null, status };
+      if (!dev.starts || status >= 500) dev.message = errorMessage(run.output, unit);
+      results.push({ case: c.name, url: urlOf(file), file, dev });
+    }
+  }
+  const summary = results.map((r) => (r.dev.starts ? `${r.dev.status}` : `refused: ${r.dev.message}`)).join('; ');
+  log(`done  dev ${unit.target.id}/${unit.name} in ${run.seconds.toFixed(0)} s: ${summary}`);
+  return { unit, results, warnings: [], seconds: run.seconds };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -706,7 +809,8 @@ function mergeRecord(old, built, versions) {
     const key = entryKey(r);
     const e = entries.get(key) ?? { case: r.case, url: r.url, file: r.file, expect: {} };
     e.url = r.url;
-    e.expect[r.target] = r.verdict;
+    if (r.dev) e.dev = { ...e.dev, [r.target]: r.dev };
+    else e.expect[r.target] = r.verdict;
     entries.set(key, e);
   }
   const order = TARGETS.map((t) => t.id);
@@ -715,6 +819,7 @@ function mergeRecord(old, built, versions) {
     .map((e) => ({
       ...e,
       expect: Object.fromEntries(order.filter((t) => t in e.expect).map((t) => [t, e.expect[t]])),
+      ...(e.dev ? { dev: Object.fromEntries(order.filter((t) => t in e.dev).map((t) => [t, e.dev[t]])) } : {}),
     }));
   const next = { ...(old?.next ?? {}), ...versions };
   return {
@@ -765,6 +870,7 @@ async function main() {
   for (const target of targets) versions[target.id] = ensureInstall(target.next).versions.next;
   if (opts.installOnly) return;
 
+  if (opts.dev) return runDevMode(targets, cases, versions, opts);
   const units = planUnits(targets, cases);
   if (units.length === 0) die('nothing to build for these targets and cases');
   log(`${units.length} builds: ${units.map((u) => `${u.target.id}/${u.name}`).join(', ')}`);
@@ -809,6 +915,37 @@ async function main() {
   const record = mergeRecord(opts.targets || opts.cases ? old : null, built, versions);
   fs.writeFileSync(RECORD_FILE, JSON.stringify(record, null, 2) + '\n');
   log(`wrote ${path.relative(REPO, RECORD_FILE)}: ${record.cases.length} route entries`);
+}
+
+/** `--dev`: each case on each target in an app of its own under `next dev`; results go to the record's `dev` fields. */
+async function runDevMode(targets, cases, versions, opts) {
+  if (!opts.cases) die('--dev needs --cases: it starts a dev server per case and target');
+  const units = [];
+  for (const target of targets)
+    for (const c of cases.filter((c) => c.targets.includes(target.id)))
+      units.push({ target, name: `dev-${c.name}`, cases: [c], appDir: path.join(WORK_DIR, target.id, `dev-${c.name}`) });
+  if (units.length === 0) die('nothing to run for these targets and cases');
+  const server = await startFetchServer();
+  let done;
+  try {
+    done = await runPool(units, 1, (u) => devUnit(u, opts));
+  } finally {
+    server.close();
+  }
+  const results = done.flatMap((d) => d.results.map((r) => ({ ...r, target: d.unit.target.id })));
+  const old = readRecord();
+  if (opts.check) {
+    const diffs = [];
+    for (const r of results) {
+      const want = old?.cases.find((e) => entryKey(e) === entryKey(r))?.dev?.[r.target];
+      if (JSON.stringify(want) !== JSON.stringify(r.dev)) diffs.push(`${r.case} ${r.file} [${r.target}] dev: record ${JSON.stringify(want)}, now ${JSON.stringify(r.dev)}`);
+    }
+    for (const d of diffs) console.log(`  ${d}`);
+    process.exit(diffs.length ? 1 : 0);
+  }
+  const record = mergeRecord(old, results, versions);
+  fs.writeFileSync(RECORD_FILE, JSON.stringify(record, null, 2) + '\n');
+  log(`wrote ${path.relative(REPO, RECORD_FILE)}: dev results for ${results.length} route entries`);
 }
 
 main().catch((e) => {

@@ -615,8 +615,45 @@ const TABLES: CheckTable[] = [
           '16 --webpack': /Unsupported node type "UnaryExpression" at "revalidate"/,
         },
       },
+      {
+        shows: "on the page config ensureStatic in a route file of 16 without cacheComponents (16.4)",
+        files: { 'app/x/route.ts': "export const ensureStatic = 'auto';\n\n" + GET_OK },
+        file: 'app/x/route.ts',
+        at: 'export const ensureStatic',
+        in: { '16': FAILS },
+        message: /^Route "\/x\/route" cannot use `export const ensureStatic = \.\.\.` without enabling `cacheComponents`\./,
+      },
+      {
+        shows: 'on instant in a route file of 16 without cacheComponents, in its own wording',
+        files: { 'app/x/route.ts': 'export const instant = false;\n\n' + GET_OK },
+        file: 'app/x/route.ts',
+        at: 'export const instant',
+        in: { '16': FAILS },
+        message: /^Route segment config "instant" requires `nextConfig\.cacheComponents` to be enabled\./,
+      },
+      {
+        shows: 'on unstable_paramMatching in a route file, with cacheComponents too',
+        files: { 'app/x/[id]/route.ts': "export const unstable_paramMatching = { id: 'a' };\n\nexport function generateStaticParams() {\n  return [{ id: 'a' }];\n}\n\n" + GET_OK },
+        file: 'app/x/[id]/route.ts',
+        at: 'export const unstable_paramMatching',
+        in: { '16': FAILS, '16 cacheComponents': FAILS },
+        message: /cannot export parameter matching\. It is only supported in layouts and pages\./,
+      },
     ],
     quiet: [
+      {
+        shows: 'instant, prefetch and ensureStatic in route files under cacheComponents (16.4 accepts them)',
+        files: { 'app/x/route.ts': "export const instant = false;\nexport const prefetch = 'auto';\nexport const ensureStatic = 'auto';\n\n" + GET_OK },
+        in: ['16 cacheComponents'],
+      },
+      {
+        shows: 'segment config destructured with the methods (Next reads only literal exports: builds pass)',
+        files: {
+          'app/x/route.ts':
+            'function createRoute(options: { maxDuration: number }) {\n  return { GET: async () => Response.json({ ok: true }), POST: async () => Response.json({ ok: true }), maxDuration: options.maxDuration };\n}\n\nexport const { GET, POST, maxDuration } = createRoute({ maxDuration: 30 });\n',
+        },
+        in: ['15', '16', '16 cacheComponents'],
+      },
       { shows: 'revalidate = 60 * 2 in 14 (applied at run time)', files: { 'app/x/route.ts': 'export const revalidate = 60 * 2;\n\n' + GET_OK }, in: ['14'] },
       {
         shows: 'revalidate = REVALIDATE_SECONDS and dynamic = MODE in 14',

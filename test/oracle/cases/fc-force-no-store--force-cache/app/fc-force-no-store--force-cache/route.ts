@@ -1,0 +1,7 @@
+export const fetchCache = 'force-no-store';
+export const revalidate = 3600;
+
+export async function GET() {
+  const res = await fetch('http://127.0.0.1:47391/fc-force-no-store--force-cache', { cache: 'force-cache' });
+  return Response.json(await res.json());
+}

@@ -1,0 +1,5 @@
+export const instant = false;
+
+export async function GET() {
+  return Response.json({ ok: true });
+}

@@ -1,0 +1,3 @@
+export async function GET(request: Request, id: string) {
+  return Response.json({ id });
+}

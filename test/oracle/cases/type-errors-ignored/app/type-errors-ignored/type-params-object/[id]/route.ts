@@ -1,0 +1,3 @@
+export async function GET(request: Request, { params }: { params: { id: string } }) {
+  return Response.json({ id: params.id });
+}

@@ -1,0 +1,3 @@
+export async function GET(request: { user: string }) {
+  return Response.json({ user: request.user });
+}

@@ -1,0 +1,3 @@
+export async function GET(request: string) {
+  return Response.json({ request });
+}

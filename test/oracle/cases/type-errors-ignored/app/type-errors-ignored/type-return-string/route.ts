@@ -1,0 +1,3 @@
+export async function GET(): Promise<Response | string> {
+  return Response.json({ ok: true });
+}
