@@ -14,11 +14,13 @@ describe('requests: the response view model', () => {
     assert.equal(viewBody(bytes('{"a":1}'), 'application/problem+json').view.kind, 'json');
   });
 
-  it('keeps HTML as text: the view shows the markup, never renders it', () => {
+  it('keeps HTML as text, with a copy laid out a tag per line: the view shows the markup, never renders it', () => {
     const html = '<script>alert(1)</script><img src=x onerror=alert(2)>';
     const { view, text } = viewBody(bytes(html), 'text/html; charset=utf-8');
-    assert.deepEqual(view, { kind: 'text', text: html, language: 'html' });
+    assert.deepEqual(view, { kind: 'text', text: html, language: 'html', formatted: '<script>alert(1)</script>\n<img src=x onerror=alert(2)>' });
     assert.equal(text, html);
+    const plain = viewBody(bytes('<p>one line already</p>'.replace('<p>', '').replace('</p>', '')), 'text/html').view;
+    assert.equal('formatted' in plain, false, 'nothing to lay out: no second copy');
   });
 
   it('caps text for display and keeps all of it for the editor', () => {
