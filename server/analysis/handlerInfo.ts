@@ -79,6 +79,19 @@ export function schemaShape(node: ts.Expression, known: SchemaLookup, imports: I
   const firstObject = firstArg && isObjectLiteralExpression(firstArg) ? firstArg : undefined;
   if (/^(object|strictObject|looseObject)$/.test(calleeName)) return firstObject ? objectShape(firstObject, known, imports, depth) : undefined;
   if (calleeName === 'intersection' && expr.arguments.length === 2) return unionShape(schemaShape(expr.arguments[0], known, imports, depth + 1), schemaShape(expr.arguments[1], known, imports, depth + 1));
+  if (calleeName === 'union' || calleeName === 'discriminatedUnion') {
+    // Every option's fields are accepted: `z.discriminatedUnion('type', [CodeInput, NoCodeInput])`.
+    const options = expr.arguments[calleeName === 'union' ? 0 : 1];
+    const list = options && unwrapExpression(options);
+    if (!list || list.kind !== SyntaxKind.ArrayLiteralExpression) return undefined;
+    let shape: SchemaShape | undefined;
+    for (const element of (list as ts.ArrayLiteralExpression).elements) {
+      const option = schemaShape(element, known, imports, depth + 1);
+      if (!option) return undefined;
+      shape = shape ? unionShape(shape, option) : option;
+    }
+    return shape;
+  }
   if (calleeName === 'preprocess' && expr.arguments[1]) return schemaShape(expr.arguments[1], known, imports, depth + 1);
   if (/^pipe(Async)?$/.test(calleeName) && firstArg) return schemaShape(firstArg, known, imports, depth + 1);
   if (!isPropertyAccessExpression(callee)) return undefined;
@@ -177,6 +190,9 @@ const MAX_PATH = 6;
 /** How many names a flow keeps per read, and how many reads and calls it keeps: a bound on the summary's size. */
 const MAX_FLOW_NAMES = 1024;
 const MAX_FLOW_ENTRIES = 256;
+/** How deep object literals of values nest (`{ schemas: { body: Schema } }` is two), and how many keys each keeps. */
+const MAX_OBJECT_DEPTH = 3;
+const MAX_OBJECT_KEYS = 32;
 
 export interface CollectorContext {
   /** Module-level schemas of the file. */
@@ -221,6 +237,8 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
   const schemaLookup: SchemaLookup = { get: (name) => localSchemas.get(name) ?? context.schemas.get(name) };
   /** A value whose entries the function iterates (`searchParams.forEach`), for a helper that returns what it built from them. */
   let iterated: FlowValue | undefined;
+  /** A request whose body stream the function reads, for a helper that returns it decoded. */
+  let streamed: FlowValue | undefined;
 
   /** Local names holding request data, with where it came from. */
   const env = new Map<string, FlowValue>();
@@ -239,8 +257,18 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     schema?: string;
     schemaImports?: string[];
     schemaOmit?: string[];
+    schemaValue?: FlowValue;
+    guard?: FlowValue;
   }
   const reads = new Map<string, ReadState>();
+  interface Guard {
+    pos: number;
+    end: number;
+    value: FlowValue;
+  }
+  const guards: Guard[] = [];
+  /** The node the walk is at, for the guard of the reads it makes. */
+  let visiting: ts.Node | undefined;
   const calls: FlowCall[] = [];
   const callIndex = new Map<ts.CallExpression, number | null>();
   const returns: FlowValue[] = [];
@@ -254,8 +282,10 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     const path = value.path ?? [];
     if (path.length >= MAX_PATH) return undefined;
     const firstStepOfParam = path.length === 0 && value.param !== undefined;
+    // A helper's result may be an object that holds the body: `(await resolveIds(body)).body`.
+    const firstStepOfResult = path.length === 0 && (value.call !== undefined || value.object !== undefined);
     // The route's `params` are path parameters, never query or body.
-    if (firstStepOfParam ? step === 'params' : !VALUE_STEPS.has(step) && !step.endsWith(')')) return undefined;
+    if (firstStepOfParam ? step === 'params' : !firstStepOfResult && !VALUE_STEPS.has(step) && !step.endsWith(')')) return undefined;
     return { ...value, path: [...path, step] };
   }
 
@@ -278,11 +308,33 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
   function readOf(value: FlowValue): ReadState {
     const key = valueKey(value);
     let read = reads.get(key);
+    const guard = guardAt(visiting);
     if (!read) {
-      read = { value, keys: new Set(), gets: new Set() };
+      read = { value, keys: new Set(), gets: new Set(), guard };
       if (reads.size < MAX_FLOW_ENTRIES) reads.set(key, read);
+    } else if (read.guard && read.guard !== guard) {
+      read.guard = undefined;
     }
     return read;
+  }
+
+  /** The innermost `if (options.x)` block a node is in, if any. */
+  function guardAt(node: ts.Node | undefined): FlowValue | undefined {
+    if (!node) return undefined;
+    let found: Guard | undefined;
+    for (const guard of guards) if (node.pos >= guard.pos && node.end <= guard.end && (!found || guard.pos >= found.pos)) found = guard;
+    return found?.value;
+  }
+
+  /**
+   * Records `if (schemas?.body) { ... }` and `if (options && options.body)`: what the block reads, it reads
+   * only when the caller hands that property over.
+   */
+  function visitIf(statement: ts.IfStatement): void {
+    let condition = unwrapExpression(statement.expression);
+    while (isBinaryExpression(condition) && condition.operatorToken.kind === SyntaxKind.AmpersandAmpersandToken) condition = unwrapExpression(condition.right);
+    const value = handedValueOf(condition, 0);
+    if (value?.path?.length && guards.length < MAX_FLOW_ENTRIES) guards.push({ pos: statement.thenStatement.pos, end: statement.thenStatement.end, value });
   }
 
   /**
@@ -313,7 +365,35 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
       const conditional = expr as ts.ConditionalExpression;
       return valueOf(conditional.whenTrue, depth + 1) ?? valueOf(conditional.whenFalse, depth + 1);
     }
+    if (isObjectLiteralExpression(expr)) return objectValueOf(expr, depth + 1);
     return undefined;
+  }
+
+  /**
+   * An object literal that carries request data or schemas: `{ req, schemas: { body: Schema } }`, or the
+   * body with keys added, `{ ...body, workspaceId }` (the same value). Nested at most MAX_OBJECT_DEPTH deep.
+   */
+  function objectValueOf(literal: ts.ObjectLiteralExpression, depth: number): FlowValue | undefined {
+    const object: Array<[string, FlowValue]> = [];
+    for (const property of literal.properties) {
+      if (isSpreadAssignment(property)) {
+        const spread = valueOf(property.expression, depth + 1);
+        if (spread && !spread.object && !spread.schema) return spread;
+        continue;
+      }
+      if (object.length >= MAX_OBJECT_KEYS) continue;
+      if (isShorthandPropertyAssignment(property)) {
+        const value = env.get(property.name.text) ?? (property.name.text === 'searchParams' ? LEGACY_QUERY : undefined);
+        if (value) object.push([property.name.text, value]);
+      } else if (isPropertyAssignment(property)) {
+        const key = propertyNameText(property.name);
+        if (key === undefined) continue;
+        const initializer = unwrapExpression(property.initializer);
+        const value = isObjectLiteralExpression(initializer) ? (depth < MAX_OBJECT_DEPTH ? objectValueOf(initializer, depth + 1) : undefined) : valueOf(initializer, depth + 1) ?? schemaValueOf(initializer, schemaLookup, context.imports, sourceFile);
+        if (value) object.push([key, value]);
+      }
+    }
+    return object.length > 0 ? { object } : undefined;
   }
 
   function callValue(call: ts.CallExpression, depth: number): FlowValue | undefined {
@@ -323,8 +403,8 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
       const method = callee.name.text;
       const receiver = unwrapExpression(callee.expression);
       if ((method === 'json' || method === 'formData' || method === 'text') && call.arguments.length === 0) return extend(valueOf(receiver, depth + 1), `${method}()`);
-      // `req.clone()`, and `await req.json().catch(() => ({}))`: the same value.
-      if ((method === 'clone' && call.arguments.length === 0) || method === 'catch' || method === 'finally') return valueOf(receiver, depth + 1);
+      // `req.clone()`, `await req.json().catch(() => ({}))`, `searchParams.entries()`: the same value.
+      if (((method === 'clone' || method === 'entries') && call.arguments.length === 0) || method === 'catch' || method === 'finally') return valueOf(receiver, depth + 1);
       if (isIdentifier(receiver) && receiver.text === 'Object' && method === 'fromEntries' && first) return valueOf(first, depth + 1);
       if (isIdentifier(receiver) && receiver.text === 'JSON' && method === 'parse' && first) return extend(valueOf(first, depth + 1), 'parse()');
       const validated = validatedArgument(call);
@@ -353,6 +433,8 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     const safe = SAFE_PARSE_METHODS.test(method);
     if (!safe && !PARSE_METHODS.test(method)) return undefined;
     const receiver = unwrapExpression(callee.expression);
+    // `JSON.parse(text)` parses; it validates nothing.
+    if (isIdentifier(receiver) && receiver.text === 'JSON') return undefined;
     // valibot's `v.parse(Schema, body)`: the namespace is the receiver, the schema the first argument.
     if (isIdentifier(receiver) && context.imports.get(receiver.text)?.importedName === '*' && call.arguments.length >= 2) {
       return { schema: call.arguments[0], value: call.arguments[1], safe };
@@ -366,10 +448,16 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     let entry: FlowCall | undefined;
     if (isIdentifier(callee)) {
       const param = paramIndex.get(callee.text);
+      const bound = env.get(callee.text);
       if (param !== undefined) entry = { callee: callee.text, param, args: [] };
+      // `const { handler } = options; handler(...)`: a function the caller handed over in an object.
+      else if (bound?.param !== undefined && bound.param >= 0 && bound.path?.length === 1) entry = { callee: callee.text, param: bound.param, paramPath: bound.path, args: [] };
       else if (context.imports.has(callee.text) || context.moduleNames.has(callee.text)) entry = { callee: callee.text, args: [] };
     } else if (isPropertyAccessExpression(callee) && isIdentifier(callee.expression) && context.imports.get(callee.expression.text)?.importedName === '*') {
       entry = { callee: callee.expression.text, member: callee.name.text, args: [] };
+    } else if (isPropertyAccessExpression(callee) && isIdentifier(callee.expression) && paramIndex.has(callee.expression.text)) {
+      // `options.handler(...)`
+      entry = { callee: callee.expression.text, param: paramIndex.get(callee.expression.text), paramPath: [callee.name.text], args: [] };
     }
     // Most calls (`prisma.user.findMany()`, `NextResponse.json()`) can be followed nowhere: decided above, unremembered.
     if (!entry) return undefined;
@@ -380,12 +468,14 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     let carries = false;
     for (const argument of call.arguments) {
       const arg = argumentOf(argument);
-      if (arg) carries = true;
+      if (arg && carriesData(arg)) carries = true;
       entry.args.push(arg);
     }
     if (!carries) return undefined;
     // Trailing arguments that carry nothing are left out.
     while (entry.args.length > 0 && entry.args[entry.args.length - 1] === null) entry.args.pop();
+    const guard = guardAt(visiting);
+    if (guard) entry.guard = guard;
     calls.push(entry);
     callIndex.set(call, calls.length - 1);
     return calls.length - 1;
@@ -393,21 +483,34 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
 
   function argumentOf(argument: ts.Expression): FlowArg {
     const expr = unwrapExpression(argument);
-    if (isObjectLiteralExpression(expr)) {
-      const object: Array<[string, FlowValue]> = [];
-      for (const property of expr.properties) {
-        if (isShorthandPropertyAssignment(property)) {
-          const value = env.get(property.name.text) ?? (property.name.text === 'searchParams' ? LEGACY_QUERY : undefined);
-          if (value) object.push([property.name.text, value]);
-        } else if (isPropertyAssignment(property)) {
-          const key = propertyNameText(property.name);
-          const value = key === undefined ? undefined : valueOf(property.initializer);
-          if (key !== undefined && value) object.push([key, value]);
-        }
-      }
-      return object.length > 0 ? { object } : null;
+    if (isObjectLiteralExpression(expr)) return objectValueOf(expr, 0) ?? null;
+    // A schema handed to a helper that applies it: `parseBody(req, CreateUser)`.
+    return valueOf(expr) ?? schemaValueOf(expr, schemaLookup, context.imports, sourceFile) ?? null;
+  }
+
+  /**
+   * A value the caller hands over, as a parameter or a property of one, without the limits on request
+   * data's steps: the schema in `schemas.body.safeParse(data)` after `const { schemas } = options`.
+   */
+  function handedValueOf(node: ts.Expression, depth: number): FlowValue | undefined {
+    const expr = unwrapExpression(node);
+    if (isIdentifier(expr)) {
+      const value = env.get(expr.text);
+      return value?.param !== undefined && value.param >= 0 ? value : undefined;
     }
-    return valueOf(expr) ?? null;
+    if (!isPropertyAccessExpression(expr) || depth >= MAX_PATH) return undefined;
+    const base = handedValueOf(expr.expression, depth + 1);
+    return base && { ...base, path: [...(base.path ?? []), expr.name.text] };
+  }
+
+  /**
+   * True for `body = await transform(body, ...)` with `transform` a function the caller hands over: what it
+   * returns is unknown here, and taken to be the value it was given, reshaped.
+   */
+  function isCallbackOf(expr: ts.Expression, name: string): boolean {
+    if (!isCallExpression(expr) || !expr.arguments.some((argument) => isIdentifier(argument) && argument.text === name)) return false;
+    const index = recordCall(expr);
+    return index !== undefined && calls[index].param !== undefined;
   }
 
   /** Records the schema a validating call applies to the value it validates. */
@@ -422,7 +525,11 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     const schemaExpr = unwrapExpression(validated.schema);
     read.schema = isIdentifier(schemaExpr) ? schemaExpr.text : schemaExpr.getText(sourceFile).slice(0, 60);
     const shape = schemaShape(schemaExpr, schemaLookup, context.imports);
-    if (!shape) return;
+    if (!shape) {
+      const handed = handedValueOf(schemaExpr, 0);
+      if (handed) read.schemaValue = handed;
+      return;
+    }
     for (const field of shape.fields) read.keys.add(field);
     if (shape.bases) read.schemaImports = shape.bases;
     if (shape.omit) read.schemaOmit = shape.omit;
@@ -486,10 +593,16 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
           const value = valueOf(callee.expression);
           if (value) readOf(value).gets.add(literalArg);
         }
-      } else if (method === 'forEach') {
+      } else if (method === 'forEach' || ((method === 'keys' || method === 'entries') && node.arguments.length === 0)) {
         // `url.searchParams.forEach((value, key) => { params[key] = value })`, then `return params`.
         const value = valueOf(callee.expression);
         if (value) iterated ??= value;
+      } else if (STREAM_METHODS.has(method)) {
+        // `req.body.getReader()`: a helper that reads the body's bytes itself (to bound its size), and
+        // returns them decoded as text.
+        const receiver = unwrapExpression(callee.expression);
+        const value = isPropertyAccessExpression(receiver) && receiver.name.text === 'body' ? valueOf(receiver.expression) : undefined;
+        if (value) streamed ??= value;
       }
       if ((method === 'json' || method === 'formData' || method === 'text') && node.arguments.length === 0) {
         const value = valueOf(node);
@@ -520,7 +633,7 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
         if (isFunctionNode(inner)) returnedFunctions.add(inner);
       }
     }
-    const value = valueOf(expr) ?? (iterated && isIdentifier(expr) ? iterated : undefined);
+    const value = valueOf(expr) ?? (iterated && isIdentifier(expr) ? iterated : undefined) ?? (streamed && isDecodedText(expr) ? extend(streamed, 'text()') : undefined);
     if (value && returns.length < MAX_FLOW_ENTRIES && !returnKeys.has(valueKey(value))) {
       returnKeys.add(valueKey(value));
       returns.push(value);
@@ -530,7 +643,11 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
 
   // Called for every node of the function's walk, so it dispatches on the kind first.
   const visit = (node: ts.Node, parent: ts.Node): void => {
+    visiting = node;
     switch (node.kind) {
+      case SyntaxKind.IfStatement:
+        visitIf(node as ts.IfStatement);
+        break;
       case SyntaxKind.VariableDeclaration:
         visitVariable(node as ts.VariableDeclaration);
         break;
@@ -556,7 +673,19 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
           const right = unwrapExpression(binary.right);
           const stripped = isAwaitExpression(right) ? unwrapExpression(right.expression) : right;
           if (isCallExpression(stripped)) readSchemaCall(stripped);
-          bind(binary.left.text, right);
+          if (!isCallbackOf(stripped, binary.left.text)) bind(binary.left.text, right);
+        }
+        break;
+      }
+      case SyntaxKind.ForOfStatement: {
+        // `for await (const chunk of req.body)` reads the body's bytes; `for (const [key] of searchParams)` its entries.
+        const iteratedExpr = unwrapExpression((node as ts.ForOfStatement).expression);
+        if (isPropertyAccessExpression(iteratedExpr) && iteratedExpr.name.text === 'body') {
+          const value = valueOf(iteratedExpr.expression);
+          if (value) streamed ??= value;
+        } else {
+          const value = valueOf(iteratedExpr);
+          if (value) iterated ??= value;
         }
         break;
       }
@@ -583,6 +712,7 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     }
   };
   const finish = (): CollectedRequest => {
+    visiting = undefined;
     // `({ json }) =>` style handlers destructure the request itself.
     const firstParam = fn.parameters[0];
     if (firstParam && isObjectBindingPattern(firstParam.name) && fn.body) {
@@ -608,21 +738,88 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
   return { visit, finish };
 }
 
+/**
+ * A schema an expression names or builds, as a value to hand over: a module-level schema, an imported name
+ * (resolved when linking; nothing if it is no schema), or `z.object({...})` written in place.
+ */
+function schemaValueOf(node: ts.Expression, known: SchemaLookup, imports: ImportTable, sourceFile: ts.SourceFile): FlowValue | undefined {
+  const expr = unwrapExpression(node);
+  if (isIdentifier(expr)) {
+    const shape = known.get(expr.text);
+    if (shape) return { schema: { label: expr.text, ...shape } };
+    const imported = imports.get(expr.text);
+    return imported && imported.importedName !== '*' ? { schema: { label: expr.text, fields: [], bases: [expr.text] } } : undefined;
+  }
+  if (!isCallExpression(expr)) return undefined;
+  const shape = schemaShape(expr, known, imports);
+  return shape ? { schema: { label: expr.getText(sourceFile).slice(0, 60), ...shape } } : undefined;
+}
+
+/** The schemas in an object literal outside any function: `{ auth: 'both', schemas: { query: ListQuery } }`. */
+function staticObjectValue(literal: ts.ObjectLiteralExpression, known: SchemaLookup, imports: ImportTable, sourceFile: ts.SourceFile, depth: number): FlowValue | undefined {
+  const object: Array<[string, FlowValue]> = [];
+  for (const property of literal.properties) {
+    if (object.length >= MAX_OBJECT_KEYS) break;
+    if (!isPropertyAssignment(property) && !isShorthandPropertyAssignment(property)) continue;
+    const key = propertyNameText(property.name);
+    if (key === undefined) continue;
+    const initializer = isPropertyAssignment(property) ? unwrapExpression(property.initializer) : property.name;
+    const value = isObjectLiteralExpression(initializer)
+      ? depth < MAX_OBJECT_DEPTH ? staticObjectValue(initializer, known, imports, sourceFile, depth + 1) : undefined
+      : schemaValueOf(initializer, known, imports, sourceFile);
+    if (value) object.push([key, value]);
+  }
+  return object.length > 0 ? { object } : undefined;
+}
+
+/**
+ * The schemas a module-level wrapper call hands its wrapper besides the handler
+ * (`withApi({ schemas: { body: CreateUser }, handler })`), by argument; undefined when it hands none.
+ */
+export function optionArgsOf(call: ts.CallExpression, schemas: SchemaLookup, imports: ImportTable, sourceFile: ts.SourceFile): FlowArg[] | undefined {
+  const args: FlowArg[] = [];
+  let found = false;
+  for (const argument of call.arguments) {
+    const expr = unwrapExpression(argument);
+    const value = isObjectLiteralExpression(expr) ? staticObjectValue(expr, schemas, imports, sourceFile, 0) : isFunctionNode(expr) ? undefined : schemaValueOf(expr, schemas, imports, sourceFile);
+    if (value) found = true;
+    args.push(value ?? null);
+  }
+  while (args.length > 0 && args[args.length - 1] === null) args.pop();
+  return found ? args : undefined;
+}
+
+/** True when a value holds request data (a parameter, a call's result, the query), not only schemas. */
+function carriesData(value: FlowValue): boolean {
+  if (value.object) return value.object.some(([, inner]) => carriesData(inner));
+  return value.schema === undefined;
+}
+
 const LEGACY_QUERY: FlowValue = { fixed: 'legacyQuery' };
+/** Methods of a ReadableStream that read it. */
+const STREAM_METHODS = new Set(['getReader', 'pipeThrough', 'pipeTo', 'tee']);
+
+/** Text decoded from bytes: `decoder.decode(bytes)`, `Buffer.concat(chunks).toString('utf8')`. */
+function isDecodedText(expr: ts.Expression): boolean {
+  return isCallExpression(expr) && isPropertyAccessExpression(expr.expression) && (expr.expression.name.text === 'decode' || expr.expression.name.text === 'toString');
+}
 const RETURNED_REQUEST: FlowValue = { param: -1 };
 
-function flowRead(read: { value: FlowValue; keys: Set<string>; gets: Set<string>; schema?: string; schemaImports?: string[]; schemaOmit?: string[] }): FlowRead {
+function flowRead(read: { value: FlowValue; keys: Set<string>; gets: Set<string>; schema?: string; schemaImports?: string[]; schemaOmit?: string[]; schemaValue?: FlowValue; guard?: FlowValue }): FlowRead {
   const out: FlowRead = { value: read.value };
   if (read.keys.size > 0) out.keys = [...read.keys];
   if (read.gets.size > 0) out.gets = [...read.gets];
   if (read.schema !== undefined) out.schema = read.schema;
   if (read.schemaImports) out.schemaImports = read.schemaImports;
   if (read.schemaOmit) out.schemaOmit = read.schemaOmit;
+  if (read.schemaValue) out.schemaValue = read.schemaValue;
+  if (read.guard) out.guard = read.guard;
   return out;
 }
 
 function valueKey(value: FlowValue): string {
-  return `${value.param ?? ''}|${value.call ?? ''}|${value.fixed ?? ''}|${value.path?.join('\0') ?? ''}`;
+  const shape = value.object || value.schema ? JSON.stringify([value.object, value.schema]) : '';
+  return `${value.param ?? ''}|${value.call ?? ''}|${value.fixed ?? ''}|${value.path?.join('\0') ?? ''}|${shape}`;
 }
 
 function isBlockNode(node: ts.Node): boolean {

@@ -27,9 +27,9 @@ import {
 import type { HandlerRequestInfo, Problem, Span, StaticValue } from './model';
 import { HTTP_METHODS } from './model';
 import { collectFacts, type FunctionFacts } from './effects';
-import { collectSchemas, type FunctionNode, isFunctionNode, requestInfoCollector } from './handlerInfo';
+import { collectSchemas, type FunctionNode, isFunctionNode, optionArgsOf, requestInfoCollector } from './handlerInfo';
 import { type HandlerSignature, handlerSignatureOf } from './handlerSignature';
-import type { RequestFlow, SchemaShape } from './requestFlow';
+import type { FlowValue, RequestFlow, SchemaShape, WrapperOptions } from './requestFlow';
 import { checkDepth, isLimitError, limitProblem } from './limits';
 import { parseSource, syntaxProblem } from './parse';
 import { spanOfNode } from './spans';
@@ -53,7 +53,7 @@ export interface HandlerSite {
 /** What a module-level name is bound to, as far as syntax tells. */
 export type LocalBinding =
   | { type: 'function'; nameSpan: Span; handler: HandlerSite; declaredAs: 'function' | 'const' }
-  | { type: 'wrapped'; nameSpan: Span; wrappers: string[]; wrapperCallees: string[]; handler?: HandlerSite; target?: string }
+  | { type: 'wrapped'; nameSpan: Span; wrappers: string[]; wrapperCallees: string[]; handler?: HandlerSite; target?: string; wrapperOptions?: WrapperOptions }
   | { type: 'alias'; nameSpan: Span; target: string }
   | { type: 'import'; nameSpan: Span; specifier: string; importedName: string }
   | { type: 'destructured'; nameSpan: Span; source: string }
@@ -137,7 +137,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
   for (const [name, binding] of summary.locals) if (binding.type === 'import') imports.set(name, { specifier: binding.specifier, importedName: binding.importedName });
   const moduleNames = topLevelNames(sourceFile);
   const schemas = collectSchemas(sourceFile, imports);
-  const pendingValues: PendingValue[] = [];
+  const pending: Pending = { values: [], wrappers: [] };
   const siteNodes = new Map<HandlerSite, FunctionNode>();
   // Facts are filled in at the end, when the exports tell which sites also need request info.
   const site = (fn: FunctionNode): HandlerSite => {
@@ -151,7 +151,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
       const name = declaration.name.text;
       const nameSpan = spanOfNode(declaration.name, sourceFile);
       if (declaration.initializer) constants.set(name, declaration.initializer);
-      const binding = bindingOfInitializer(declaration.initializer, nameSpan, sourceFile, site, pendingValues);
+      const binding = bindingOfInitializer(declaration.initializer, nameSpan, sourceFile, site, pending);
       if (binding.type === 'function' && !declaration.type) {
         const fn = functionTypedAsItself(declaration.initializer);
         const signature = fn && handlerSignatureOf(fn, sourceFile);
@@ -235,12 +235,16 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
     } else if (isExportAssignment(statement) && !statement.isExportEquals) {
       const nameSpan = spanOfNode(statement, sourceFile);
       const expr = unwrapExpression(statement.expression);
-      const binding = isIdentifier(expr) ? ({ type: 'alias', nameSpan, target: expr.text } as const) : bindingOfInitializer(statement.expression, nameSpan, sourceFile, site, pendingValues);
+      const binding = isIdentifier(expr) ? ({ type: 'alias', nameSpan, target: expr.text } as const) : bindingOfInitializer(statement.expression, nameSpan, sourceFile, site, pending);
       summary.locals.set('*default*', binding);
       summary.exports.set('default', { type: 'local', local: '*default*', span: nameSpan, declared: true });
     } else if (isExpressionStatement(statement)) {
-      bindCommonJsExport(statement, sourceFile, summary, site, pendingValues);
+      bindCommonJsExport(statement, sourceFile, summary, site, pending);
     }
+  }
+  for (const { binding, call, handlerArg } of pending.wrappers) {
+    const args = optionArgsOf(call, schemas, imports, sourceFile);
+    if (args || handlerArg) binding.wrapperOptions = handlerArg ? { args: args ?? [], handlerArg } : { args: args ?? [] };
   }
   // Only functions an export can reach (directly, through aliases and wrappers, or by calls) can affect a
   // route, so only they are walked; a helper nobody calls costs nothing.
@@ -281,7 +285,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
   }
   if (exportedSchemas.size > 0) summary.schemas = exportedSchemas;
   keepOnlyLinkedLocals(summary, reached);
-  readPendingValues(pendingValues, summary, sourceFile, constants);
+  readPendingValues(pending.values, summary, sourceFile, constants);
   return options.postedToAnotherThread ? summary : detachStrings(summary);
 }
 
@@ -311,8 +315,12 @@ function keepOnlyLinkedLocals(summary: ModuleSummary, reached: ReadonlySet<Handl
     for (const call of site.facts.calls) keep(call.callee);
     if (!site.flow) continue;
     // What linking follows from a flow: the functions it calls and the schemas it imports.
-    for (const call of site.flow.calls) if (call.param === undefined) keep(call.callee);
+    for (const call of site.flow.calls) {
+      if (call.param === undefined) keep(call.callee);
+      for (const arg of call.args) if (arg) keepSchemaNames(arg, keep);
+    }
     for (const read of site.flow.reads) for (const name of read.schemaImports ?? []) keep(name);
+    for (const value of site.flow.returns) keepSchemaNames(value, keep);
   }
   for (const shape of summary.schemas?.values() ?? []) for (const base of shape.bases ?? []) keep(base);
   while (pending.length > 0) {
@@ -321,9 +329,17 @@ function keepOnlyLinkedLocals(summary: ModuleSummary, reached: ReadonlySet<Handl
     else if (binding?.type === 'wrapped') {
       if (binding.target) keep(binding.target);
       for (const callee of binding.wrapperCallees) keep(callee);
+      for (const arg of binding.wrapperOptions?.args ?? []) if (arg) keepSchemaNames(arg, keep);
     }
   }
   for (const name of summary.locals.keys()) if (!kept.has(name)) summary.locals.delete(name);
+}
+
+/** Keeps the imported schemas a value hands over (`{ schemas: { body: CreateUser } }`), for linking to resolve. */
+function keepSchemaNames(value: FlowValue, keep: (name: string) => void): void {
+  for (const name of value.schema?.bases ?? []) keep(name);
+  // Object values nest a bounded number of levels deep (see handlerInfo.ts).
+  for (const [, inner] of value.object ?? []) keepSchemaNames(inner, keep);
 }
 
 /** Shorter substrings are copies in V8; longer ones are views into the string they were taken from. */
@@ -522,7 +538,7 @@ function bindCommonJsExport(
   sourceFile: ts.SourceFile,
   summary: ModuleSummary,
   site: (fn: FunctionNode) => HandlerSite,
-  pendingValues: PendingValue[],
+  pending: Pending,
 ): void {
   const expr = statement.expression;
   if (!isBinaryExpression(expr) || expr.operatorToken.kind !== SyntaxKind.EqualsToken) return;
@@ -533,7 +549,7 @@ function bindCommonJsExport(
   const name = left.name.text;
   const nameSpan = spanOfNode(left.name, sourceFile);
   const local = `*cjs*${name}`;
-  summary.locals.set(local, bindingOfInitializer(expr.right, nameSpan, sourceFile, site, pendingValues));
+  summary.locals.set(local, bindingOfInitializer(expr.right, nameSpan, sourceFile, site, pending));
   summary.exports.set(name, { type: 'local', local, span: nameSpan, declared: true });
 }
 
@@ -555,7 +571,7 @@ function bindingOfInitializer(
   nameSpan: Span,
   sourceFile: ts.SourceFile,
   site: (fn: FunctionNode) => HandlerSite,
-  pendingValues: PendingValue[],
+  pending: Pending,
 ): LocalBinding {
   if (!initializer) return { type: 'value', nameSpan, value: { known: false, reason: 'declared without a value' } };
   const expr = unwrapExpression(initializer);
@@ -564,14 +580,17 @@ function bindingOfInitializer(
   if (isCallExpression(expr) && !isLiteralFactory(expr)) {
     const wrappers: string[] = [];
     const wrapperCallees: string[] = [];
-    const inner = innermostHandler(expr, wrappers, wrapperCallees, sourceFile);
-    const binding: LocalBinding = { type: 'wrapped', nameSpan, wrappers, wrapperCallees };
+    const innermost: InnermostCall = {};
+    const inner = innermostHandler(expr, wrappers, wrapperCallees, sourceFile, innermost);
+    const binding: Extract<LocalBinding, { type: 'wrapped' }> = { type: 'wrapped', nameSpan, wrappers, wrapperCallees };
     if (inner && isFunctionNode(inner)) binding.handler = site(inner);
     else if (inner && isIdentifier(inner)) binding.target = inner.text;
+    // Only a call named by the last callee recorded is the one that calls the handler.
+    if (innermost.call && innermost.calleeIndex === wrapperCallees.length - 1) pending.wrappers.push({ binding, call: innermost.call, handlerArg: innermost.handlerArg });
     return binding;
   }
   const binding: ValueBinding = { type: 'value', nameSpan, value: VALUE_NOT_READ };
-  pendingValues.push({ binding, expr });
+  pending.values.push({ binding, expr });
   return binding;
 }
 
@@ -583,7 +602,20 @@ interface PendingValue {
   expr: ts.Expression;
 }
 
+/** What module-level bindings leave to be read once the whole module is seen. */
+interface Pending {
+  values: PendingValue[];
+  wrappers: PendingWrapper[];
+}
+
 const VALUE_NOT_READ: StaticValue<Literal> = { known: false, reason: 'not read' };
+
+/** A wrapper call whose other arguments are read once the module's schemas are known. */
+interface PendingWrapper {
+  binding: Extract<LocalBinding, { type: 'wrapped' }>;
+  call: ts.CallExpression;
+  handlerArg?: { index: number; key: string };
+}
 
 function readPendingValues(pendingValues: readonly PendingValue[], summary: ModuleSummary, sourceFile: ts.SourceFile, constants: ReadonlyMap<string, ts.Expression>): void {
   if (pendingValues.length === 0) return;
@@ -619,7 +651,7 @@ function isLiteralFactory(call: ts.CallExpression): boolean {
  * `handler.bind(x)`, recording the wrappers outermost first. Returns the innermost function literal,
  * or the identifier the chain ends in.
  */
-function innermostHandler(call: ts.CallExpression, wrappers: string[], callees: string[], sourceFile: ts.SourceFile, depth = 0): ts.Expression | undefined {
+function innermostHandler(call: ts.CallExpression, wrappers: string[], callees: string[], sourceFile: ts.SourceFile, innermost: InnermostCall, depth = 0): ts.Expression | undefined {
   if (depth > MAX_WRAPPERS) {
     // Deeper wrappers are not followed. A chain nested deeper than the syntax bound still makes the file
     // too deep, as it does on a thread whose parser runs out of stack on it first.
@@ -630,12 +662,16 @@ function innermostHandler(call: ts.CallExpression, wrappers: string[], callees: 
   let root: ts.Expression = call.expression;
   while (isCallExpression(root)) root = root.expression;
   if (isIdentifier(root)) callees.push(root.text);
+  const found = (handler: ts.Expression, handlerArg?: { index: number; key: string }): ts.Expression => {
+    Object.assign(innermost, { call, calleeIndex: isIdentifier(root) ? callees.length - 1 : -1, handlerArg });
+    return handler;
+  };
   let fallback: ts.Expression | undefined;
-  for (const argument of call.arguments) {
+  for (const [index, argument] of call.arguments.entries()) {
     const expr = unwrapExpression(argument);
-    if (isFunctionNode(expr)) return expr;
+    if (isFunctionNode(expr)) return found(expr);
     if (isCallExpression(expr)) {
-      const nested = innermostHandler(expr, wrappers, callees, sourceFile, depth + 1);
+      const nested = innermostHandler(expr, wrappers, callees, sourceFile, innermost, depth + 1);
       if (nested) return nested;
     }
     if (isIdentifier(expr) && fallback === undefined) fallback = expr;
@@ -644,7 +680,7 @@ function innermostHandler(call: ts.CallExpression, wrappers: string[], callees: 
       for (const property of expr.properties) {
         if (isPropertyAssignment(property) && isFunctionNode(unwrapExpression(property.initializer))) {
           const key = propertyNameText(property.name);
-          if (key && /handler|handle|fn|resolve/i.test(key)) return unwrapExpression(property.initializer);
+          if (key && /handler|handle|fn|resolve/i.test(key)) return found(unwrapExpression(property.initializer), { index, key });
         }
         if (isMethodDeclaration(property)) {
           const key = propertyNameText(property.name);
@@ -653,7 +689,15 @@ function innermostHandler(call: ts.CallExpression, wrappers: string[], callees: 
       }
     }
   }
-  return fallback;
+  return fallback && found(fallback);
+}
+
+/** The call that takes the handler as an argument, as innermostHandler finds it. */
+interface InnermostCall {
+  call?: ts.CallExpression;
+  /** Its callee's index in the callees recorded, or -1 when its callee is no plain name. */
+  calleeIndex?: number;
+  handlerArg?: { index: number; key: string };
 }
 
 function calleeLabel(callee: ts.Expression, sourceFile: ts.SourceFile): string {

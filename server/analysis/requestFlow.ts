@@ -20,7 +20,16 @@ export interface FlowValue {
   call?: number;
   /** A value whose kind is known without a caller: something named `searchParams` of unknown origin. */
   fixed?: 'legacyQuery';
+  /** An object literal whose properties carry values: `{ req, schemas: { body: CreateUser } }`. */
+  object?: Array<[string, FlowValue]>;
+  /** A validation schema written in the function's module, handed to a helper or a wrapper that applies it. */
+  schema?: NamedSchema;
   path?: string[];
+}
+
+/** A schema's shape with the name it goes by in its module (its text when it has none). */
+export interface NamedSchema extends SchemaShape {
+  label: string;
 }
 
 /** What a function reads from one value. */
@@ -36,10 +45,17 @@ export interface FlowRead {
   schemaImports?: string[];
   /** Fields left out of the imported ones (`.omit({ id: true })`). */
   schemaOmit?: string[];
+  /**
+   * Where the schema comes from when the function is handed it (`schemas.body.safeParse(data)`, with `schemas`
+   * a parameter): the caller decides it, and without one the read is not made (`if (schemas?.body)`).
+   */
+  schemaValue?: FlowValue;
+  /** The property of a parameter that an `if` around the read tests: `if (schemas?.body)`. */
+  guard?: FlowValue;
 }
 
-/** An argument of a call: a value, an object literal of values (`handler({ req, searchParams })`), or neither. */
-export type FlowArg = FlowValue | { object: Array<[string, FlowValue]> } | null;
+/** An argument of a call: a value (an object literal of values too: `handler({ req, searchParams })`), or none. */
+export type FlowArg = FlowValue | null;
 
 /** A call that is passed request data: to a module-level function, an import, or a parameter (a wrapper calling its handler). */
 export interface FlowCall {
@@ -48,7 +64,11 @@ export interface FlowCall {
   member?: string;
   /** Set when the callee is a parameter of the function: its index. */
   param?: number;
+  /** The property of the parameter that is called: `handler` in `const { handler } = options; handler(...)`. */
+  paramPath?: string[];
   args: FlowArg[];
+  /** As for reads: the property of a parameter that an `if` around the call tests. */
+  guard?: FlowValue;
 }
 
 /** Where request data goes in one function: what it reads, whom it passes it to, and what it returns. */
@@ -88,13 +108,15 @@ export type Role =
   /** The result of `safeParse`: `.data` is the value. */
   | { safe: Role }
   /** An object a wrapper hands its handler: each key's role. */
-  | { context: ReadonlyMap<string, Role> };
+  | { context: ReadonlyMap<string, Role> }
+  /** A schema the caller hands over, with the module it is written in (where its imported bases resolve). */
+  | { schema: NamedSchema; file: string };
 
 /** The role a step leads to from a role, or undefined when it leads to nothing the analysis knows. */
 export function stepRole(role: Role, step: string): Role | undefined {
   if (typeof role === 'object') {
     if ('context' in role) return role.context.get(step);
-    return step === 'data' ? role.safe : undefined;
+    return 'safe' in role && step === 'data' ? role.safe : undefined;
   }
   switch (role) {
     case 'request':
@@ -122,8 +144,14 @@ export function stepRole(role: Role, step: string): Role | undefined {
 /** True for the roles that carry something a request builder fills in. */
 function carriesRequestData(role: Role | undefined): boolean {
   if (role === undefined || role === 'handler') return false;
-  if (typeof role === 'object') return 'context' in role ? [...role.context.values()].some(carriesRequestData) : true;
+  if (typeof role === 'object') return 'context' in role ? [...role.context.values()].some(carriesRequestData) : 'safe' in role;
   return true;
+}
+
+/** True for a parsed body (or an object holding one): what a helper that checks or reshapes the body is passed. */
+function carriesBody(role: Role | undefined): boolean {
+  if (role === 'json' || role === 'formData') return true;
+  return typeof role === 'object' && 'context' in role && [...role.context.values()].some(carriesBody);
 }
 
 /**
@@ -157,7 +185,7 @@ export class RequestNames {
    * other modules. With `fieldsOnly`, a body read that names no field adds nothing (a wrapper that only
    * logs the body does not make the route take one).
    */
-  addRead(role: Role | undefined, read: FlowRead, schemaFields: readonly string[] = [], fieldsOnly = false): void {
+  addRead(role: Role | undefined, read: FlowRead, schemaFields: readonly string[] = [], fieldsOnly = false, schemaLabel = read.schema): void {
     if (role === 'query') {
       for (const key of read.keys ?? []) if (key !== 'size') this.query.add(key);
       for (const name of read.gets ?? []) this.query.add(name);
@@ -169,7 +197,7 @@ export class RequestNames {
       if (fieldsOnly && names.length === 0) return;
       this.bodyKind ??= role;
       for (const name of names) this.addField(name);
-      if (read.schema && role !== 'text') this.schema ??= read.schema;
+      if (schemaLabel && role !== 'text') this.schema ??= schemaLabel;
     }
   }
 
@@ -196,13 +224,32 @@ const HANDLER_BINDINGS: ReadonlyMap<number, Role> = new Map([[0, 'request']]);
  * The role of a value inside one function, given the roles of its parameters; `callRole` gives the role
  * of a call's result (undefined in a summary, where other modules are out of reach).
  */
-export function roleOf(value: FlowValue, bindings: ReadonlyMap<number, Role>, callRole: (call: number) => Role | undefined): Role | undefined {
-  let role: Role | undefined = value.fixed ?? (value.param !== undefined ? bindings.get(value.param) : value.call !== undefined ? callRole(value.call) : undefined);
+export function roleOf(value: FlowValue, bindings: ReadonlyMap<number, Role>, callRole: (call: number) => Role | undefined, file = ''): Role | undefined {
+  let role: Role | undefined;
+  if (value.fixed) role = value.fixed;
+  else if (value.param !== undefined) role = bindings.get(value.param);
+  else if (value.call !== undefined) role = callRole(value.call);
+  else if (value.schema) role = { schema: value.schema, file };
+  else if (value.object) {
+    // The summary bounds how deep object literals nest, so this recursion is bounded too.
+    const context = new Map<string, Role>();
+    for (const [key, inner] of value.object) {
+      const innerRole = roleOf(inner, bindings, callRole, file);
+      if (innerRole !== undefined) context.set(key, innerRole);
+    }
+    if (context.size > 0) role = { context };
+  }
   for (const step of value.path ?? []) {
     if (role === undefined) return undefined;
     role = stepRole(role, step);
   }
   return role;
+}
+
+/** The role of the schema a read is validated with when the function is handed it; undefined when it is not. */
+function handedSchema(read: FlowRead, roleOfValue: (value: FlowValue) => Role | undefined): Extract<Role, { schema: NamedSchema }> | undefined {
+  const role = read.schemaValue && roleOfValue(read.schemaValue);
+  return role && typeof role === 'object' && 'schema' in role ? role : undefined;
 }
 
 /**
@@ -217,7 +264,9 @@ export function evaluateLocally(flow: RequestFlow, into: RequestNames, mayBeRebo
   let complete = flow.calls.length === 0 && flow.returns.length === 0;
   for (const read of flow.reads) {
     const role = roleOf(read.value, HANDLER_BINDINGS, () => undefined);
-    into.addRead(role, read);
+    // A body validated with a schema the caller hands over is read only when one is handed over.
+    if (read.schemaValue) complete = false;
+    else into.addRead(role, read);
     if (complete && !readIsExplained(role, read, mayBeRebound)) complete = false;
   }
   return { complete, flow };
@@ -232,33 +281,45 @@ export function evaluateLocally(flow: RequestFlow, into: RequestNames, mayBeRebo
 function withoutIdleCalls(flow: RequestFlow): RequestFlow {
   const kept = new Map<number, number>();
   const calls: FlowCall[] = [];
-  const followed = (value: FlowValue): boolean => value.call !== undefined ? kept.has(value.call) : worthFollowing(roleOf(value, HANDLER_BINDINGS, () => undefined));
+  const validated = validatedCalls(flow);
+  const followed = (value: FlowValue): boolean => value.call !== undefined ? kept.has(value.call) : value.object ? value.object.some(([, inner]) => followed(inner)) : worthFollowing(roleOf(value, HANDLER_BINDINGS, () => undefined));
   flow.calls.forEach((call, index) => {
     // A call's arguments may be results of earlier calls only, so one pass in order decides them all.
-    const worth = call.param !== undefined || call.args.some((arg) => arg !== null && ('object' in arg ? arg.object.some(([, value]) => followed(value)) : followed(arg)));
+    const worth = call.param !== undefined || validated.has(index) || call.args.some((arg) => arg !== null && followed(arg));
     if (!worth) return;
     kept.set(index, calls.length);
     calls.push(call);
   });
   // A route's own handler is called by Next.js only: what it returns is a response, never request data to follow.
   if (calls.length === flow.calls.length && flow.returns.length === 0) return flow;
-  const renumber = (value: FlowValue): FlowValue | undefined => (value.call === undefined ? value : kept.has(value.call) ? { ...value, call: kept.get(value.call) } : undefined);
-  const renumberArg = (arg: FlowArg): FlowArg => {
-    if (arg === null) return null;
-    if (!('object' in arg)) return renumber(arg) ?? null;
-    const object: Array<[string, FlowValue]> = [];
-    for (const [key, value] of arg.object) {
-      const renumbered = renumber(value);
-      if (renumbered) object.push([key, renumbered]);
+  const renumber = (value: FlowValue): FlowValue | undefined => {
+    if (value.object) {
+      const object: Array<[string, FlowValue]> = [];
+      for (const [key, inner] of value.object) {
+        const renumbered = renumber(inner);
+        if (renumbered) object.push([key, renumbered]);
+      }
+      return { ...value, object };
     }
-    return { object };
+    return value.call === undefined ? value : kept.has(value.call) ? { ...value, call: kept.get(value.call) } : undefined;
   };
+  const renumberArg = (arg: FlowArg): FlowArg => (arg === null ? null : renumber(arg) ?? null);
   const reads: FlowRead[] = [];
   for (const read of flow.reads) {
     const value = renumber(read.value);
     if (value) reads.push(value === read.value ? read : { ...read, value });
   }
   return { reads, calls: calls.map((call) => ({ ...call, args: call.args.map(renumberArg) })), returns: [] };
+}
+
+/**
+ * The calls whose result (or a part of it) a schema validates: `Schema.parse((await normalize(body)).body)`.
+ * What they return is the body, so they are followed even when passed nothing but the parsed body.
+ */
+function validatedCalls(flow: RequestFlow): Set<number> {
+  const calls = new Set<number>();
+  for (const read of flow.reads) if (read.value.call !== undefined && (read.schema !== undefined || read.schemaValue)) calls.add(read.value.call);
+  return calls;
 }
 
 /** Properties of a request or a URL: reading them names no query parameter or body field, whatever the binding. */
@@ -270,7 +331,7 @@ const PLAIN_PROPERTIES = new Set([
 
 /** True when linking cannot give a read more meaning than the local evaluation gave it. */
 function readIsExplained(role: Role | undefined, read: FlowRead, mayBeRebound: boolean): boolean {
-  if (read.value.call !== undefined || read.schemaImports) return false;
+  if (read.value.call !== undefined || read.schemaImports || read.schemaValue || read.guard) return false;
   if (read.value.fixed || !mayBeRebound) return true;
   if (role === 'query' || role === 'json' || role === 'formData' || role === 'text') return true;
   if (read.gets?.length || read.schema) return false;
@@ -280,8 +341,14 @@ function readIsExplained(role: Role | undefined, read: FlowRead, mayBeRebound: b
 // ---------------------------------------------------------------------------------------------------------
 // Following flows across modules, when a route is linked.
 
-/** How many functions away from the handler (through wrappers, helpers and what they return) reads are followed. */
+/** How many functions away from the handler (through wrappers and the helpers they call) reads are followed. */
 export const MAX_REQUEST_HOPS = 3;
+/**
+ * How many functions deep the value a call returns is followed: `parseJson(req)` returning
+ * `JSON.parse(await readBodyWithLimit(req))` is two. Separate from the hops above, which bound whose reads
+ * count: what a value is may take a longer chain than where names are read.
+ */
+const MAX_RETURN_HOPS = 4;
 /** How many modules deep a schema's imported bases are followed. */
 const MAX_SCHEMA_HOPS = 4;
 /**
@@ -290,9 +357,25 @@ const MAX_SCHEMA_HOPS = 4;
  */
 export const MAX_REQUEST_VISITS = 500;
 
+/**
+ * What a route passes the wrapper that calls its handler, besides the handler: the call's arguments as far as
+ * they carry schemas (`withApi({ schemas: { body: CreateUser }, handler })`), and where the handler is when it
+ * is a property of an object argument.
+ */
+export interface WrapperOptions {
+  args: FlowArg[];
+  handlerArg?: { index: number; key: string };
+}
+
 interface Callee {
   file: string;
   site: HandlerSite;
+}
+
+/** A parameter of a function, or a property of one, that holds the route's handler. */
+interface HandlerSlot {
+  param: number;
+  path: readonly string[];
 }
 
 /**
@@ -306,16 +389,28 @@ export function inferRequestInfo(linker: ModuleLinker, target: HandlerTarget): H
   const site = target.site;
   if (!site?.request) return site?.request;
   const inference = new RequestInference(linker);
-  const wrappers: Array<Callee | undefined> = (target.wrapperCalls ?? []).map((wrapper) => inference.resolveName(wrapper.file, wrapper.callee));
+  const wrapperCalls = target.wrapperCalls ?? [];
+  const wrappers: Array<Callee | undefined> = wrapperCalls.map((wrapper) => inference.resolveName(wrapper.file, wrapper.callee));
   if (!site.flow && !wrappers.some((wrapper) => wrapper?.site.flow)) return site.request;
   const names = new RequestNames();
   // The innermost wrapper calls the handler: what it passes decides what the handler's parameters are.
   const innermost = wrappers[wrappers.length - 1];
+  const innermostCall = wrapperCalls[wrapperCalls.length - 1];
   // The wrappers it passes the handler on to run for every request too.
   const forwardedTo: Callee[] = [];
-  const bindings = innermost ? inference.handlerBindings(innermost, forwardedTo) : HANDLER_BINDINGS;
+  const handlerArg = innermostCall?.options?.handlerArg;
+  const bindings = innermost ? inference.handlerBindings(innermost, forwardedTo, handlerArg && { param: handlerArg.index, path: [handlerArg.key] }) : HANDLER_BINDINGS;
   inference.readFunction(target.file, site, bindings, 0, names, false);
-  for (const wrapper of [...wrappers, ...forwardedTo]) if (wrapper) inference.readFunction(wrapper.file, wrapper.site, WRAPPER_BINDINGS, 1, names, true);
+  // The innermost wrapper is handed the route's options (the schemas it validates with) beside the request.
+  const optionBindings = new Map(WRAPPER_BINDINGS);
+  innermostCall?.options?.args.forEach((arg, index) => {
+    const role = arg ? roleOf(arg, WRAPPER_BINDINGS, () => undefined, innermostCall.file) : undefined;
+    if (role !== undefined) optionBindings.set(index, role);
+  });
+  wrappers.forEach((wrapper, index) => {
+    if (wrapper) inference.readFunction(wrapper.file, wrapper.site, index === wrappers.length - 1 ? optionBindings : WRAPPER_BINDINGS, 1, names, true);
+  });
+  for (const wrapper of forwardedTo) inference.readFunction(wrapper.file, wrapper.site, WRAPPER_BINDINGS, 1, names, true);
   return names.toInfo(site.request.headers, site.request.statuses);
 }
 
@@ -348,49 +443,59 @@ class RequestInference {
       if (site.request && (hops === 0 || bindings.get(0) === 'request')) names.addInfo(site.request, fieldsOnly);
       return;
     }
-    const scope = new FunctionScope(this, file, flow, bindings, hops);
+    const scope = new FunctionScope(this, file, flow, bindings, 0);
     for (const read of flow.reads) {
       const role = scope.roleOf(read.value);
       if (!carriesRequestData(role)) continue;
-      names.addRead(role, read, read.schemaImports ? this.schemaFields(file, read.schemaImports, read.schemaOmit) : [], fieldsOnly);
+      const handed = handedSchema(read, (value) => scope.roleOf(value));
+      // Validated with a schema the caller did not hand over: this call does not read it (`if (schemas?.body)`).
+      if ((read.schemaValue && !handed) || (read.guard && !scope.isHanded(read.guard))) continue;
+      const fields = handed
+        ? [...handed.schema.fields, ...(handed.schema.bases ? this.schemaFields(handed.file, handed.schema.bases, handed.schema.omit) : [])]
+        : read.schemaImports
+          ? this.schemaFields(file, read.schemaImports, read.schemaOmit)
+          : [];
+      names.addRead(role, read, fields, fieldsOnly, handed ? handed.schema.label : read.schema);
     }
     if (hops >= MAX_REQUEST_HOPS) return;
-    for (const call of flow.calls) {
-      if (call.param !== undefined) continue;
+    flow.calls.forEach((call, index) => {
+      if (call.param !== undefined || (call.guard && !scope.isHanded(call.guard))) return;
       const argBindings = scope.bindingsOf(call.args);
-      if (![...argBindings.values()].some(worthFollowing)) continue;
+      if (!scope.worthFollowing(index, argBindings)) return;
       const callee = this.resolveCall(file, call);
       if (callee) this.readFunction(callee.file, callee.site, argBindings, hops + 1, names, fieldsOnly);
-    }
+    });
   }
 
   /**
-   * The roles a wrapper gives the handler's parameters: the arguments of its calls to a parameter (the handler),
-   * or, when it passes the handler on to another wrapper, what that one gives. Unknown arguments leave the
-   * first parameter the request, as a wrapper that passes `req` on does.
+   * The roles a wrapper gives the handler's parameters: the arguments of its calls to the handler, or, when
+   * it passes the handler on to another wrapper, what that one gives. Unknown arguments leave the first
+   * parameter the request, as a wrapper that passes `req` on does. `slot` is where the route put the handler
+   * (`withApi({ handler })`); without it every call of a parameter is taken for the handler's.
    */
-  handlerBindings(wrapper: Callee, forwardedTo: Callee[]): ReadonlyMap<number, Role> {
+  handlerBindings(wrapper: Callee, forwardedTo: Callee[], slot?: HandlerSlot): ReadonlyMap<number, Role> {
     const found = new Map<number, Role>();
-    this.collectHandlerArgs(wrapper.file, wrapper.site, undefined, 1, found, forwardedTo);
+    this.collectHandlerArgs(wrapper.file, wrapper.site, slot, 1, found, forwardedTo);
     const bindings = new Map(HANDLER_BINDINGS);
     for (const [index, role] of found) bindings.set(index, role);
     return bindings;
   }
 
-  private collectHandlerArgs(file: string, site: HandlerSite, handlerParam: number | undefined, hops: number, found: Map<number, Role>, forwardedTo: Callee[]): void {
+  private collectHandlerArgs(file: string, site: HandlerSite, slot: HandlerSlot | undefined, hops: number, found: Map<number, Role>, forwardedTo: Callee[]): void {
     const flow = site.flow;
     if (!flow || !this.visit()) return;
     const bindings = new Map<number, Role>([[-1, 'request']]);
-    if (handlerParam !== undefined) bindings.set(handlerParam, 'handler');
-    const scope = new FunctionScope(this, file, flow, bindings, hops);
+    if (slot !== undefined && slot.path.length === 0) bindings.set(slot.param, 'handler');
+    const scope = new FunctionScope(this, file, flow, bindings, 0);
     for (const call of flow.calls) {
       if (call.param !== undefined) {
-        if (handlerParam !== undefined && call.param !== handlerParam) continue;
+        if (slot !== undefined && !(call.param === slot.param && samePath(call.paramPath, slot.path))) continue;
+        if (slot === undefined && call.paramPath?.length) continue;
         for (const [index, role] of scope.bindingsOf(call.args)) if (carriesRequestData(role)) found.set(index, mergeRoles(found.get(index), role));
       } else if (hops < MAX_REQUEST_HOPS) {
-        // `withA = (handler) => withB(handler, options)`: withB calls the handler.
-        const forwarded = call.args.findIndex((arg) => arg !== null && !('object' in arg) && arg.param !== undefined && arg.param >= 0 && !arg.path?.length && (handlerParam === undefined || arg.param === handlerParam));
-        if (forwarded === -1) continue;
+        // `withA = (handler) => withB(handler, options)`, `run(options.handler, req)`, `inner({ handler })`: another calls it.
+        const forwarded = forwardedSlot(call.args, slot);
+        if (!forwarded) continue;
         const callee = this.resolveCall(file, call);
         if (!callee) continue;
         forwardedTo.push(callee);
@@ -399,13 +504,19 @@ class RequestInference {
     }
   }
 
-  /** The role of what a called function returns, given the roles of its arguments. */
-  returnRole(file: string, call: FlowCall, argBindings: ReadonlyMap<number, Role>, hops: number): Role | undefined {
-    if (call.param !== undefined || hops >= MAX_REQUEST_HOPS || ![...argBindings.values()].some(worthFollowing) || !this.visit()) return undefined;
+  /**
+   * The role of what a called function returns, given the roles of its arguments. A call passed only a
+   * parsed body is followed when `bodyOnly` says its result is validated as the body.
+   */
+  returnRole(file: string, call: FlowCall, argBindings: ReadonlyMap<number, Role>, returnHops: number, bodyOnly: boolean): Role | undefined {
+    if (call.param !== undefined || returnHops >= MAX_RETURN_HOPS) return undefined;
+    const roles = [...argBindings.values()];
+    if (!roles.some(worthFollowing) && !(bodyOnly && roles.some(carriesBody))) return undefined;
+    if (!this.visit()) return undefined;
     const callee = this.resolveCall(file, call);
     const flow = callee?.site.flow;
     if (!callee || !flow) return undefined;
-    const scope = new FunctionScope(this, callee.file, flow, argBindings, hops + 1);
+    const scope = new FunctionScope(this, callee.file, flow, argBindings, returnHops + 1);
     for (const value of flow.returns) {
       const role = scope.roleOf(value);
       if (role !== undefined) return role;
@@ -492,17 +603,38 @@ class RequestInference {
 /** One function's flow with its parameters bound: the roles of its values, its calls' results memoized. */
 class FunctionScope {
   private readonly callRoles = new Map<number, Role | null>();
+  private validated: Set<number> | undefined;
 
   constructor(
     private readonly inference: RequestInference,
     private readonly file: string,
     private readonly flow: RequestFlow,
     private readonly bindings: ReadonlyMap<number, Role>,
-    private readonly hops: number,
+    private readonly returnHops: number,
   ) {}
 
   roleOf(value: FlowValue): Role | undefined {
-    return roleOf(value, this.bindings, (call) => this.callRole(call));
+    return roleOf(value, this.bindings, (call) => this.callRole(call), this.file);
+  }
+
+  /** True when a call is passed request data worth following, or a parsed body and its result is validated. */
+  worthFollowing(index: number, argBindings: ReadonlyMap<number, Role>): boolean {
+    const roles = [...argBindings.values()];
+    return roles.some(worthFollowing) || (this.isValidated(index) && roles.some(carriesBody));
+  }
+
+  /**
+   * False when a guard tests a property of an object the caller built and the caller left it out
+   * (`if (schemas?.body)` with no body schema). A guard on anything else (the request) is taken as true.
+   */
+  isHanded(guard: FlowValue): boolean {
+    const root = this.roleOf({ param: guard.param });
+    return !(root && typeof root === 'object' && 'context' in root) || this.roleOf(guard) !== undefined;
+  }
+
+  private isValidated(index: number): boolean {
+    this.validated ??= validatedCalls(this.flow);
+    return this.validated.has(index);
   }
 
   private callRole(index: number): Role | undefined {
@@ -511,7 +643,7 @@ class FunctionScope {
       // Marked first: a value that goes back to its own call (a cycle through returns) has no role.
       this.callRoles.set(index, null);
       const call = this.flow.calls[index];
-      role = (call && this.inference.returnRole(this.file, call, this.bindingsOf(call.args), this.hops)) ?? null;
+      role = (call && this.inference.returnRole(this.file, call, this.bindingsOf(call.args), this.returnHops, this.isValidated(index))) ?? null;
       this.callRoles.set(index, role);
     }
     return role ?? undefined;
@@ -521,21 +653,29 @@ class FunctionScope {
   bindingsOf(args: readonly FlowArg[]): Map<number, Role> {
     const bindings = new Map<number, Role>();
     args.forEach((arg, index) => {
-      if (!arg) return;
-      if ('object' in arg) {
-        const context = new Map<string, Role>();
-        for (const [key, value] of arg.object) {
-          const role = this.roleOf(value);
-          if (role !== undefined) context.set(key, role);
-        }
-        if (context.size > 0) bindings.set(index, { context });
-        return;
-      }
-      const role = this.roleOf(arg);
+      const role = arg ? this.roleOf(arg) : undefined;
       if (role !== undefined) bindings.set(index, role);
     });
     return bindings;
   }
+}
+
+/** Where a call passes the handler on: an argument that is it, or a property of an object argument that is. */
+function forwardedSlot(args: readonly FlowArg[], slot: HandlerSlot | undefined): HandlerSlot | undefined {
+  const isHandler = (value: FlowValue): boolean =>
+    value.param !== undefined && value.param >= 0 && (slot === undefined ? !value.path?.length : value.param === slot.param && samePath(value.path, slot.path));
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (!arg) continue;
+    if (isHandler(arg)) return { param: index, path: [] };
+    for (const [key, value] of arg.object ?? []) if (slot !== undefined && isHandler(value)) return { param: index, path: [key] };
+  }
+  return undefined;
+}
+
+function samePath(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  const path = a ?? [];
+  return path.length === b.length && path.every((step, index) => step === b[index]);
 }
 
 /** Two calls of a handler may pass different objects (with and without a session): keep the keys of both. */
@@ -557,6 +697,7 @@ function bindingsKey(bindings: ReadonlyMap<number, Role>): string {
 function roleKey(role: Role): string {
   if (typeof role === 'string') return role;
   if ('safe' in role) return `safe(${roleKey(role.safe)})`;
+  if ('schema' in role) return `schema(${role.file}\0${role.schema.label})`;
   let key = '{';
   for (const [name, inner] of role.context) key += `${name}:${roleKey(inner)},`;
   return key + '}';

@@ -6,6 +6,7 @@ import { readTextOrUndefined } from './host';
 import { isStackOverflow, limitProblem } from './limits';
 import type { Problem } from './model';
 import { toPosix } from './spans';
+import { listWorkspacePackages, workspacePatternsIn } from './workspacePackages';
 
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 /** `import './x.js'` in TypeScript ESM style names the emitted file; the source is `.ts`. */
@@ -67,6 +68,10 @@ export class ModuleResolver {
    * trying eight extensions costs one listing and no stat.
    */
   private readonly listings = new Map<string, Map<string, boolean> | null>();
+  /** The monorepo root above each folder asked about (the folder of its workspace manifest), or null. */
+  private readonly workspaceRoots = new Map<string, string | null>();
+  /** Each monorepo's packages by name, listed once. */
+  private readonly workspacePackages = new Map<string, ReadonlyMap<string, string>>();
   /** Answers above that found nothing, counted against MAX_MISSES. */
   private misses = 0;
   private problems: readonly Problem[] = [];
@@ -101,6 +106,8 @@ export class ModuleResolver {
     this.configsByDir.clear();
     this.configsByFile.clear();
     this.packageManifests.clear();
+    this.workspaceRoots.clear();
+    this.workspacePackages.clear();
     this.misses = 0;
     this.problems = [];
     this.reported.clear();
@@ -110,6 +117,8 @@ export class ModuleResolver {
   forgetMissing(): void {
     this.dropMisses();
     this.listings.clear();
+    // A created folder may be a new workspace package.
+    this.workspacePackages.clear();
   }
 
   /** A file or folder was deleted: forget what resolved to it. */
@@ -118,6 +127,7 @@ export class ModuleResolver {
     for (const resolutions of this.resolutionMaps()) for (const [key, value] of resolutions) if (value !== null && inside(value)) resolutions.delete(key);
     for (const file of this.fileExists.keys()) if (inside(file)) this.fileExists.delete(file);
     this.listings.clear();
+    this.workspacePackages.clear();
   }
 
   private *resolutionMaps(): Iterable<Map<string, string | null>> {
@@ -258,8 +268,44 @@ export class ModuleResolver {
         if (real.split(path.sep).includes('node_modules')) return undefined;
         return this.resolveInPackage(real, subpath);
       }
-      if (path.dirname(dir) === dir || dir === path.dirname(this.stopDir)) return undefined;
+      if (path.dirname(dir) === dir || dir === path.dirname(this.stopDir)) break;
     }
+    // Not installed: a package of the monorepo, found through its workspace manifest.
+    const root = this.workspaceRootFor(fromDir);
+    const packageDir = root === undefined ? undefined : this.packagesOf(root).get(name);
+    return packageDir === undefined ? undefined : this.resolveInPackage(packageDir, subpath);
+  }
+
+  /** The nearest folder at or above `dir` with a workspace manifest, remembered for every folder passed. */
+  private workspaceRootFor(dir: string): string | undefined {
+    const passed: string[] = [];
+    let root: string | null | undefined;
+    for (let current = dir; ; current = path.dirname(current)) {
+      root = this.workspaceRoots.get(current);
+      if (root !== undefined) break;
+      passed.push(current);
+      const patterns = workspacePatternsIn(this.host, current, this.listingOf(current));
+      if (patterns?.length) {
+        root = current;
+        this.workspacePackages.set(current, listWorkspacePackages(this.host, current, patterns));
+        break;
+      }
+      if (path.dirname(current) === current) {
+        root = null;
+        break;
+      }
+    }
+    for (const passedDir of passed) this.workspaceRoots.set(passedDir, root);
+    return root ?? undefined;
+  }
+
+  private packagesOf(root: string): ReadonlyMap<string, string> {
+    let packages = this.workspacePackages.get(root);
+    if (!packages) {
+      packages = listWorkspacePackages(this.host, root, workspacePatternsIn(this.host, root, this.listingOf(root)) ?? []);
+      this.workspacePackages.set(root, packages);
+    }
+    return packages;
   }
 
   private resolveInPackage(packageDir: string, subpath: string): string | undefined {

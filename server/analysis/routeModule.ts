@@ -2,7 +2,7 @@ import { AnalysisLimitError, limitProblem } from './limits';
 import type { ExportForm, HttpMethod, Location, OtherExport, Problem, RouteMethod, SegmentConfig, Span, StaticValue } from './model';
 import { HTTP_METHODS, SEGMENT_CONFIG_KEYS, type SegmentConfigKey } from './model';
 import type { ExportEntry, HandlerSite, LocalBinding, ModuleSummary } from './moduleSummary';
-import { inferRequestInfo } from './requestFlow';
+import { inferRequestInfo, type WrapperOptions } from './requestFlow';
 
 /** Access to other modules while linking one route file; every file consulted becomes a dependency. */
 export interface ModuleGraph {
@@ -27,8 +27,11 @@ export interface HandlerTarget {
   site?: HandlerSite;
   wrappers: string[];
   binding?: LocalBinding;
-  /** The wrapper functions around the handler, by module and local name, outermost first. */
-  wrapperCalls?: Array<{ file: string; callee: string }>;
+  /**
+   * The wrapper functions around the handler, by module and local name, outermost first; the innermost may
+   * carry what the route passes it besides the handler.
+   */
+  wrapperCalls?: Array<{ file: string; callee: string; options?: WrapperOptions }>;
 }
 
 export interface LinkedRouteModule {
@@ -160,7 +163,7 @@ export class ModuleLinker {
         return { file, site: binding.handler, wrappers, binding, wrapperCalls };
       case 'wrapped': {
         const all = [...wrappers, ...binding.wrappers];
-        const calls = [...wrapperCalls, ...binding.wrapperCallees.map((callee) => ({ file, callee }))];
+        const calls = [...wrapperCalls, ...binding.wrapperCallees.map((callee, index) => (index === binding.wrapperCallees.length - 1 && binding.wrapperOptions ? { file, callee, options: binding.wrapperOptions } : { file, callee }))];
         if (binding.handler) return { file, site: binding.handler, wrappers: all, binding, wrapperCalls: calls };
         if (binding.target) return this.followHandler(file, this.summaryOf(file)?.locals.get(binding.target), depth + 1, all, calls);
         return { file, wrappers: all, binding, wrapperCalls: calls };
