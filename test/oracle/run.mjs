@@ -450,12 +450,15 @@ async function devUnit(unit, opts) {
   for (const c of unit.cases) {
     for (const file of c.routes) {
       const status = run.statuses[file] ?? null;
-      const dev = { starts: run.sawReady && run.stillRunning && status !== null, status };
-      if (!dev.starts || status >= 500) dev.message = errorMessage(run.output, unit);
+      // `ready`: it printed "Ready"; `serves`: it answered the request and was still running after it.
+      const dev = { ready: run.sawReady, serves: run.sawReady && run.stillRunning && status !== null, status };
+      if (!dev.serves || status >= 500) dev.message = errorMessage(run.output, unit);
       results.push({ case: c.name, url: urlOf(file), file, dev });
     }
   }
-  const summary = results.map((r) => (r.dev.starts ? `${r.dev.status}` : `refused: ${r.dev.message}`)).join('; ');
+  const summary = results
+    .map((r) => (r.dev.serves ? `${r.dev.status}` : `${r.dev.ready ? 'exited after Ready' : 'refused to start'}: ${r.dev.message}`))
+    .join('; ');
   log(`done  dev ${unit.target.id}/${unit.name} in ${run.seconds.toFixed(0)} s: ${summary}`);
   return { unit, results, warnings: [], seconds: run.seconds };
 }
@@ -579,6 +582,8 @@ function normalizeMessage(text, unit) {
   }
   replacements.push([`${installReal}${path.sep}`, '<next-install>/'], [`${REPO}${path.sep}`, '']);
   for (const [from, to] of replacements) s = s.split(from).join(to);
+  // Turbopack names its panic log after a hash that changes from run to run.
+  s = s.replace(/next-panic-[0-9a-f]+\.log/g, 'next-panic-<hash>.log');
   s = s.replace(/\s+/g, ' ');
   s = s.replace(/\s+(See more info here|Read more|Learn more|Read More -|Refer to the)[^:]*:?\s+https?:\/\/\S+$/i, '');
   return s;
@@ -599,6 +604,7 @@ const NOISE = [
   /^Read More - /,
   /^at /,
   /^⚠/,
+  /^To help make Turbopack better, report this error/,
 ];
 
 /** Error lines that only announce that something failed; used when nothing more specific follows. */
@@ -609,6 +615,7 @@ const GENERIC = [
   /^> Export encountered errors/,
   /^Export encountered an error/,
   /^⨯ Invalid segment configuration export detected/,
+  /^FATAL: An unexpected Turbopack error occurred/,
 ];
 
 const ERRORISH = [

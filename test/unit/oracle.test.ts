@@ -77,3 +77,34 @@ describe('oracle: verdicts agree with real next build', () => {
     }
   }
 });
+
+/**
+ * Holds what the checks say about `next dev` to what `next dev` did with each case (the record's `dev` fields,
+ * written by `node test/oracle/run.mjs --dev`): "refuses to start" only where it exited without "Ready",
+ * "exits at once" only where it printed "Ready" and then stopped, and some word about `next dev` wherever it
+ * did not serve.
+ */
+describe('oracle: what the checks say about next dev agrees with real next dev', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'route-atlas-oracle-dev-'));
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
+  const withDev = (record.cases as Array<OracleCase & { dev?: Record<string, { ready: boolean; serves: boolean; message?: string }> }>).filter((c) => c.dev);
+
+  it('has next dev results in the record', () => assert.ok(withDev.length > 0));
+  for (const oracleCase of withDev) {
+    for (const [target, dev] of Object.entries(oracleCase.dev!)) {
+      it(`${oracleCase.case}@${target}: ${oracleCase.file} under next dev ${dev.serves ? 'serves' : dev.ready ? 'exits after Ready' : 'refuses to start'}`, () => {
+        const appDir = path.join(work, `${oracleCase.case}@${target}`);
+        if (!fs.existsSync(appDir)) {
+          fs.cpSync(path.join(repoRoot, 'test/oracle/cases', oracleCase.case), appDir, { recursive: true });
+          fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: oracleCase.case, dependencies: { next: record.next[target] } }));
+        }
+        const app = scanWorkspace(appDir, targetOptions(target)).apps[0];
+        const messages = app.problems.filter((p) => p.file === oracleCase.file || p.related?.some((r) => r.file === oracleCase.file)).map((p) => p.message);
+        const about = (words: string) => messages.filter((m) => m.includes(words));
+        if (about('refuses to start').length > 0) assert.ok(!dev.ready && !dev.serves, `we say next dev refuses to start; it ${dev.ready ? 'printed Ready' : 'served'}`);
+        if (about('exits at once').length > 0) assert.ok(dev.ready && !dev.serves, 'we say next dev exits at once after Ready');
+        if (!dev.serves) assert.ok(about('`next dev`').length > 0, `next dev did not serve (${dev.message}); no problem says so: ${JSON.stringify(messages)}`);
+      });
+    }
+  }
+});
