@@ -365,20 +365,25 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
       const conditional = expr as ts.ConditionalExpression;
       return valueOf(conditional.whenTrue, depth + 1) ?? valueOf(conditional.whenFalse, depth + 1);
     }
-    if (isObjectLiteralExpression(expr)) return objectValueOf(expr, depth + 1);
+    if (isObjectLiteralExpression(expr)) return objectValueOf(expr, depth + 1, true);
     return undefined;
   }
 
   /**
    * An object literal that carries request data or schemas: `{ req, schemas: { body: Schema } }`, or the
-   * body with keys added, `{ ...body, workspaceId }` (the same value). Nested at most MAX_OBJECT_DEPTH deep.
+   * body with keys added, `{ ...body, workspaceId }` (the same value), when `spreadIsValue`. Nested at most
+   * MAX_OBJECT_DEPTH deep.
    */
-  function objectValueOf(literal: ts.ObjectLiteralExpression, depth: number): FlowValue | undefined {
+  function objectValueOf(literal: ts.ObjectLiteralExpression, depth: number, spreadIsValue: boolean): FlowValue | undefined {
     const object: Array<[string, FlowValue]> = [];
-    for (const property of literal.properties) {
+    // `{ ...body, workspaceId }` is the body with a key added; `{ ...link, ...body }` is mostly the link.
+    let spreadValue: FlowValue | undefined;
+    for (const [index, property] of literal.properties.entries()) {
       if (isSpreadAssignment(property)) {
-        const spread = valueOf(property.expression, depth + 1);
-        if (spread && !spread.object && !spread.schema) return spread;
+        const spread = spreadIsValue ? valueOf(property.expression, depth + 1) : undefined;
+        const isData = spread !== undefined && !spread.object && !spread.schema;
+        if (index === 0 && isData) spreadValue = spread;
+        else spreadValue = undefined;
         continue;
       }
       if (object.length >= MAX_OBJECT_KEYS) continue;
@@ -389,11 +394,11 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
         const key = propertyNameText(property.name);
         if (key === undefined) continue;
         const initializer = unwrapExpression(property.initializer);
-        const value = isObjectLiteralExpression(initializer) ? (depth < MAX_OBJECT_DEPTH ? objectValueOf(initializer, depth + 1) : undefined) : valueOf(initializer, depth + 1) ?? schemaValueOf(initializer, schemaLookup, context.imports, sourceFile);
+        const value = isObjectLiteralExpression(initializer) ? (depth < MAX_OBJECT_DEPTH ? objectValueOf(initializer, depth + 1, spreadIsValue) : undefined) : valueOf(initializer, depth + 1) ?? schemaValueOf(initializer, schemaLookup, context.imports, sourceFile);
         if (value) object.push([key, value]);
       }
     }
-    return object.length > 0 ? { object } : undefined;
+    return spreadValue ?? (object.length > 0 ? { object } : undefined);
   }
 
   function callValue(call: ts.CallExpression, depth: number): FlowValue | undefined {
@@ -483,7 +488,9 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
 
   function argumentOf(argument: ts.Expression): FlowArg {
     const expr = unwrapExpression(argument);
-    if (isObjectLiteralExpression(expr)) return objectValueOf(expr, 0) ?? null;
+    // A spread in an argument is not the value passed: the callee may read the keys added beside it
+    // (`getAnalytics({ ...query, isDeprecated })`), which are no query names.
+    if (isObjectLiteralExpression(expr)) return objectValueOf(expr, 0, false) ?? null;
     // A schema handed to a helper that applies it: `parseBody(req, CreateUser)`.
     return valueOf(expr) ?? schemaValueOf(expr, schemaLookup, context.imports, sourceFile) ?? null;
   }
