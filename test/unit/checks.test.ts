@@ -97,6 +97,7 @@ interface CheckTable {
 // Shared snippets
 
 const GET_OK = 'export async function GET() {\n  return Response.json({ ok: true });\n}\n';
+const USE_CACHE_HELPER = "async function getData() {\n  'use cache';\n  return { at: Date.now() };\n}\n\nexport async function GET() {\n  return Response.json(await getData());\n}\n";
 const PAGE = 'export default function Page() {\n  return null;\n}\n';
 const ALL_BUILDS = (v: Verdict, turbopack: Verdict = v): Partial<Record<Version, Verdict>> => ({
   '14': v,
@@ -794,8 +795,25 @@ const TABLES: CheckTable[] = [
         in: { '14': FAILS },
         message: /has no exported member 'connection'\. connection\(\) needs Next\.js 15 or later/,
       },
+      {
+        shows: "on a 'use cache' helper without cacheComponents (15 and 16 stop compiling)",
+        files: { 'app/x/route.ts': USE_CACHE_HELPER },
+        file: 'app/x/route.ts',
+        at: 'await getData()',
+        in: { '15': FAILS, '16': FAILS },
+        message: { '15': /^To use "use cache", please enable the experimental feature flag "useCache"/, '16': /^To use "use cache", please enable the feature flag `cacheComponents`/ },
+      },
+      {
+        shows: "on 'use cache' at the top of the GET handler itself, also under cacheComponents",
+        files: { 'app/x/route.ts': "export async function GET() {\n  'use cache';\n  return Response.json({ at: Date.now() });\n}\n" },
+        file: 'app/x/route.ts',
+        at: 'export async function GET',
+        in: { '16': FAILS, '16 cacheComponents': FAILS },
+        message: { '16 cacheComponents': /^Only plain objects, and a few built-ins, can be passed to Client Components/ },
+      },
     ],
     quiet: [
+      { shows: "a 'use cache' helper under cacheComponents, and in 14 (which ignores the directive)", files: { 'app/x/route.ts': USE_CACHE_HELPER }, in: ['14', '16 cacheComponents'] },
       {
         shows: 'connection() in Next.js 15 and 16',
         files: { 'app/x/route.ts': "import { connection } from 'next/server';\n\nexport async function GET() {\n  await connection();\n  return Response.json({ ok: true });\n}\n" },
