@@ -192,6 +192,8 @@ const MAX_FLOW_NAMES = 1024;
 const MAX_FLOW_ENTRIES = 256;
 /** How deep object literals of values nest (`{ schemas: { body: Schema } }` is two), and how many keys each keeps. */
 const MAX_OBJECT_DEPTH = 3;
+/** How many `if (options.x)` blocks a function keeps: each read looks through them all. */
+const MAX_GUARDS = 32;
 const MAX_OBJECT_KEYS = 32;
 
 export interface CollectorContext {
@@ -334,7 +336,7 @@ export function requestInfoCollector(fn: FunctionNode, sourceFile: ts.SourceFile
     let condition = unwrapExpression(statement.expression);
     while (isBinaryExpression(condition) && condition.operatorToken.kind === SyntaxKind.AmpersandAmpersandToken) condition = unwrapExpression(condition.right);
     const value = handedValueOf(condition, 0);
-    if (value?.path?.length && guards.length < MAX_FLOW_ENTRIES) guards.push({ pos: statement.thenStatement.pos, end: statement.thenStatement.end, value });
+    if (value?.path?.length && guards.length < MAX_GUARDS) guards.push({ pos: statement.thenStatement.pos, end: statement.thenStatement.end, value });
   }
 
   /**
