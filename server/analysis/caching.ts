@@ -195,7 +195,7 @@ function useCacheCompileError(effects: readonly TracedEffect[], context: BuildCo
 }
 
 /** A fetch that `fetchCache` forbids: prerendering throws, and the build fails. */
-function refusedFetch(effects: readonly TracedEffect[], fetchCache: unknown): TracedEffect | undefined {
+export function refusedFetch(effects: readonly TracedEffect[], fetchCache: unknown): TracedEffect | undefined {
   if (fetchCache === 'only-cache') return effects.find((e) => e.effect.kind === 'fetchNoStore');
   if (fetchCache === 'only-no-store') return effects.find((e) => e.effect.kind === 'fetchForceCache');
   return undefined;

@@ -71,6 +71,7 @@ export const CHECK_DESCRIPTIONS: Readonly<Record<string, CheckDescription>> = {
   'invalid-segment-config': { description: 'A segment config export with an invalid value, or one Next.js cannot read statically.', level: 'error', docs: SEGMENT_CONFIG_DOCS },
   'segment-config-cache-components': { description: 'Segment config that cacheComponents rejects.', level: 'error', docs: `${NEXT_CONFIG_DOCS}/cacheComponents` },
   'dynamic-error-dynamic-api': { description: "dynamic = 'error' on a route that reads request data (cookies(), headers(), ...); next build fails.", level: 'error', docs: SEGMENT_CONFIG_DOCS },
+  'fetch-cache-conflict': { description: "A fetch that the route's fetchCache forbids (no-store under only-cache, force-cache under only-no-store): prerendering throws.", level: 'error', docs: SEGMENT_CONFIG_DOCS },
   'unavailable-api': { description: "An API the app's Next.js version does not have (connection() in Next.js 14).", level: 'error', docs: `${NEXT_DOCS}/api-reference/functions/connection` },
   'frozen-time-varying': { description: 'A prerendered GET that uses the time, randomness, environment or a database: the value is frozen at build.', level: 'warning', docs: SEGMENT_CONFIG_DOCS },
   'force-static-request-data': { description: "force-static on a route that reads request data, which is empty at build; or revalidate ignored because of such reads.", level: 'warning', docs: SEGMENT_CONFIG_DOCS },

@@ -785,6 +785,42 @@ const TABLES: CheckTable[] = [
     ],
   },
   {
+    id: 'fetch-cache-conflict',
+    fires: [
+      {
+        shows: "on a no-store fetch under fetchCache = 'only-cache' in a prerendered GET",
+        files: {
+          'app/x/route.ts':
+            "export const fetchCache = 'only-cache';\nexport const revalidate = 3600;\n\nexport async function GET() {\n  const res = await fetch('https://example.com/a', { cache: 'no-store' });\n  return Response.json(await res.json());\n}\n",
+        },
+        file: 'app/x/route.ts',
+        at: "await fetch(",
+        in: { '14': FAILS, '15': FAILS, '16': FAILS },
+        message: /^cache: 'no-store' used on fetch for <url> with 'export const fetchCache = 'only-cache': prerendering \/x throws/,
+      },
+      {
+        shows: "on a force-cache fetch under fetchCache = 'only-no-store'; a warning where 15 does not prerender the GET",
+        files: {
+          'app/x/route.ts': "export const fetchCache = 'only-no-store';\n\nexport async function GET() {\n  const res = await fetch('https://example.com/a', { cache: 'force-cache' });\n  return Response.json(await res.json());\n}\n",
+        },
+        file: 'app/x/route.ts',
+        at: "await fetch(",
+        in: { '14': FAILS, '15': WARNS },
+      },
+    ],
+    quiet: [
+      {
+        shows: "fetches fetchCache allows: force-cache under only-cache, no-store under only-no-store, any fetch under force-no-store",
+        files: {
+          'app/a/route.ts': "export const fetchCache = 'only-cache';\nexport const revalidate = 60;\n\nexport async function GET() {\n  const res = await fetch('https://example.com/a', { cache: 'force-cache' });\n  return Response.json(await res.json());\n}\n",
+          'app/b/route.ts': "export const fetchCache = 'only-no-store';\nexport const revalidate = 60;\n\nexport async function GET() {\n  const res = await fetch('https://example.com/b', { cache: 'no-store' });\n  return Response.json(await res.json());\n}\n",
+          'app/c/route.ts': "export const fetchCache = 'force-no-store';\nexport const revalidate = 60;\n\nexport async function GET() {\n  const res = await fetch('https://example.com/c', { cache: 'force-cache' });\n  return Response.json(await res.json());\n}\n",
+        },
+        in: ['14', '15', '16'],
+      },
+    ],
+  },
+  {
     id: 'unavailable-api',
     fires: [
       {
@@ -1184,6 +1220,7 @@ const ALL_IDS = [
   'invalid-segment-config',
   'segment-config-cache-components',
   'dynamic-error-dynamic-api',
+  'fetch-cache-conflict',
   'unavailable-api',
   'frozen-time-varying',
   'force-static-request-data',

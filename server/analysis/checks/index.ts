@@ -5,6 +5,7 @@ import { duplicateRouteFile } from './duplicateRouteFile';
 import { duplicateSlug } from './duplicateSlug';
 import { dynamicErrorDynamicApi } from './dynamicErrorDynamicApi';
 import { errorStatus200 } from './errorStatus200';
+import { fetchCacheConflict } from './fetchCacheConflict';
 import { forceStaticRequestData } from './forceStaticRequestData';
 import { frozenTimeVarying } from './frozenTimeVarying';
 import { invalidHandlerType } from './invalidHandlerType';
@@ -27,6 +28,7 @@ export const ROUTE_CHECKS: readonly RouteCheck[] = [
   invalidSegmentConfig,
   segmentConfigCacheComponents,
   dynamicErrorDynamicApi,
+  fetchCacheConflict,
   defaultExportOnly,
   lowercaseMethod,
   invalidRouteExport,
