@@ -108,6 +108,13 @@ export function classifyCaching(route: Route, context: BuildContext, evidence: H
   if (context.cacheComponents) return classifyCacheComponents(route, evidence, effects, hasStaticParams, isDynamicSegment, relative);
 
   // Next.js 14, 15 and 16 without cacheComponents.
+  for (const key of ['dynamic', 'revalidate', 'runtime'] as const) {
+    const value = config[key];
+    if (value && !value.known && value.destructured) {
+      // Next reads these from the module at run time, so a value syntax cannot follow decides the verdict.
+      return verdict('unknown', [{ message: `\`${key}\` is ${value.reason}, which Route Atlas cannot evaluate; its run-time value decides how ${label} renders the route.`, location: at(key) }]);
+    }
+  }
   if (runtime === 'edge' || runtime === 'experimental-edge') {
     return dynamicVerdict(`runtime = '${runtime}'`, [{ message: `\`runtime = '${runtime}'\` renders the route on every request.`, location: at('runtime') }]);
   }

@@ -48,7 +48,14 @@ export interface QuickFix {
 
 /** How a value from a config file or a segment-config export was read. */
 export type StaticValue<T> =
-  | { known: true; value: T; span?: Span; file?: string }
+  | {
+      known: true;
+      value: T;
+      span?: Span;
+      file?: string;
+      /** Destructured from a factory call (see the unknown variant): not read by Next's static reader. */
+      destructured?: true;
+    }
   | {
       known: false;
       reason: string;

@@ -28,6 +28,7 @@ import type { HandlerRequestInfo, Problem, Span, StaticValue } from './model';
 import { HTTP_METHODS } from './model';
 import { collectFacts, type FunctionFacts } from './effects';
 import { collectSchemas, type FunctionNode, isFunctionNode, optionArgsOf, requestInfoCollector } from './handlerInfo';
+import { bindFactoryResults } from './factoryExports';
 import { type HandlerSignature, handlerSignatureOf } from './handlerSignature';
 import type { FlowValue, RequestFlow, SchemaShape, WrapperOptions } from './requestFlow';
 import { checkDepth, isLimitError, limitProblem } from './limits';
@@ -146,6 +147,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
     return handler;
   };
 
+  const factoryDestructures: Array<{ pattern: ts.BindingName; initializer: ts.Expression }> = [];
   const bindVariable = (declaration: ts.VariableDeclaration, exported: boolean) => {
     if (isIdentifier(declaration.name)) {
       const name = declaration.name.text;
@@ -162,6 +164,7 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
       return;
     }
     // export const { GET, POST } = handlers / export const { handlers: { GET, POST } } = NextAuth(...)
+    if (declaration.initializer) factoryDestructures.push({ pattern: declaration.name, initializer: declaration.initializer });
     const source = declaration.initializer ? clipped(unwrapExpression(declaration.initializer).getText(sourceFile), MAX_SOURCE_TEXT) : '';
     for (const identifier of bindingIdentifiers(declaration.name)) {
       const nameSpan = spanOfNode(identifier, sourceFile);
@@ -242,6 +245,8 @@ export function summarizeModule(absPath: string, text: string, file: string, opt
       bindCommonJsExport(statement, sourceFile, summary, site, pending);
     }
   }
+  // After every statement, so that a factory declared below its call is found.
+  for (const { pattern, initializer } of factoryDestructures) bindFactoryResults(pattern, initializer, summary.locals, sourceFile, site, (handler) => siteNodes.get(handler));
   for (const { binding, call, handlerArg } of pending.wrappers) {
     const args = optionArgsOf(call, schemas, imports, sourceFile);
     if (args || handlerArg) binding.wrapperOptions = handlerArg ? { args: args ?? [], handlerArg } : { args: args ?? [] };

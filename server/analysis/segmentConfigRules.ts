@@ -45,7 +45,7 @@ export function validateSegmentConfig(config: SegmentConfig, url: string, contex
     for (const key of CACHE_COMPONENTS_REJECTED) {
       const value = config[key];
       // Builds showed that a destructured export escapes the check: only literal `export const` is read.
-      if (!value || (!value.known && value.destructured)) continue;
+      if (!value || value.destructured) continue;
       issues.push({
         key,
         span: value.span,
@@ -59,7 +59,7 @@ export function validateSegmentConfig(config: SegmentConfig, url: string, contex
   for (const key of Object.keys(config) as SegmentConfigKey[]) {
     const value = config[key];
     if (!value || key === 'generateStaticParams') continue;
-    if (!value.known && value.destructured) continue;
+    if (value.destructured) continue;
     if (!value.known) {
       // 14 applies the run-time value and prints nothing, but still type-checks it.
       if (context.major < 15) {

@@ -29,13 +29,7 @@ const repoRoot = path.resolve(__dirname, '../../..');
 const record: OracleRecord = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/oracle/record.json'), 'utf8'));
 
 /** Cases where the analyzer knowingly differs from the build, each with the reason. Keep it short. */
-const FACTORY_CALL = 'GET and revalidate are destructured from a local factory call, which Route Atlas does not evaluate: unknown';
-const KNOWN_DIFFERENCES: Record<string, string> = {
-  'destructured-revalidate@14': FACTORY_CALL,
-  'destructured-revalidate@15': FACTORY_CALL,
-  'destructured-revalidate@16': FACTORY_CALL,
-  'destructured-revalidate@16-cc': FACTORY_CALL,
-};
+const KNOWN_DIFFERENCES: Record<string, string> = {};
 
 function targetOptions(target: string) {
   return { nextVersion: Number(target.replace('-cc', '')), cacheComponents: target.endsWith('-cc') };
