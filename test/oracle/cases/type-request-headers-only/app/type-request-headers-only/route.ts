@@ -1,0 +1,3 @@
+export async function GET(request: { headers: Headers }) {
+  return Response.json({ agent: request.headers.get('user-agent') });
+}
