@@ -201,6 +201,16 @@ function useCacheCompileError(effects: readonly TracedEffect[], context: BuildCo
   return verdict('error', [effectReason(found, relative, `fails the build: ${nextMessage}`)]);
 }
 
+/** `cookies()`, `headers()` or `connection()` run inside a 'use cache' function, which cacheComponents refuses. */
+export function requestReadInCache(effects: readonly TracedEffect[]): TracedEffect | undefined {
+  return effects.find((e) => e.effect.cached && (e.effect.kind === 'cookies' || e.effect.kind === 'headers' || e.effect.kind === 'connection'));
+}
+
+/** Next's words for a request read inside 'use cache' (16.4.6, seen for `cookies()`). */
+export function requestReadInCacheMessage(route: Route, traced: TracedEffect): string {
+  return `Route "${route.url}": \`${traced.effect.kind}()\` can't be read inside \`"use cache"\`. Read it outside the cached function and pass what you need as an argument.`;
+}
+
 /** A fetch that `fetchCache` forbids: prerendering throws, and the build fails. */
 export function refusedFetch(effects: readonly TracedEffect[], fetchCache: unknown): TracedEffect | undefined {
   if (fetchCache === 'only-cache') return effects.find((e) => e.effect.kind === 'fetchNoStore');
@@ -266,11 +276,15 @@ function usedName(traced: TracedEffect, context: BuildContext): string {
 function classifyCacheComponents(
   route: Route,
   evidence: HandlerEvidence,
-  effects: TracedEffect[],
+  traced: TracedEffect[],
   hasStaticParams: boolean,
   isDynamicSegment: boolean,
   relative: (abs: string) => string,
 ): CachingVerdict {
+  const readInCache = requestReadInCache(traced);
+  if (readInCache) return verdict('error', [effectReason(readInCache, relative, `fails the build: ${requestReadInCacheMessage(route, readInCache)}`)]);
+  // What runs inside a 'use cache' function is cached with it: its own cacheLife effect stands for it.
+  const effects = traced.filter((e) => !e.effect.cached);
   if (isDynamicSegment && !hasStaticParams) {
     return dynamicVerdict('no generateStaticParams', [{ message: `The dynamic segment [${route.params[0].name}] has no generateStaticParams, so every path renders on request.` }]);
   }

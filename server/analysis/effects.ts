@@ -66,6 +66,11 @@ export interface Effect {
   profile?: string;
   /** For `useCache`: the directive is at the top of the handler's own body, not in a function it calls. */
   inHandler?: boolean;
+  /**
+   * Inside a `'use cache'` function: under cacheComponents its result is cached and this does not run per
+   * request; 14 ignores the directive, so there it counts like any other effect.
+   */
+  cached?: boolean;
 }
 
 /** A call to something that may have effects of its own: a local function or an import. */

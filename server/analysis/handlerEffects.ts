@@ -132,9 +132,14 @@ export class EffectCollector {
         if (callee.facts.useCache) {
           const profile = callee.facts.effects.find((e) => e.kind === 'cacheLife')?.profile ?? 'default';
           const text = `${label}() ('use cache')`;
+          const inside = this.visit(callee.file, callee.facts, passed, depth + 1, stack);
+          this.spend(inside.length);
           return [
             { effect: { kind: 'cacheLife', span: call.span, text, profile }, file, chain: [], through: [] },
             { effect: { kind: 'useCache', span: call.span, text }, file, chain: [], through: [] },
+            ...inside
+              .filter((e) => e.effect.kind !== 'cacheLife' && e.effect.kind !== 'useCache')
+              .map((e) => ({ ...e, effect: { ...e.effect, cached: true }, chain: [here, ...e.chain], through: [label, ...e.through] })),
           ];
         }
         const inner = this.visit(callee.file, callee.facts, passed, depth + 1, stack);

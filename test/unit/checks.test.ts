@@ -847,9 +847,21 @@ const TABLES: CheckTable[] = [
         in: { '16': FAILS, '16 cacheComponents': FAILS },
         message: { '16 cacheComponents': /^Only plain objects, and a few built-ins, can be passed to Client Components/ },
       },
+      {
+        shows: "on cookies() inside a 'use cache' helper under cacheComponents",
+        files: {
+          'app/x/route.ts':
+            "import { cookies } from 'next/headers';\n\nasync function getTheme() {\n  'use cache';\n  const store = await cookies();\n  return { theme: store.get('theme')?.value ?? null };\n}\n\nexport async function GET() {\n  return Response.json(await getTheme());\n}\n",
+        },
+        file: 'app/x/route.ts',
+        at: 'await cookies()',
+        in: { '16 cacheComponents': FAILS },
+        message: /^Route "\/x": `cookies\(\)` can't be read inside `"use cache"`/,
+      },
     ],
     quiet: [
-      { shows: "a 'use cache' helper under cacheComponents, and in 14 (which ignores the directive)", files: { 'app/x/route.ts': USE_CACHE_HELPER }, in: ['14', '16 cacheComponents'] },
+      { shows: "a 'use cache' helper under cacheComponents", files: { 'app/x/route.ts': USE_CACHE_HELPER }, in: ['16 cacheComponents'] },
+      { shows: "a 'use cache' helper in 14, which ignores the directive (so its Date.now() is frozen)", files: { 'app/x/route.ts': USE_CACHE_HELPER }, in: ['14'], others: ['frozen-time-varying'] },
       {
         shows: 'connection() in Next.js 15 and 16',
         files: { 'app/x/route.ts': "import { connection } from 'next/server';\n\nexport async function GET() {\n  await connection();\n  return Response.json({ ok: true });\n}\n" },

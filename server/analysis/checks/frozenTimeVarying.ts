@@ -19,7 +19,7 @@ export const frozenTimeVarying: RouteCheck = {
   run({ route, context, evidence, summary, relative }) {
     const kind = route.caching?.kind;
     if (kind !== 'static' && kind !== 'ssg') return [];
-    const traced = (evidence.effects ?? []).find((e) => TIME_VARYING[e.effect.kind] !== undefined);
+    const traced = (evidence.effects ?? []).find((e) => TIME_VARYING[e.effect.kind] !== undefined && !(context.cacheComponents && e.effect.cached));
     if (!traced) return [];
     const refreshed = route.caching?.revalidate ? `refreshed at most every ${route.caching.revalidate} s` : 'until the next build';
     const via = traced.through.length > 0 ? ` (via ${traced.through.join(' → ')})` : '';

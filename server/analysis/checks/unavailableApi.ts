@@ -1,3 +1,4 @@
+import { requestReadInCache, requestReadInCacheMessage } from '../caching';
 import type { Problem } from '../model';
 import type { RouteCheck } from './types';
 
@@ -25,6 +26,8 @@ export const unavailableApi: RouteCheck = {
         ? [problem(connection, `Type error: Module '"next/server"' has no exported member 'connection'. connection() needs Next.js 15 or later; ${route.url} uses it with Next.js ${context.major}.`)]
         : [];
     }
+    const readInCache = context.cacheComponents ? requestReadInCache(effects) : undefined;
+    if (readInCache) return [problem(readInCache, `${requestReadInCacheMessage(route, readInCache)} Prerendering fails the build.`)];
     const useCache = effects.find((e) => e.effect.kind === 'useCache' && (!context.cacheComponents || e.effect.inHandler));
     if (!useCache) return [];
     if (context.cacheComponents) {
