@@ -480,6 +480,13 @@ const TABLES: CheckTable[] = [
         message: { '14': /^Route "app\/x\/route\.ts" has an invalid export: "Promise<Response \| string>" is not a valid GET return type/ },
       },
       {
+        shows: 'once on a handler exported as both GET and POST',
+        files: { 'app/items/[id]/route.ts': 'async function handler(request: Request, { params }: { params: { id: string } }) {\n  return Response.json({ ok: true });\n}\n\nexport { handler as GET, handler as POST };\n' },
+        file: 'app/items/[id]/route.ts',
+        at: 'async function handler',
+        in: { '15': FAILS },
+      },
+      {
         shows: 'as a warning when next.config sets typescript.ignoreBuildErrors',
         files: {
           'next.config.js': 'module.exports = { typescript: { ignoreBuildErrors: true } };\n',

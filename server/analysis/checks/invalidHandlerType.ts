@@ -53,9 +53,14 @@ export const invalidHandlerType: RouteCheck = {
     const checks = typeChecksOf(context);
     const ignored = config.ignoreBuildErrors?.known === true && config.ignoreBuildErrors.value === true;
     const problems: Problem[] = [];
+    // One handler exported under several method names is one mistake, reported once.
+    const seen = new Set<string>();
     for (const [method, target] of handlers) {
       for (const failure of failuresOf(method, target, route, checks)) {
         const file = relative(target.file);
+        const key = `${file}:${failure.annotation.span.line}:${failure.annotation.span.column}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
         problems.push({
           id: 'invalid-handler-type',
           severity: ignored ? 'warning' : 'error',
@@ -77,12 +82,14 @@ function failuresOf(method: HttpMethod, target: HandlerTarget, route: Route, che
   const signature = target.binding?.type === 'function' ? target.site?.signature : undefined;
   if (!signature || !TYPESCRIPT_FILE.test(target.file)) return [];
   const failures: TypeFailure[] = [];
+  // Next.js names files relative to the app, not to the folder Route Atlas scanned.
+  const routeFile = route.appRoot === '.' ? route.file : route.file.slice(route.appRoot.length + 1);
   // webpack's plugin prints its own sentence; the validator's failure is TypeScript's constraint error.
   const argumentFailure = (annotation: TypeAnnotationFact, position: 'first' | 'second', byPlugin: boolean, fix: string): TypeFailure => ({
     annotation,
     nextMessage: byPlugin
-      ? `Route "${route.file}" has an invalid "${method}" export: Type "${annotation.text}" is not a valid type for the function's ${position} argument.`
-      : `Type 'typeof import("${route.file.replace(/\.tsx?$/, '')}")' does not satisfy the constraint 'RouteHandlerConfig<"${route.url}">': the ${position} argument of ${method}, "${annotation.text}", cannot take what Next.js passes.`,
+      ? `Route "${routeFile}" has an invalid "${method}" export: Type "${annotation.text}" is not a valid type for the function's ${position} argument.`
+      : `Type 'typeof import("${routeFile.replace(/\.tsx?$/, '')}")' does not satisfy the constraint 'RouteHandlerConfig<"${route.url}">': the ${position} argument of ${method}, "${annotation.text}", cannot take what Next.js passes.`,
     fix,
   });
   const request = signature.request;
@@ -106,8 +113,8 @@ function failuresOf(method: HttpMethod, target: HandlerTarget, route: Route, che
     failures.push({
       annotation: returns,
       nextMessage: checks.plugin
-        ? `Route "${route.file}" has an invalid export: "${returns.text}" is not a valid ${method} return type: Expected "void | Response | Promise<void | Response>".`
-        : `Type 'typeof import("${route.file.replace(/\.tsx?$/, '')}")' does not satisfy the constraint 'RouteHandlerConfig<"${route.url}">': ${method} returns "${returns.text}", where Next.js expects "Response | void | Promise<Response | void>".`,
+        ? `Route "${routeFile}" has an invalid export: "${returns.text}" is not a valid ${method} return type: Expected "void | Response | Promise<void | Response>".`
+        : `Type 'typeof import("${routeFile.replace(/\.tsx?$/, '')}")' does not satisfy the constraint 'RouteHandlerConfig<"${route.url}">': ${method} returns "${returns.text}", where Next.js expects "Response | void | Promise<Response | void>".`,
       fix: 'Return a `Response` (or `NextResponse`).',
     });
   }
