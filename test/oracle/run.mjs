@@ -327,19 +327,28 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 /** Runs `next build` in the app with a time limit; resolves with the exit code and the combined output. */
+/**
+ * The app's own `next` with a clean environment (no NODE_ENV or NODE_OPTIONS from the caller, no telemetry or
+ * colours), in a process group of its own so that a timeout can stop it and every worker it started.
+ */
+function spawnNext(unit, args, extraEnv = {}) {
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0', NO_COLOR: '1', ...extraEnv };
+  delete env.NODE_ENV;
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, [path.join(unit.appDir, 'node_modules', 'next', 'dist', 'bin', 'next'), ...args], {
+    cwd: unit.appDir,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child.pid);
+  return child;
+}
+
 function runBuild(unit, timeoutSeconds) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', CI: '1', FORCE_COLOR: '0', NO_COLOR: '1' };
-    delete env.NODE_ENV;
-    delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, [path.join(unit.appDir, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
-      cwd: unit.appDir,
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    running.add(child.pid);
+    const child = spawnNext(unit, ['build'], { CI: '1' });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -402,16 +411,7 @@ function requestOnce(port, urlPath, timeoutMs) {
 async function runDev(unit, timeoutSeconds) {
   const port = await freePort();
   const started = Date.now();
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0', NO_COLOR: '1' };
-  delete env.NODE_ENV;
-  delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, [path.join(unit.appDir, 'node_modules', 'next', 'dist', 'bin', 'next'), 'dev', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: unit.appDir,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child.pid);
+  const child = spawnNext(unit, ['dev', '-p', String(port), '-H', '127.0.0.1']);
   let output = '';
   let exited = false;
   const exit = new Promise((resolve) => child.on('close', () => resolve((exited = true))));

@@ -5,25 +5,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { languageModelTools } from '../../server/agent/languageModelTools';
-import { AgentToolRequest, type AgentToolResponse, OpenApiRequest, type OpenApiResponse, ServerStatusNotification, type ServerStatusParams } from '../../server/protocol';
+import { AgentToolRequest, type AgentToolResponse, OpenApiRequest, type OpenApiResponse } from '../../server/protocol';
 import { makeTree, nextApp, removeTree } from '../unit/tempTree';
-import { startTestSession, type TestSession } from './lspClient';
+import { initializeFolder, startTestSession, type TestSession } from './lspClient';
 
 const USER_ROUTE = "export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {\n  const { id } = await params;\n  return Response.json({ id });\n}\n";
 
 async function start(root: string): Promise<{ session: TestSession; uri: string }> {
   const session = startTestSession();
   const uri = pathToFileURL(root).toString();
-  const ready = session.waitFor<ServerStatusParams>(ServerStatusNotification.method, (s) => s.state === 'ready', 60_000);
-  await session.client.sendRequest('initialize', {
-    processId: null,
-    rootUri: uri,
-    workspaceFolders: [{ uri, name: 'f' }],
-    capabilities: {},
-    initializationOptions: { clientCommands: [], settings: {} },
-  });
-  session.client.sendNotification('initialized', {});
-  await ready;
+  await initializeFolder(session, uri);
   return { session, uri };
 }
 

@@ -20,6 +20,28 @@ export interface TestSession {
   dispose(): void;
 }
 
+/** What a test's client says in `initialize`, beyond the folder. */
+export interface InitializeOptions {
+  folderName?: string;
+  capabilities?: object;
+  clientCommands?: string[];
+  settings?: object;
+}
+
+/** initialize and initialized for one workspace folder, resolving when the server reports it ready. */
+export async function initializeFolder(session: TestSession, rootUri: string, options: InitializeOptions = {}): Promise<void> {
+  const ready = session.waitFor<ServerStatusParams>(ServerStatusNotification.method, (s) => s.state === 'ready', 60_000);
+  await session.client.sendRequest('initialize', {
+    processId: null,
+    rootUri,
+    workspaceFolders: [{ uri: rootUri, name: options.folderName ?? 'folder' }],
+    capabilities: options.capabilities ?? {},
+    initializationOptions: { clientCommands: options.clientCommands ?? [], settings: options.settings ?? {} },
+  });
+  session.client.sendNotification('initialized', {});
+  await ready;
+}
+
 export function startTestSession(options: ServerOptions = { debounceMs: 0 }): TestSession {
   const toServer = new PassThrough();
   const toClient = new PassThrough();

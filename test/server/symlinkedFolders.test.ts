@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ClientCommands, DidChangeManifestNotification, type ManifestResult, ManifestRequest, ServerStatusNotification, type ServerStatusParams } from '../../server/protocol';
+import { ClientCommands, DidChangeManifestNotification, type ManifestResult, ManifestRequest } from '../../server/protocol';
 import { makeTree, removeTree, writeFiles } from '../unit/tempTree';
-import { startTestSession, type TestSession } from './lspClient';
+import { initializeFolder, startTestSession, type TestSession } from './lspClient';
 
 const GET = 'export async function GET() {\n  return Response.json({ ok: true });\n}\n';
 const POST = 'export async function POST() {\n  return Response.json({ ok: true });\n}\n';
@@ -42,16 +42,11 @@ describe('language server: a project reached through a symbolic link', () => {
     fs.symlinkSync('showcase/shell-docs', path.join(root, 'docs'));
     const rootUri = pathToFileURL(root).toString();
     session = startTestSession();
-    const ready = session.waitFor<ServerStatusParams>(ServerStatusNotification.method, (s) => s.state === 'ready');
-    await session.client.sendRequest('initialize', {
-      processId: null,
-      rootUri,
-      workspaceFolders: [{ uri: rootUri, name: 'monorepo' }],
+    await initializeFolder(session, rootUri, {
+      folderName: 'monorepo',
       capabilities: { window: { workDoneProgress: false }, workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
-      initializationOptions: { clientCommands: [ClientCommands.sendRequest], settings: {} },
+      clientCommands: [ClientCommands.sendRequest],
     });
-    session.client.sendNotification('initialized', {});
-    await ready;
   });
 
   afterEach(() => {
