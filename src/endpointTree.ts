@@ -1,7 +1,7 @@
 // The Endpoints view's shape, built from the server's manifests: apps (only when there are several), then
 // URL path segments, then endpoints and their methods. Pure data with parent links, so that `reveal` can
 // walk upwards and plain Node can test it; routesTree.ts renders it.
-import type { AppManifest, CachingVerdict, Problem, Route, RouteMethod, RouteManifest } from '../server/analysis/model';
+import { type AppManifest, type CachingVerdict, HTTP_METHODS, type Problem, type Route, type RouteMethod, type RouteManifest } from '../server/analysis/model';
 
 export interface AppNode {
   type: 'app';
@@ -250,12 +250,21 @@ export function childrenOf(node: EndpointTreeNode): EndpointTreeNode[] {
   }
 }
 
-/** The explicit methods as a description: `GET POST`. */
+/** Above this many explicit methods the description names the first few and counts the rest. */
+const METHODS_NAMED = 4;
+
+/**
+ * The explicit methods as a description: `GET POST`. A catch-all proxy that exports every method would fill the
+ * row (`GET HEAD POST PUT DELETE PATCH OPTIONS`, cut at the default sidebar width): it says `every method`, and
+ * five or six say `GET POST PUT +3`; the method rows below it name them all.
+ */
 export function methodList(route: Route): string {
-  return explicitMethods(route)
-    .map((m) => m.name)
-    .join(' ');
+  const names = explicitMethods(route).map((m) => m.name);
+  if (names.length <= METHODS_NAMED) return names.join(' ');
+  if (names.length === HTTP_METHODS.length) return 'every method';
+  return `${names.slice(0, METHODS_NAMED - 1).join(' ')} +${names.length - (METHODS_NAMED - 1)}`;
 }
+
 
 /** 60 → `60s`, 3600 → `1h`, 86400 → `1d`: how long a cached response lives, in the badge's few characters. */
 export function formatSeconds(seconds: number): string {

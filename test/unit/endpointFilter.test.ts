@@ -59,6 +59,9 @@ describe('the caching badge', () => {
           'app/both/route.ts': handler(['GET', 'POST']),
           'app/static/route.ts': "export const dynamic = 'force-static';\n" + handler(['GET']),
           'app/isr/route.ts': 'export const revalidate = 3600;\n' + handler(['GET']),
+          'app/proxy/[...path]/route.ts': handler(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']),
+          'app/five/route.ts': handler(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']),
+          'app/four/route.ts': handler(['GET', 'POST', 'PUT', 'DELETE']),
         },
         '15.5.0',
       ),
@@ -71,6 +74,10 @@ describe('the caching badge', () => {
     assert.equal(badge('/both'), 'GET POST · dynamic');
     assert.equal(badge('/static'), 'GET · static');
     assert.equal(badge('/isr'), 'GET · ISR 1h');
+    // A row must fit the default sidebar: many methods are counted, the method rows below name them.
+    assert.equal(badge('/proxy/[...path]'), 'every method · dynamic');
+    assert.equal(badge('/five'), 'GET POST PUT +2 · dynamic');
+    assert.equal(badge('/four'), 'GET POST PUT DELETE · dynamic');
     // The reason is on the GET's own row, where the short method name leaves room for it.
     const getRow = (url: string) => {
       const endpoint = tree.endpoints.find((e) => e.route.url === url)!;
@@ -83,7 +90,7 @@ describe('the caching badge', () => {
     assert.equal(getRow('/isr'), 'ISR 1h');
     const urls = (text: string) => tree.endpoints.filter((e) => matchesEndpointFilter(parseEndpointFilter(text)!, e)).map((e) => e.route.url).sort();
     assert.deepEqual(urls('cache:default'), ['/plain']);
-    assert.deepEqual(urls('cache:dynamic'), ['/both', '/cookie', '/plain']);
+    assert.deepEqual(urls('cache:dynamic'), ['/both', '/cookie', '/five', '/four', '/plain', '/proxy/[...path]']);
     assert.deepEqual(urls('cache:static,isr'), ['/isr', '/static']);
   });
 });
