@@ -34,7 +34,7 @@ export function nextDependencyRange(pkg: PackageJson | undefined): string | unde
  * The Next.js version an app really uses: the installed package (walking up for hoisted monorepo
  * installs), else the range its package.json asks for (pnpm catalogs included), else the newest known.
  */
-export function detectNextVersion(host: FileHost, appRoot: string, pkg: PackageJson | undefined, toRel: (abs: string) => string): NextVersionInfo {
+export function detectNextVersion(host: FileHost, appRoot: string, pkg: PackageJson | undefined, toRel: (abs: string) => string, options: { parentPackages?: boolean } = {}): NextVersionInfo {
   for (let dir = appRoot; ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'node_modules', 'next', 'package.json');
     const installed = readPackageJson(host, file) as { version?: string } | undefined;
@@ -42,11 +42,23 @@ export function detectNextVersion(host: FileHost, appRoot: string, pkg: PackageJ
     if (installed?.version && major !== undefined) return { version: installed.version, major, source: 'installed', file: toRel(file) };
     if (path.dirname(dir) === dir) break;
   }
+  const own = declaredRange(host, appRoot, pkg);
+  if (own.major !== undefined) return { version: own.range, major: own.major, source: 'package.json', file: toRel(path.join(appRoot, 'package.json')) };
+  // A project without a `next` of its own (an example in a monorepo, a project a parent's script builds) uses
+  // the one its workspace declares: the nearest package.json above it that names `next`, inside the folder.
+  for (let dir = path.dirname(appRoot); options.parentPackages !== false && dir !== path.dirname(dir) && !toRel(dir).startsWith('..'); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    const parent = declaredRange(host, dir, readPackageJson(host, file));
+    if (parent.major !== undefined) return { version: parent.range, major: parent.major, source: 'package.json', file: toRel(file) };
+  }
+  return { version: own.range, major: LATEST_KNOWN_MAJOR, source: 'default' };
+}
+
+/** The `next` range a package.json declares, through a pnpm catalog, and its major when it has one. */
+function declaredRange(host: FileHost, dir: string, pkg: PackageJson | undefined): { range?: string; major?: number } {
   let range = nextDependencyRange(pkg);
-  if (range?.startsWith('catalog:')) range = catalogRange(host, appRoot, range.slice('catalog:'.length)) ?? range;
-  const major = majorOf(range);
-  if (range && major !== undefined) return { version: range, major, source: 'package.json', file: toRel(path.join(appRoot, 'package.json')) };
-  return { version: range, major: LATEST_KNOWN_MAJOR, source: 'default' };
+  if (range?.startsWith('catalog:')) range = catalogRange(host, dir, range.slice('catalog:'.length)) ?? range;
+  return { range, major: majorOf(range) };
 }
 
 /** The first major number in a version or range: `^15.2.0` → 15, `~14.2` → 14; undefined for `latest`. */

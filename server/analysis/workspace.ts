@@ -681,8 +681,9 @@ export class Workspace {
       }
     }
     if (this.options.cacheComponents !== undefined) config.cacheComponents = { known: true, value: this.options.cacheComponents };
-    let nextVersion = detectNextVersion(this.host, candidate.root, candidate.packageJson, this.relative);
-    // A project run by a parent package's scripts (`next build app`) takes the version that package asks for.
+    // A project run by another package's scripts (`next build app`) takes the version that package asks for,
+    // before any package.json above it; others fall back to the nearest one above that names `next`.
+    let nextVersion = detectNextVersion(this.host, candidate.root, candidate.packageJson, this.relative, { parentPackages: !candidate.launcher });
     if (nextVersion.source === 'default' && candidate.launcher) nextVersion = detectNextVersion(this.host, candidate.launcher.dir, candidate.launcher.packageJson, this.relative);
     if (this.options.nextVersion !== undefined) nextVersion = { version: String(this.options.nextVersion), major: this.options.nextVersion, source: 'override' };
     if (candidate.ignoredAppDir) {

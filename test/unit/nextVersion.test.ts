@@ -35,6 +35,27 @@ describe('Next.js version detection', () => {
     ]);
   });
 
+  it('without a next of its own, takes the nearest package.json above it that names next, never one outside the folder', () => {
+    root = makeTree({
+      'package.json': JSON.stringify({ name: 'examples', private: true, devDependencies: { next: '14.2.35' } }),
+      // An example with a next.config but no dependency on next: the workspace root declares it.
+      'examples/blog/package.json': JSON.stringify({ name: 'blog', scripts: { dev: 'next dev' } }),
+      'examples/blog/next.config.js': 'module.exports = {};\n',
+      'examples/blog/app/api/x/route.ts': ROUTE,
+      // One that declares its own wins over the root's.
+      'examples/shop/package.json': JSON.stringify({ name: 'shop', dependencies: { next: '^16.1.0' } }),
+      'examples/shop/app/api/x/route.ts': ROUTE,
+    });
+    const apps = scanWorkspace(root).apps;
+    assert.deepEqual(apps.map((a) => [a.root, a.nextVersion.major, a.nextVersion.source, a.nextVersion.file]), [
+      ['examples/blog', 14, 'package.json', 'package.json'],
+      ['examples/shop', 16, 'package.json', 'examples/shop/package.json'],
+    ]);
+    // Scanned from the example's own folder, the root above it is outside: the default stands.
+    const [alone] = scanWorkspace(path.join(root, 'examples/blog')).apps;
+    assert.equal(alone.nextVersion.source, 'default');
+  });
+
   it('lets the caller override the version and cacheComponents', () => {
     root = makeTree({ 'package.json': JSON.stringify({ dependencies: { next: '15.0.0' } }), 'app/x/route.ts': ROUTE });
     const [app] = scanWorkspace(root, { nextVersion: 16, cacheComponents: true }).apps;
