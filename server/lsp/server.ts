@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -60,6 +61,8 @@ export const WATCHED_GLOBS = ['**/app/**', '**/{next.config.*,package.json,tscon
 
 /** Diagnostics notifications sent per turn of the event loop. */
 const DIAGNOSTICS_PER_TURN = 100;
+/** Real paths remembered for editor names (see realPathOf); beyond this the cache starts again. */
+const MAX_REAL_PATHS = 4096;
 
 /** How long edits settle before they go to the analysis thread, and the longest a burst of keystrokes waits. */
 const DEBOUNCE_MS = 50;
@@ -156,10 +159,37 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const folder of folders.values()) for (const app of folder.manifest.apps) for (const route of app.routes) yield { folder, route };
   };
 
+  /**
+   * The real path of a file the editor names through a symbolic link (`docs/app/x/route.ts` where `docs` links
+   * to `showcase/shell-docs`): the analysis keys every file by its real path. Undefined when the name is real
+   * already. Cached, since lenses and hovers ask per file; cleared with every batch of file events, in which a
+   * link may have moved.
+   */
+  const realPaths = new Map<string, string | null>();
+  const realPathOf = (file: string): string | undefined => {
+    let real = realPaths.get(file);
+    if (real === undefined) {
+      try {
+        real = fs.realpathSync.native(file);
+      } catch {
+        real = null;
+      }
+      if (realPaths.size >= MAX_REAL_PATHS) realPaths.clear();
+      realPaths.set(file, real);
+    }
+    return real && real !== file ? real : undefined;
+  };
+  /** The path the analysis knows a file by: its real path when the editor's name goes through a link. */
+  const analyzedPath = (file: string): string => {
+    const real = realPathOf(file);
+    return real && folderOf(real) ? real : file;
+  };
+
   /** Each folder's routes by file, built once per manifest: lenses and hovers ask for one file at a time. */
   const routesByFile = new WeakMap<RouteManifest, Map<string, Route[]>>();
   const routesInFile = (uri: string): Array<{ folder: FolderState; route: Route }> => {
-    const file = uriToPath(uri);
+    const named = uriToPath(uri);
+    const file = named ? analyzedPath(named) : undefined;
     const folder = file ? folderOf(file) : undefined;
     if (!folder || !file) return [];
     let index = routesByFile.get(folder.manifest);
@@ -243,9 +273,22 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (publishedDiagnostics.get(uri) !== key) diagnosticsOutbox.set(uri, made.map((m) => m.diagnostic));
       published.set(uri, key);
     }
-    publishedDiagnostics = published;
     diagnosticCount = 0;
     for (const made of byUri.values()) diagnosticCount += made.length;
+    // A document open under a link's name shows the diagnostics of the file it is (not counted twice).
+    for (const document of documents.all()) {
+      const named = uriToPath(document.uri);
+      const real = named ? realPathOf(named) : undefined;
+      const folder = real ? folderOf(real) : undefined;
+      const made = folder && real ? byUri.get(toUri(folder.root, toPosixRelative(folder.root, real))) : undefined;
+      if (!made || byUri.has(document.uri)) continue;
+      const key = made.map((m) => m.json).join('\n');
+      // Unchanged, it must not be cleared by the loop above, which took it for a file without diagnostics.
+      if (publishedDiagnostics.get(document.uri) !== key) diagnosticsOutbox.set(document.uri, made.map((m) => m.diagnostic));
+      else diagnosticsOutbox.delete(document.uri);
+      published.set(document.uri, key);
+    }
+    publishedDiagnostics = published;
     drainDiagnostics();
   };
 
@@ -627,6 +670,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const file = uriToPath(event.document.uri);
     // The engine checks whether the text is news (a route file the watcher has not reported, or unsaved text).
     if (file) queue({ path: file, type: 'changed', text: event.document.getText(), fromEditor: true });
+    // A document opened under a link's name gets the diagnostics its real file has now.
+    if (file && realPathOf(file)) publishDiagnostics();
   });
   documents.onDidChangeContent((event) => {
     const file = uriToPath(event.document.uri);
@@ -635,9 +680,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   documents.onDidClose((event) => {
     const file = uriToPath(event.document.uri);
     if (file) queue({ path: file, type: 'changed', fromEditor: true });
+    if (file && realPathOf(file)) publishDiagnostics();
   });
 
   connection.onDidChangeWatchedFiles((params) => {
+    realPaths.clear();
     for (const change of params.changes) {
       const file = uriToPath(change.uri);
       if (!file) continue;
@@ -791,7 +838,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
    */
   connection.onCodeAction((params, token) => {
     if (token.isCancellationRequested) return [];
-    const file = uriToPath(params.textDocument.uri);
+    const named = uriToPath(params.textDocument.uri);
+    const file = named ? analyzedPath(named) : undefined;
     const folder = file ? folderOf(file) : undefined;
     if (!file || !folder) return [];
     const relative = toPosixRelative(folder.root, file);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { CodeAction, CodeLens, PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import { ClientCommands, DidChangeManifestNotification, type ManifestResult, ManifestRequest } from '../../server/protocol';
 import { makeTree, removeTree, writeFiles } from '../unit/tempTree';
 import { initializeFolder, startTestSession, type TestSession } from './lspClient';
@@ -90,5 +91,28 @@ describe('language server: a project reached through a symbolic link', () => {
     session.client.sendNotification('textDocument/didClose', { textDocument: { uri } });
     const closed = [`showcase/shell-docs: /api/search ${real} GET`];
     assert.deepEqual(await routesOnceTheyAre(closed), closed);
+  });
+
+  it('shows lenses, diagnostics and quick fixes on a document opened under the link name', async () => {
+    // A lowercase `get` is an error with a quick fix: it must show on the document the editor opened.
+    fs.writeFileSync(path.join(root, real), GET + 'export async function get() {\n  return Response.json({});\n}\n');
+    session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(real), type: 2 }] });
+    const withLowercase = [`showcase/shell-docs: /api/search ${real} GET`];
+    assert.deepEqual(await routesOnceTheyAre(withLowercase), withLowercase);
+    await session.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === uriOf(real) && p.diagnostics.some((d) => d.code === 'lowercase-method'), 20_000);
+
+    const uri = uriOf(viaLink);
+    session.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: fs.readFileSync(path.join(root, real), 'utf8') } });
+    const shown = await session.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length > 0, 20_000);
+    assert.deepEqual(shown.diagnostics.map((d) => d.code), ['lowercase-method']);
+
+    const lenses = await session.client.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.ok(lenses.some((lens) => lens.command?.title === 'Send GET /api/search'), JSON.stringify(lenses.map((l) => l.command?.title)));
+
+    const actions = await session.client.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: shown.diagnostics[0].range, context: { diagnostics: shown.diagnostics } });
+    assert.ok(actions.some((action) => /GET/.test(action.title)), JSON.stringify(actions.map((a) => a.title)));
+
+    session.client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await session.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length === 0, 20_000, false);
   });
 });
