@@ -1,7 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppManifest, Problem, Route, RouteManifest } from './analysis/model';
+import { nodeFileHost } from './analysis/host';
+import { Observations } from './analysis/observations';
 import { ParseCache } from './analysis/parseCache';
+import { FileReadAhead } from './analysis/readAhead';
+import { checkSourceText, DEFAULT_MAX_FILE_BYTES, readSourceTextFromDisk } from './analysis/sourceFiles';
 import { Workspace } from './analysis/scan';
 import { saveTypeScriptCodeCache } from './analysis/typescriptBindings';
 import { SUPPORTED_MAJORS } from './analysis/nextVersion';
@@ -13,6 +17,7 @@ import { CHECK_FORMATS, type CheckFormat, formatCheck } from './commands/checkFo
 import { runDiffCommand } from './commands/diff';
 import { runMcpCommand } from './commands/mcp';
 import { runOpenApiCommand } from './commands/openapi';
+import { keepResult, keptResult, resultFileFor } from './commands/resultCache';
 import { printable, printableJson } from './printable';
 import { globMatches } from './urlGlob';
 
@@ -263,8 +268,41 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     return 2;
   }
   const started = performance.now();
-  const cache = options.cache ? ParseCache.open(cacheFileFor(dir), dir) : undefined;
-  const workspace = new Workspace(dir, { nextVersion: options.nextVersion, cacheComponents: options.cacheComponents, cache });
+  const cacheFile = options.cache ? cacheFileFor(dir) : undefined;
+  // `--json` is what scripts and CI read, run after run over a tree that mostly did not change: its whole
+  // output is kept with what the analysis saw, and served again when the disk answers every question the same.
+  const result = options.json && cacheFile ? resultFileFor(cacheFile, resultOptions(dir, options)) : undefined;
+  if (result) {
+    // A reader thread reads the source files while this one lists the folders, as in a scan.
+    const reader = FileReadAhead.start();
+    const fileOf = (abs: string) => toPosixPath(path.relative(dir, abs)) || '.';
+    const fromDisk = (abs: string) => readSourceTextFromDisk(abs, fileOf(abs), DEFAULT_MAX_FILE_BYTES);
+    let kept;
+    try {
+      kept = keptResult(result.file, result.key, nodeFileHost, {
+        prefetch: (paths) => paths.forEach((abs) => reader?.request(abs)),
+        ready: (abs) => {
+          const text = reader?.takeIfReady(abs);
+          // null: the reader could not read it; the disk says why.
+          return text === undefined ? undefined : text === null ? fromDisk(abs) : checkSourceText(text, fileOf(abs), DEFAULT_MAX_FILE_BYTES);
+        },
+        read: (abs) => {
+          const text = reader?.take(abs);
+          return text === undefined ? fromDisk(abs) : checkSourceText(text, fileOf(abs), DEFAULT_MAX_FILE_BYTES);
+        },
+      });
+    } finally {
+      reader?.dispose();
+    }
+    if (kept) {
+      err.write(`route-atlas: ${kept.apps} app(s), ${kept.routes} routes in ${(performance.now() - started).toFixed(0)} ms; unchanged since the last run (${kept.observations} files and folders checked), output from the result cache\n`);
+      out.write(kept.output);
+      return 0;
+    }
+  }
+  const observations = result ? new Observations() : undefined;
+  const cache = options.cache ? ParseCache.open(cacheFile, dir) : undefined;
+  const workspace = new Workspace(dir, { nextVersion: options.nextVersion, cacheComponents: options.cacheComponents, cache, observations });
   const manifest = workspace.scan();
   const elapsed = performance.now() - started;
   const routeCount = manifest.apps.reduce((sum, app) => sum + app.routes.length, 0);
@@ -275,7 +313,9 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   saveTypeScriptCodeCache();
   const shown = filterRoutes(manifest, options);
   if (options.json) {
-    out.write(manifestJson(shown) + '\n');
+    const output = Buffer.from(manifestJson(shown) + '\n', 'utf8');
+    out.write(output);
+    if (result && observations) keepResult(result.file, result.key, observations, output, { apps: manifest.apps.length, routes: routeCount });
     return 0;
   }
   // The callers index's hints (a mutation only the app's own client code calls) count here as in the editor.
@@ -314,6 +354,15 @@ function filterRoutes(manifest: RouteManifest, options: CliOptions): RouteManife
  * Where the CLI keeps parse results for a scanned folder: `node_modules/.cache/route-atlas` in it (the
  * place babel-loader and others use), when the folder is a package; `ROUTE_ATLAS_CACHE_DIR` moves it.
  */
+/** What decides a `--json` output besides the disk. */
+function resultOptions(dir: string, options: CliOptions): unknown {
+  return { dir, nextVersion: options.nextVersion, cacheComponents: options.cacheComponents, methods: options.methods, url: options.url, caching: options.caching };
+}
+
+function toPosixPath(file: string): string {
+  return file.split(path.sep).join('/');
+}
+
 function cacheFileFor(dir: string): string | undefined {
   const override = process.env.ROUTE_ATLAS_CACHE_DIR;
   if (override) return ParseCache.fileFor(path.resolve(override), dir);

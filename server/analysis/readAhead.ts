@@ -103,6 +103,17 @@ export class FileReadAhead {
     return text ?? undefined;
   }
 
+  /** The text of a requested file if it has arrived; undefined (without waiting) when it has not. */
+  takeIfReady(abs: string): string | null | undefined {
+    this.flush();
+    if (!this.texts.has(abs)) this.drain();
+    if (!this.texts.has(abs)) return undefined;
+    const text = this.texts.get(abs);
+    this.texts.delete(abs);
+    this.requested.delete(abs);
+    return text;
+  }
+
   dispose(): void {
     this.port.close();
     void this.worker.terminate();

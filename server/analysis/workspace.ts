@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { type AppCandidate, appDirsOf, appRootOf, checkLink, discoverApps, unreadableProblem } from './discover';
 import { hasAncestorIn, isWithin, SKIPPED_DIRS, spellInside } from './folders';
 import { type FileHost, nodeFileHost } from './host';
+import { type Observations, observingHost, textDigest } from './observations';
 import { isMetadataCodeFile, matchMetadataFile } from './metadataRoutes';
 import type { AppManifest, Location, NextConfigInfo, NextVersionInfo, PageEntry, Problem, Route, RouteManifest } from './model';
 import { MANIFEST_VERSION } from './model';
@@ -49,6 +50,8 @@ export interface ScanOptions {
   checkpoint?: (subject: string) => void;
   /** Parse results kept across runs (parseCache.ts): files whose text is unchanged are not parsed again. */
   cache?: ParseCache;
+  /** Notes every answer the disk gives the analysis (observations.ts), for a cache of the whole result. */
+  observations?: Observations;
 }
 
 export interface FileChange {
@@ -161,7 +164,7 @@ export class Workspace {
 
   constructor(root: string, private readonly options: ScanOptions = {}) {
     this.root = path.resolve(root);
-    const base = options.host ?? nodeFileHost;
+    const base = options.observations ? observingHost(options.host ?? nodeFileHost, options.observations) : (options.host ?? nodeFileHost);
     const quarantined = options.quarantined;
     this.excludedDirs = new Set((options.excludedDirs ?? []).map((dir) => path.resolve(dir)));
     this.checkpoint = options.checkpoint ?? (() => undefined);
@@ -350,6 +353,7 @@ export class Workspace {
           this.checkpoint(job.abs);
           const read = readAhead?.take(job.abs);
           const text = read === undefined ? readSourceTextFromDisk(job.abs, job.file, this.maxFileBytes) : checkSourceText(read, job.file, this.maxFileBytes);
+          this.options.observations?.note('text', job.abs, textDigest(text));
           if (typeof text === 'string' && this.options.cache.has('linked', job.abs)) {
             // The route may come linked from the cache, which needs only the text's hash; its summary is
             // read from the cache only if it does not.
@@ -656,7 +660,9 @@ export class Workspace {
     // Editor text and test hosts go through the host; the disk is read in one native call (a cold scan
     // reads hundreds of imported modules here, at a quarter of the cost of a Buffer read).
     if (this.options.host || this.overlays.has(abs)) return readSourceText(this.host, abs, this.relative(abs), this.maxFileBytes);
-    return readSourceTextFromDisk(abs, this.relative(abs), this.maxFileBytes);
+    const text = readSourceTextFromDisk(abs, this.relative(abs), this.maxFileBytes);
+    this.options.observations?.note('text', abs, textDigest(text));
+    return text;
   }
 
   private loadApp(candidate: AppCandidate): AppState {

@@ -116,7 +116,9 @@ describe("the cold scan's second thread", function () {
     }
     assert.equal(shared.size, jobs.length);
     for (const job of jobs) assert.deepEqual(shared.get(job.abs), alone.get(job.abs), job.file);
-    assert.ok(readsHere < jobs.length * 0.9, `${readsHere} of ${jobs.length} files were read on this thread: the worker did none`);
+    // The worker must have taken work; how much depends on how busy the machine is (a loaded CI machine gave it
+    // 8% of the files once), so only "some" is held, as the message says.
+    assert.ok(readsHere < jobs.length, `${readsHere} of ${jobs.length} files were read on this thread: the worker did none`);
   });
 });
 
