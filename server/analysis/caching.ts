@@ -187,11 +187,11 @@ export function classifyCaching(route: Route, context: BuildContext, evidence: H
 }
 
 /**
- * 'use cache' is a compile error without cacheComponents in 15 (which wants `experimental.useCache`) and 16; 14
+ * 'use cache' is a compile error without cacheComponents in 15 and 16, unless `experimental.useCache` is on; 14
  * does not know the directive and ignores it.
  */
 function useCacheCompileError(effects: readonly TracedEffect[], context: BuildContext, relative: (abs: string) => string): CachingVerdict | undefined {
-  if (context.cacheComponents || context.major < 15) return undefined;
+  if (context.cacheComponents || context.useCache || context.major < 15) return undefined;
   const found = effects.find((e) => e.effect.kind === 'useCache');
   if (!found) return undefined;
   const nextMessage =

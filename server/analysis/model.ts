@@ -246,6 +246,8 @@ export interface NextConfigInfo {
   output?: StaticValue<string>;
   /** `typescript.ignoreBuildErrors`: `next build` then skips its type check, and type errors no longer fail it. */
   ignoreBuildErrors?: StaticValue<boolean>;
+  /** `experimental.useCache`: 'use cache' without cacheComponents. */
+  useCache?: StaticValue<boolean>;
 }
 
 /** One Next.js app: a folder with next.config.* or a package.json that depends on `next`, and an app dir. */

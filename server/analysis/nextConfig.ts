@@ -147,6 +147,8 @@ function readConfigFile(text: string, absPath: string, relFile: string): { confi
   config.trailingSlash = assign('trailingSlash', read(object, 'trailingSlash'), isBoolean, config.trailingSlash);
   const cacheComponents = read(object, 'cacheComponents') ?? read(experimental, 'cacheComponents') ?? read(experimental, 'dynamicIO');
   config.cacheComponents = assign('cacheComponents', cacheComponents, isBoolean, config.cacheComponents);
+  const useCache = read(experimental, 'useCache');
+  if (useCache) config.useCache = assign('experimental.useCache', useCache, isBoolean, { known: true, value: false });
   const ppr = read(experimental, 'ppr');
   if (ppr) config.ppr = ppr as StaticValue<boolean | string>;
   const output = read(object, 'output');

@@ -5,6 +5,8 @@ export interface BuildContext {
   major: number;
   cacheComponents: boolean;
   bundler: 'webpack' | 'turbopack';
+  /** `experimental.useCache`: 'use cache' compiles without cacheComponents (15 and 16, as the oracle built). */
+  useCache?: boolean;
 }
 
 export const ALLOWED_VALUES: Partial<Record<SegmentConfigKey, readonly string[]>> = {

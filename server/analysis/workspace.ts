@@ -1244,7 +1244,8 @@ export class Workspace {
 
   private buildContext(app: AppState): BuildContext {
     const cacheComponents = app.config.cacheComponents.known ? app.config.cacheComponents.value : false;
-    return { major: app.nextVersion.major, cacheComponents, bundler: app.bundler };
+    const useCache = app.config.useCache?.known === true && app.config.useCache.value === true;
+    return { major: app.nextVersion.major, cacheComponents, bundler: app.bundler, ...(useCache ? { useCache } : {}) };
   }
 
   /** Where the GET handler (or a metadata route's default export) is, and what its code does. */

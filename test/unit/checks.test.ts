@@ -868,6 +868,15 @@ const TABLES: CheckTable[] = [
     ],
     quiet: [
       { shows: "a 'use cache' helper under cacheComponents", files: { 'app/x/route.ts': USE_CACHE_HELPER }, in: ['16 cacheComponents'] },
+      {
+        shows: "'use cache' in a helper and in the handler with experimental.useCache (both build in 15 and 16: oracle use-cache-*-flag)",
+        files: {
+          'next.config.js': 'module.exports = { experimental: { useCache: true } };\n',
+          'app/x/route.ts': USE_CACHE_HELPER,
+          'app/y/route.ts': "export async function GET() {\n  'use cache';\n  return Response.json({ at: Date.now() });\n}\n",
+        },
+        in: ['15', '16'],
+      },
       { shows: "a 'use cache' helper in 14, which ignores the directive (so its Date.now() is frozen)", files: { 'app/x/route.ts': USE_CACHE_HELPER }, in: ['14'], others: ['frozen-time-varying'] },
       {
         shows: 'connection() in Next.js 15 and 16',

@@ -28,6 +28,8 @@ export const unavailableApi: RouteCheck = {
     }
     const readInCache = context.cacheComponents ? requestReadInCache(effects) : undefined;
     if (readInCache) return [problem(readInCache, `${requestReadInCacheMessage(route, readInCache)} Prerendering fails the build.`)];
+    // experimental.useCache lets the directive compile without cacheComponents: both builds pass (oracle).
+    if (!context.cacheComponents && context.useCache) return [];
     const useCache = effects.find((e) => e.effect.kind === 'useCache' && (!context.cacheComponents || e.effect.inHandler));
     if (!useCache) return [];
     if (context.cacheComponents) {

@@ -1,0 +1,4 @@
+export async function GET() {
+  'use cache';
+  return Response.json({ at: Date.now() });
+}
