@@ -3,12 +3,12 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { ApiChange } from '../../server/apiDiff/compareManifests';
 import { MARKDOWN_MARKER } from '../../server/apiDiff/formatApiDiff';
 import { runDiffCommand } from '../../server/commands/diff';
 import { findMarkup } from './markdownMarkup';
 import { makeTree, nextApp, removeTree, writeFiles } from './tempTree';
+import { runInProcess } from './inProcess';
 
 const GIT_ENV = {
   ...process.env,
@@ -41,16 +41,7 @@ function removeFiles(root: string, ...files: string[]): void {
   for (const file of files) fs.rmSync(path.join(root, file), { recursive: true });
 }
 
-function runDiff(args: string[]): { code: number; stdout: string; stderr: string } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks: string[] = [];
-  const errChunks: string[] = [];
-  out.on('data', (chunk) => chunks.push(String(chunk)));
-  err.on('data', (chunk) => errChunks.push(String(chunk)));
-  const code = runDiffCommand(args, out, err);
-  return { code, stdout: chunks.join(''), stderr: errChunks.join('') };
-}
+const runDiff = (args: string[]) => runInProcess(runDiffCommand, args);
 
 interface DiffJson {
   base: { ref: string; commit: string };

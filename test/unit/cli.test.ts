@@ -1,24 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { main, runCli } from '../../server/cli';
 import { globMatches } from '../../server/urlGlob';
 import { makeTree, nextApp, removeTree } from './tempTree';
+import { PassThrough } from 'node:stream';
+import { runInProcess } from './inProcess';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const sampleApp = path.join(repoRoot, 'test/sample-app');
 
-function run(args: string[]): { code: number; stdout: string; stderr: string } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks: string[] = [];
-  const errChunks: string[] = [];
-  out.on('data', (c) => chunks.push(String(c)));
-  err.on('data', (c) => errChunks.push(String(c)));
-  const code = main(args, out, err);
-  return { code, stdout: chunks.join(''), stderr: errChunks.join('') };
-}
+const run = (args: string[]) => runInProcess(main, args);
 
 describe('route-atlas CLI', () => {
   it('prints a table with URL, methods, params, caching and file:line', () => {

@@ -1,21 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { main } from '../../server/cli';
 import { makeTree, nextApp, removeTree } from './tempTree';
+import { runInProcess } from './inProcess';
 
 /** Characters a terminal or a CI log acts on, or that hide text: C0 (but the line feed that ends a line), DEL, C1, line and paragraph separators, bidi overrides and isolates. */
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
-function run(args: string[]): { code: number; stdout: string; stderr: string } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks: string[] = [];
-  const errChunks: string[] = [];
-  out.on('data', (c) => chunks.push(String(c)));
-  err.on('data', (c) => errChunks.push(String(c)));
-  const code = main(args, out, err);
-  return { code, stdout: chunks.join(''), stderr: errChunks.join('') };
-}
+const run = (args: string[]) => runInProcess(main, args);
 
 // Folder names that forge a GitHub Actions log command, clear the screen, or reverse the text after them.
 const FORGED = 'a\n::error::forged';

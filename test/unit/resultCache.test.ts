@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { main } from '../../server/cli';
+import { runInProcess } from './inProcess';
 import { makeTree, nextApp, removeTree, writeFiles } from './tempTree';
 
 const ROUTE = "import { loadUser } from '@/lib/users';\nexport async function GET() {\n  return Response.json(await loadUser());\n}\n";
@@ -24,16 +24,7 @@ function app(): Record<string, string | Buffer> {
   );
 }
 
-function run(args: string[]): { code: number; stdout: string; stderr: string } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  out.on('data', (c) => stdout.push(String(c)));
-  err.on('data', (c) => stderr.push(String(c)));
-  const code = main(args, out, err) as number;
-  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-}
+const run = (args: string[]) => runInProcess(main, args);
 
 const SERVED = /output from the result cache/;
 
