@@ -18,6 +18,7 @@ import { runDiffCommand } from './commands/diff';
 import { runMcpCommand } from './commands/mcp';
 import { runOpenApiCommand } from './commands/openapi';
 import { keepResult, keptResult, resultFileFor } from './commands/resultCache';
+import { readAnalysisFlag } from './commands/analysisFlags';
 import { printable, printableJson } from './printable';
 import { globMatches } from './urlGlob';
 
@@ -68,6 +69,10 @@ interface CliOptions {
 
 class UsageError extends Error {}
 
+const usageError = (message: string): never => {
+  throw new UsageError(message);
+};
+
 
 export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
   const options: CliOptions = { json: false, check: false, format: 'text', cache: true, compact: false, methods: [], caching: [] };
@@ -76,11 +81,10 @@ export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') return 'help';
     if (arg === '-v' || arg === '--version') return 'version';
-    if (arg === '--json') options.json = true;
+    const flagEnd = readAnalysisFlag(argv, i, options, usageError);
+    if (flagEnd !== undefined) i = flagEnd;
+    else if (arg === '--json') options.json = true;
     else if (arg === '--check') options.check = true;
-    else if (arg === '--cache-components') options.cacheComponents = true;
-    else if (arg === '--no-cache-components') options.cacheComponents = false;
-    else if (arg === '--no-cache') options.cache = false;
     else if (arg === '--compact') options.compact = true;
     else if (/^--format(=|$)/.test(arg)) {
       const [value, next] = valueOf(arg, i);
@@ -99,12 +103,6 @@ export function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
           options.caching.push(kind);
         }
       }
-    }
-    else if (arg === '--next-version' || arg.startsWith('--next-version=')) {
-      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
-      const major = Number(value);
-      if (!SUPPORTED_MAJORS.includes(major)) throw new UsageError(`--next-version must be one of ${SUPPORTED_MAJORS.join(', ')}, got ${value ?? 'nothing'}`);
-      options.nextVersion = major;
     } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else if (options.dir === undefined) options.dir = arg;
     else throw new UsageError(`only one folder can be scanned, got ${options.dir} and ${arg}`);
@@ -273,14 +271,18 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   // output is kept with what the analysis saw, and served again when the disk answers every question the same.
   const result = options.json && cacheFile ? resultFileFor(cacheFile, resultOptions(dir, options)) : undefined;
   if (result) {
-    // A reader thread reads the source files while this one lists the folders, as in a scan.
-    const reader = FileReadAhead.start();
+    // A reader thread reads the source files while this one lists the folders, as in a scan; it is started only
+    // once a kept result for these options is there to check.
+    let reader: FileReadAhead | undefined;
     const fileOf = (abs: string) => toPosixPath(path.relative(dir, abs)) || '.';
     const fromDisk = (abs: string) => readSourceTextFromDisk(abs, fileOf(abs), DEFAULT_MAX_FILE_BYTES);
     let kept;
     try {
       kept = keptResult(result.file, result.key, nodeFileHost, {
-        prefetch: (paths) => paths.forEach((abs) => reader?.request(abs)),
+        prefetch: (paths) => {
+          reader = FileReadAhead.start();
+          for (const abs of paths) reader?.request(abs);
+        },
         ready: (abs) => {
           const text = reader?.takeIfReady(abs);
           // null: the reader could not read it; the disk says why.

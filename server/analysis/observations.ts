@@ -70,44 +70,24 @@ export function textDigest(result: string | Problem): string {
   return typeof result === 'string' ? `text:${sha1(result)}` : `problem:${result.id}:${result.message}`;
 }
 
-/** A host that notes every answer it gives. */
+/** A host that notes every answer it gives, errors included (a thrown error is an answer too). */
 export function observingHost(base: FileHost, log: Observations): FileHost {
+  const observed = <T>(kind: ObservationKind, path: string, ask: () => T, digest: (answer: T) => string): T => {
+    let answer: T;
+    try {
+      answer = ask();
+    } catch (error) {
+      log.note(kind, path, errorDigest(error));
+      throw error;
+    }
+    log.note(kind, path, digest(answer));
+    return answer;
+  };
   return {
-    readFile(path) {
-      try {
-        const buffer = base.readFile(path);
-        log.note('file', path, bufferDigest(buffer));
-        return buffer;
-      } catch (error) {
-        log.note('file', path, errorDigest(error));
-        throw error;
-      }
-    },
-    stat(path) {
-      const stat = base.stat(path);
-      log.note('stat', path, statDigest(stat));
-      return stat;
-    },
-    readDirectory(path) {
-      try {
-        const entries = base.readDirectory(path);
-        log.note('dir', path, dirDigest(entries));
-        return entries;
-      } catch (error) {
-        log.note('dir', path, errorDigest(error));
-        throw error;
-      }
-    },
-    realpath(path) {
-      try {
-        const real = base.realpath(path);
-        log.note('real', path, `path:${real}`);
-        return real;
-      } catch (error) {
-        log.note('real', path, errorDigest(error));
-        throw error;
-      }
-    },
+    readFile: (path) => observed('file', path, () => base.readFile(path), bufferDigest),
+    stat: (path) => observed('stat', path, () => base.stat(path), statDigest),
+    readDirectory: (path) => observed('dir', path, () => base.readDirectory(path), dirDigest),
+    realpath: (path) => observed('real', path, () => base.realpath(path), (real) => `path:${real}`),
   };
 }
 

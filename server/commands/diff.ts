@@ -7,6 +7,7 @@ import { type FileHost } from '../analysis/host';
 import { GitError, GitTreeHost, runGit } from '../analysis/gitHost';
 import type { RouteManifest } from '../analysis/model';
 import { SUPPORTED_MAJORS } from '../analysis/nextVersion';
+import { readAnalysisFlag } from './analysisFlags';
 import { ParseCache } from '../analysis/parseCache';
 import { Workspace } from '../analysis/scan';
 import { BREAKING_RULES, compareManifests } from '../apiDiff/compareManifests';
@@ -77,6 +78,10 @@ function parseDiffArgs(argv: string[]): DiffOptions | 'help' {
   const options: DiffOptions = { positionals: [], format: 'text', failOnBreaking: false, cache: true };
   const valueOf = (arg: string, index: number): [string, number] => (arg.includes('=') ? [arg.slice(arg.indexOf('=') + 1), index] : [argv[index + 1] ?? '', index + 1]);
   let onlyPositionals = false;
+  const usageFailure = (message: string): never => {
+    throw new DiffFailure(message, undefined, true);
+  };
+  let flagEnd: number | undefined;
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
     if (onlyPositionals || !arg.startsWith('-') || arg === '-') {
@@ -85,9 +90,7 @@ function parseDiffArgs(argv: string[]): DiffOptions | 'help' {
     }
     if (arg === '--') onlyPositionals = true;
     else if (arg === '-h' || arg === '--help') return 'help';
-    else if (arg === '--cache-components') options.cacheComponents = true;
-    else if (arg === '--no-cache-components') options.cacheComponents = false;
-    else if (arg === '--no-cache') options.cache = false;
+    else if ((flagEnd = readAnalysisFlag(argv, index, options, usageFailure)) !== undefined) index = flagEnd;
     else if (arg === '--format' || arg.startsWith('--format=')) {
       const [value, next] = valueOf(arg, index);
       index = next;
@@ -98,12 +101,6 @@ function parseDiffArgs(argv: string[]): DiffOptions | 'help' {
       index = next;
       if (value !== 'breaking') throw new DiffFailure(`--fail-on takes breaking, got ${value || 'nothing'}`, undefined, true);
       options.failOnBreaking = true;
-    } else if (arg === '--next-version' || arg.startsWith('--next-version=')) {
-      const [value, next] = valueOf(arg, index);
-      index = next;
-      const major = Number(value);
-      if (!SUPPORTED_MAJORS.includes(major)) throw new DiffFailure(`--next-version must be one of ${SUPPORTED_MAJORS.join(', ')}, got ${value || 'nothing'}`, undefined, true);
-      options.nextVersion = major;
     } else throw new DiffFailure(`unknown option ${arg}`, undefined, true);
   }
   if (options.positionals.length === 0) throw new DiffFailure('the base revision is missing (route-atlas diff origin/main)', undefined, true);

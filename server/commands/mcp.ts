@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { SUPPORTED_MAJORS } from '../analysis/nextVersion';
+import { readAnalysisFlag } from './analysisFlags';
 import { GENERATOR_VERSION } from '../analysis/workspace';
 import type * as AgentTools from '../agent/tools';
 import type * as McpMain from './mcpMain';
@@ -47,21 +48,19 @@ interface McpOptions {
 
 class UsageError extends Error {}
 
+const usageError = (message: string): never => {
+  throw new UsageError(message);
+};
+
 function parseMcpArgs(argv: readonly string[]): McpOptions | 'help' {
   const options: McpOptions = { cache: true, watch: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') return 'help';
-    if (arg === '--cache-components') options.cacheComponents = true;
-    else if (arg === '--no-cache-components') options.cacheComponents = false;
-    else if (arg === '--no-cache') options.cache = false;
+    const flagEnd = readAnalysisFlag(argv, i, options, usageError);
+    if (flagEnd !== undefined) i = flagEnd;
     else if (arg === '--no-watch') options.watch = false;
-    else if (arg === '--next-version' || arg.startsWith('--next-version=')) {
-      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
-      const major = Number(value);
-      if (!SUPPORTED_MAJORS.includes(major)) throw new UsageError(`--next-version must be one of ${SUPPORTED_MAJORS.join(', ')}, got ${value ?? 'nothing'}`);
-      options.nextVersion = major;
-    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else if (options.dir === undefined) options.dir = arg;
     else throw new UsageError(`only one folder can be served, got ${options.dir} and ${arg}`);
   }

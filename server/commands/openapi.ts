@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SUPPORTED_MAJORS } from '../analysis/nextVersion';
+import { readAnalysisFlag } from './analysisFlags';
 import { ParseCache } from '../analysis/parseCache';
 import { Workspace } from '../analysis/workspace';
 import { printable } from '../printable';
@@ -43,6 +44,10 @@ interface OpenApiCliOptions {
 
 class UsageError extends Error {}
 
+const usageError = (message: string): never => {
+  throw new UsageError(message);
+};
+
 function parseArgs(argv: string[]): OpenApiCliOptions | 'help' {
   const options: OpenApiCliOptions = { yaml: false, cache: true };
   for (let i = 0; i < argv.length; i++) {
@@ -53,18 +58,12 @@ function parseArgs(argv: string[]): OpenApiCliOptions | 'help' {
       return value;
     };
     if (arg === '-h' || arg === '--help') return 'help';
-    if (arg === '--yaml') options.yaml = true;
-    else if (arg === '--no-cache') options.cache = false;
-    else if (arg === '--cache-components') options.cacheComponents = true;
-    else if (arg === '--no-cache-components') options.cacheComponents = false;
+    const flagEnd = readAnalysisFlag(argv, i, options, usageError);
+    if (flagEnd !== undefined) i = flagEnd;
+    else if (arg === '--yaml') options.yaml = true;
     else if (arg === '--app' || arg.startsWith('--app=')) options.app = valueOf('--app');
     else if (arg === '-o' || arg === '--output' || arg.startsWith('--output=')) options.output = valueOf(arg.startsWith('-o') ? '-o' : '--output');
-    else if (arg === '--next-version' || arg.startsWith('--next-version=')) {
-      const value = valueOf('--next-version');
-      const major = Number(value);
-      if (!SUPPORTED_MAJORS.includes(major)) throw new UsageError(`--next-version must be one of ${SUPPORTED_MAJORS.join(', ')}, got ${value}`);
-      options.nextVersion = major;
-    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else if (options.dir === undefined) options.dir = arg;
     else throw new UsageError(`only one folder can be described, got ${options.dir} and ${arg}`);
   }

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { RouteManifest } from '../../server/analysis/model';
 import { runCli } from '../../server/cli';
+import { runInProcess } from './inProcess';
 import {
   binaryRouteCase,
   checkExpected,
@@ -34,19 +34,8 @@ interface CliRun {
 }
 
 /** The CLI in this process: `runCli` is `main` with the guard that turns an internal error into one line. */
-function runInProcess(args: string[]): CliRun {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  out.on('data', (chunk) => stdout.push(String(chunk)));
-  err.on('data', (chunk) => stderr.push(String(chunk)));
-  const code = runCli(args, out, err);
-  if (typeof code !== 'number') throw new Error('a scan ends before runCli returns');
-  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-}
+const runCliInProcess = (args: string[]): CliRun => runInProcess(runCli, args);
 
-/** The shipped bundle, as `npx route-atlas` runs it. */
 function runBundle(args: string[], user?: { uid: number; gid: number }): CliRun {
   assert.ok(fs.existsSync(bundle), `${bundle} is missing: run node esbuild.mjs --tests first`);
   const result = spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 25_000, ...user });
@@ -93,9 +82,9 @@ describe('fault suite: the CLI over hostile workspaces', function () {
     it(`${hostile.name}: keeps every good route and names the bad file (--json, then the table from the parse cache)`, () => {
       const made = materialize(hostile);
       scratch = made.scratch;
-      const manifest = manifestFrom(runInProcess([made.root, '--json']), 'route-atlas --json');
+      const manifest = manifestFrom(runCliInProcess([made.root, '--json']), 'route-atlas --json');
       checkExpected(manifest, hostile, 'route-atlas --json');
-      const table = runInProcess([made.root]);
+      const table = runCliInProcess([made.root]);
       assertNoStackTrace(table, 'route-atlas');
       assert.equal(table.code, 0, table.stderr);
       for (const file of Object.keys(hostile.routes)) assert.ok(table.stdout.includes(`${file}:`), `the table lists ${file}`);
@@ -141,7 +130,7 @@ describe('fault suite: the CLI over hostile workspaces', function () {
   it('says that a folder does not exist, in one line, with exit code 2', () => {
     scratch = new Scratch();
     const missing = path.join(scratch.dir(), 'gone');
-    for (const run of [runInProcess([missing, '--json']), runBundle([missing, '--json'])]) {
+    for (const run of [runCliInProcess([missing, '--json']), runBundle([missing, '--json'])]) {
       assertNoStackTrace(run, 'route-atlas on a missing folder');
       assert.equal(run.code, 2, run.stderr);
       assert.equal(run.stdout, '');
